@@ -1,0 +1,275 @@
+-- Cicero's initial schema: the tables of our users' data model (Cicero_V2), with
+-- their table and column names, plus what the bot needs and that model omits.
+-- Every time column is timestamptz; likes and comments are jsonb arrays.
+
+-- Organisations (a Polres, its Polsek, a directorate).
+CREATE TABLE clients (
+  client_id             varchar(64) PRIMARY KEY,
+  nama                  text        NOT NULL,
+  client_type           text,
+  client_status         boolean     NOT NULL DEFAULT true,
+  client_insta          text,
+  client_insta_status   boolean     NOT NULL DEFAULT true,
+  client_tiktok         text,
+  client_tiktok_status  boolean     NOT NULL DEFAULT true,
+  client_amplify_status boolean     NOT NULL DEFAULT true,
+  client_operator       text,
+  client_group          text,
+  tiktok_secuid         text,
+  client_super          text,
+  created_at            timestamptz NOT NULL DEFAULT now(),
+  updated_at            timestamptz NOT NULL DEFAULT now()
+);
+
+-- Members of a client. user_id is the NRP/NIP.
+CREATE TABLE "user" (
+  user_id    varchar(32) PRIMARY KEY,
+  nama       text,
+  title      text,
+  divisi     text,
+  jabatan    text,
+  insta      text,
+  tiktok     text,
+  whatsapp   text        UNIQUE, -- one member per WhatsApp number; NULL = not bound
+  client_id  varchar(64) REFERENCES clients (client_id) ON UPDATE CASCADE ON DELETE CASCADE,
+  status     boolean     NOT NULL DEFAULT true,
+  exception  boolean     NOT NULL DEFAULT false,
+  ditbinmas  boolean     NOT NULL DEFAULT false,
+  ditlantas  boolean     NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT user_whatsapp_not_blank CHECK (whatsapp IS NULL OR whatsapp <> '')
+);
+-- Reports read a client's active members grouped by division.
+CREATE INDEX user_client_active_idx ON "user" (client_id, divisi) WHERE status;
+
+-- Web dashboard accounts. Passwords only as bcrypt hashes.
+CREATE TABLE dashboard_user (
+  user_id       text        PRIMARY KEY,
+  username      text        NOT NULL UNIQUE,
+  password_hash text        NOT NULL,
+  role          text        NOT NULL,
+  status        boolean     NOT NULL DEFAULT true,
+  client_id     varchar(64) REFERENCES clients (client_id) ON UPDATE CASCADE ON DELETE SET NULL,
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  updated_at    timestamptz NOT NULL DEFAULT now()
+);
+
+-- Instagram posts of a client; created_at is the publish time.
+CREATE TABLE insta_post (
+  shortcode     text        PRIMARY KEY,
+  client_id     varchar(64) REFERENCES clients (client_id) ON UPDATE CASCADE ON DELETE CASCADE,
+  caption       text,
+  comment_count integer,
+  like_count    integer,
+  thumbnail_url text,
+  is_video      boolean     NOT NULL DEFAULT false,
+  video_url     text,
+  image_url     text,
+  images_url    jsonb,
+  is_carousel   boolean     NOT NULL DEFAULT false,
+  created_at    timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX insta_post_client_created_idx ON insta_post (client_id, created_at);
+
+-- Likers of a post: a jsonb array of usernames (strings, or objects with a username).
+CREATE TABLE insta_like (
+  shortcode  text        PRIMARY KEY REFERENCES insta_post (shortcode) ON DELETE CASCADE,
+  likes      jsonb       NOT NULL DEFAULT '[]'::jsonb,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT insta_like_likes_array CHECK (jsonb_typeof(likes) = 'array')
+);
+
+CREATE TABLE insta_comment (
+  shortcode  text        PRIMARY KEY REFERENCES insta_post (shortcode) ON DELETE CASCADE,
+  comments   jsonb       NOT NULL DEFAULT '[]'::jsonb,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT insta_comment_comments_array CHECK (jsonb_typeof(comments) = 'array')
+);
+
+CREATE TABLE insta_profile (
+  username        text PRIMARY KEY,
+  full_name       text,
+  biography       text,
+  follower_count  integer,
+  following_count integer,
+  post_count      integer,
+  profile_pic_url text,
+  updated_at      timestamptz NOT NULL DEFAULT now()
+);
+
+-- TikTok videos of a client; created_at is the publish time.
+CREATE TABLE tiktok_post (
+  video_id      text        PRIMARY KEY,
+  client_id     varchar(64) REFERENCES clients (client_id) ON UPDATE CASCADE ON DELETE CASCADE,
+  caption       text,
+  like_count    integer,
+  comment_count integer,
+  created_at    timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX tiktok_post_client_created_idx ON tiktok_post (client_id, created_at);
+
+-- Commenters of a video: a jsonb array of usernames (strings, or objects with a username).
+CREATE TABLE tiktok_comment (
+  video_id   text        PRIMARY KEY REFERENCES tiktok_post (video_id) ON DELETE CASCADE,
+  comments   jsonb       NOT NULL DEFAULT '[]'::jsonb,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT tiktok_comment_comments_array CHECK (jsonb_typeof(comments) = 'array')
+);
+
+-- Extended Instagram account data from the scraping API.
+CREATE TABLE instagram_user (
+  user_id                   varchar(30) PRIMARY KEY,
+  username                  text        NOT NULL UNIQUE,
+  full_name                 text,
+  biography                 text,
+  business_contact_method   text,
+  category                  text,
+  category_id               text,
+  account_type              integer,
+  contact_phone_number      text,
+  external_url              text,
+  fbid_v2                   text,
+  is_business               boolean,
+  is_private                boolean,
+  is_verified               boolean,
+  public_email              text,
+  public_phone_country_code text,
+  public_phone_number       text,
+  profile_pic_url           text,
+  profile_pic_url_hd        text,
+  premium_status            boolean     NOT NULL DEFAULT false,
+  premium_end_date          date
+);
+
+CREATE TABLE instagram_user_metrics (
+  user_id           varchar(30) PRIMARY KEY REFERENCES instagram_user (user_id) ON DELETE CASCADE,
+  follower_count    integer,
+  following_count   integer,
+  media_count       integer,
+  total_igtv_videos integer,
+  latest_reel_media bigint
+);
+
+-- Mirrors of the scraping API's Instagram objects (data mining).
+CREATE TABLE ig_ext_users (
+  user_id         varchar(30) PRIMARY KEY,
+  username        text        NOT NULL,
+  full_name       text,
+  is_private      boolean,
+  is_verified     boolean,
+  profile_pic_url text
+);
+
+CREATE TABLE ig_ext_posts (
+  post_id       varchar(64) PRIMARY KEY,
+  shortcode     text        UNIQUE REFERENCES insta_post (shortcode) ON DELETE CASCADE,
+  user_id       varchar(30) REFERENCES ig_ext_users (user_id) ON DELETE SET NULL,
+  caption_text  text,
+  created_at    timestamptz,
+  like_count    integer,
+  comment_count integer,
+  share_count   integer,
+  view_count    integer,
+  media_type    integer,
+  is_pinned     boolean     NOT NULL DEFAULT false
+);
+
+CREATE TABLE ig_ext_media_items (
+  media_id        varchar(64) PRIMARY KEY,
+  post_id         varchar(64) NOT NULL REFERENCES ig_ext_posts (post_id) ON DELETE CASCADE,
+  media_type      integer,
+  is_video        boolean,
+  original_width  integer,
+  original_height integer,
+  image_url       text,
+  video_url       text,
+  video_duration  real,
+  has_audio       boolean,
+  thumbnail_url   text
+);
+CREATE INDEX ig_ext_media_items_post_idx ON ig_ext_media_items (post_id);
+
+CREATE TABLE ig_ext_tagged_users (
+  media_id varchar(64) NOT NULL REFERENCES ig_ext_media_items (media_id) ON DELETE CASCADE,
+  user_id  varchar(30) NOT NULL REFERENCES ig_ext_users (user_id) ON DELETE CASCADE,
+  x        double precision,
+  y        double precision,
+  PRIMARY KEY (media_id, user_id)
+);
+
+CREATE TABLE ig_ext_hashtags (
+  post_id varchar(64) NOT NULL REFERENCES ig_ext_posts (post_id) ON DELETE CASCADE,
+  hashtag text        NOT NULL,
+  PRIMARY KEY (post_id, hashtag)
+);
+
+CREATE TABLE ig_hashtag_info (
+  hashtag_id            varchar(64) PRIMARY KEY,
+  name                  text        NOT NULL,
+  media_count           integer,
+  formatted_media_count text,
+  profile_pic_url       text,
+  is_trending           boolean,
+  updated_at            timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE ig_post_metrics (
+  post_id       varchar(64) PRIMARY KEY REFERENCES ig_ext_posts (post_id) ON DELETE CASCADE,
+  play_count    integer,
+  save_count    integer,
+  share_count   integer,
+  view_count    integer,
+  like_count    integer,
+  comment_count integer,
+  updated_at    timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE ig_post_like_users (
+  post_id  varchar(64) NOT NULL REFERENCES ig_ext_posts (post_id) ON DELETE CASCADE,
+  user_id  varchar(30) NOT NULL,
+  username text,
+  PRIMARY KEY (post_id, user_id)
+);
+
+CREATE TABLE ig_post_comments (
+  comment_id varchar(64) PRIMARY KEY,
+  post_id    varchar(64) NOT NULL REFERENCES ig_ext_posts (post_id) ON DELETE CASCADE,
+  user_id    varchar(30),
+  text       text,
+  created_at timestamptz
+);
+CREATE INDEX ig_post_comments_post_idx ON ig_post_comments (post_id);
+
+-- Visits to the public web endpoints.
+CREATE TABLE visitor_logs (
+  id         bigserial   PRIMARY KEY,
+  ip         text,
+  user_agent text,
+  visited_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Every login: operator sign-in, member binding (WhatsApp), web and mobile logins.
+CREATE TABLE login_log (
+  log_id       bigserial   PRIMARY KEY,
+  actor_id     text        NOT NULL,
+  login_type   varchar(20) NOT NULL,
+  login_source varchar(20) NOT NULL,
+  logged_at    timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX login_log_logged_at_idx ON login_log (logged_at);
+CREATE INDEX login_log_actor_idx ON login_log (actor_id, logged_at);
+
+-- Links of members' re-posts of an official post (amplification), one row per member and post.
+CREATE TABLE link_report (
+  shortcode     text        NOT NULL REFERENCES insta_post (shortcode) ON DELETE CASCADE,
+  user_id       varchar(32) NOT NULL REFERENCES "user" (user_id) ON UPDATE CASCADE ON DELETE CASCADE,
+  instagram_link text,
+  facebook_link  text,
+  twitter_link   text,
+  tiktok_link    text,
+  youtube_link   text,
+  created_at     timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (shortcode, user_id)
+);
+CREATE INDEX link_report_user_idx ON link_report (user_id);

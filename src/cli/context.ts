@@ -1,0 +1,33 @@
+/** What every database-backed subcommand does first: configuration, logger, database. */
+import { loadConfig, loadDotenv, type Config, type VariableName } from '../config.js';
+import { type OpenDatabase, openDatabase } from '../db/open.js';
+import { createLogger, type Logger } from '../log.js';
+
+const DB_VARIABLES = ['DATABASE_URL', 'CICERO_DATA_DIR', 'PG_POOL_MAX', 'LOG_LEVEL'] as const;
+type DbVariable = (typeof DB_VARIABLES)[number];
+
+export interface CommandContext<K extends VariableName> {
+  config: Config<K | DbVariable>;
+  log: Logger;
+  database: OpenDatabase;
+}
+
+/**
+ * Validates the variables the subcommand needs (plus the database's), opens and
+ * migrates the database, runs `fn`, and always closes the database afterwards.
+ */
+export async function withDatabase<K extends VariableName, R>(
+  command: string,
+  variables: readonly K[],
+  fn: (ctx: CommandContext<K>) => Promise<R>,
+): Promise<R> {
+  loadDotenv();
+  const config = loadConfig<K | DbVariable>([...DB_VARIABLES, ...variables]);
+  const log = createLogger({ level: config.LOG_LEVEL });
+  const database = await openDatabase(config, { command, log });
+  try {
+    return await fn({ config, log, database });
+  } finally {
+    await database.close();
+  }
+}

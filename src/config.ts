@@ -1,0 +1,130 @@
+/**
+ * Configuration from the environment (and an optional `.env`), validated when a
+ * subcommand asks for the variables it needs: a bad `ADMIN_WHATSAPP` must not stop
+ * `cicero migrate`, but it must stop `cicero start` with a line naming it.
+ *
+ * Every variable is declared once in {@link variables}; `.env.example` and the
+ * README table are checked against this list by the tests.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { parseWaIdentity, type WaIdentity } from './identity/wa-id.js';
+
+/** A configuration problem the user must fix; the CLI prints it as one line. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v));
+
+const postgresUrl = optionalText.refine(
+  (v) => v === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(v),
+  'expected a PostgreSQL URL such as postgres://user:password@host:5432/dbname',
+);
+
+const adminList = z
+  .string()
+  .trim()
+  .transform((value, ctx): WaIdentity[] => {
+    const entries = value === '' ? [] : value.split(',').map((e) => e.trim()).filter(Boolean);
+    const ids: WaIdentity[] = [];
+    for (const entry of entries) {
+      const id = parseWaIdentity(entry);
+      if (id) ids.push(id);
+      else ctx.addIssue({ code: 'custom', message: `expected phone numbers or LIDs (…@lid), but "${entry}" is neither` });
+    }
+    return ids;
+  });
+
+const timezone = z
+  .string()
+  .trim()
+  .refine((v) => IANAZone.isValidZone(v), 'expected an IANA time zone such as Asia/Jakarta');
+
+const positiveInt = (max: number) =>
+  z.coerce.number().int().min(1).max(max).catch(Number.NaN).refine(
+    (n) => Number.isInteger(n),
+    `expected a whole number from 1 to ${max}`,
+  );
+
+interface Variable<T> {
+  schema: z.ZodType<T>;
+  /** Default as written in `.env.example`; `''` means unset. */
+  fallback: string;
+  doc: string;
+  /** Never echo the value (it may hold a password). */
+  secret?: boolean;
+}
+
+function variable<T>(schema: z.ZodType<T>, fallback: string, doc: string, secret = false): Variable<T> {
+  return { schema, fallback, doc, secret };
+}
+
+/** Every variable Cicero reads, with its default and a one-line explanation. */
+export const variables = {
+  DATABASE_URL: variable(
+    postgresUrl,
+    '',
+    'PostgreSQL connection URL; empty uses the embedded database in CICERO_DATA_DIR',
+    true,
+  ),
+  CICERO_DATA_DIR: variable(
+    z.string().trim().min(1, 'expected a directory path'),
+    './data',
+    'Directory for the embedded database and the WhatsApp session (created if missing)',
+  ),
+  PG_POOL_MAX: variable(positiveInt(200), '10', 'Largest number of PostgreSQL connections the process opens'),
+  ADMIN_WHATSAPP: variable(
+    adminList,
+    '',
+    'Admin WhatsApp numbers (any common form) or LIDs, comma-separated; empty means no admin',
+  ),
+  CICERO_TIMEZONE: variable(timezone, 'Asia/Jakarta', 'Time zone that defines "today" and every time the bot prints'),
+  LOG_LEVEL: variable(z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }), 'info', 'Log level: fatal, error, warn, info, debug, trace or silent'),
+} as const;
+
+export type VariableName = keyof typeof variables;
+type Parsed<K extends VariableName> = (typeof variables)[K] extends Variable<infer T> ? T : never;
+export type Config<K extends VariableName> = { [P in K]: Parsed<P> };
+
+/**
+ * Loads `.env` from the working directory into `process.env` once; variables already
+ * set in the environment win over the file.
+ */
+let dotenvLoaded = false;
+export function loadDotenv(file = path.resolve('.env')): void {
+  if (dotenvLoaded) return;
+  dotenvLoaded = true;
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+/**
+ * Validates and returns the named variables. Throws a {@link ConfigError} naming the
+ * first invalid variable and what it expects.
+ */
+export function loadConfig<K extends VariableName>(
+  names: readonly K[],
+  env: NodeJS.ProcessEnv = process.env,
+): Config<K> {
+  const config = {} as Record<string, unknown>;
+  for (const name of names) {
+    const spec = variables[name] as Variable<unknown>;
+    const raw = env[name] ?? spec.fallback;
+    const result = spec.schema.safeParse(raw);
+    if (!result.success) {
+      const why = result.error.issues.map((i) => i.message).join('; ');
+      const got = spec.secret ? '' : ` (got "${raw}")`;
+      throw new ConfigError(`${name} is invalid: ${why}${got}`);
+    }
+    config[name] = result.data;
+  }
+  return config as Config<K>;
+}

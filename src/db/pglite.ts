@@ -1,0 +1,53 @@
+/** The embedded backend: PGlite (PostgreSQL compiled to WASM) in a data directory. */
+import { PGlite, types } from '@electric-sql/pglite';
+import type { Db, Executor } from './db.js';
+
+/** int8 as number, like the pg backend (counts never approach 2^53). */
+const parsers = { [types.INT8]: (v: string) => Number(v) };
+
+type PGliteLike = Pick<PGlite, 'query' | 'exec'>;
+
+function wrap(lite: PGliteLike): Executor {
+  return {
+    async query(text, params) {
+      const result = await lite.query(text, params as unknown[] | undefined);
+      return { rows: result.rows as never[] };
+    },
+    async exec(sql) {
+      await lite.exec(sql);
+    },
+  };
+}
+
+export class PgliteDb implements Db {
+  readonly kind = 'pglite' as const;
+  private readonly q: Executor;
+  private constructor(private readonly lite: PGlite) {
+    this.q = wrap(lite);
+  }
+
+  /**
+   * Opens (or creates) the database in `dataDir`; without one, in memory.
+   * `loadDataDir` starts from a dump (tests use a pre-migrated template).
+   */
+  static async open(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<PgliteDb> {
+    const lite = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir, parsers });
+    return new PgliteDb(lite);
+  }
+
+  query: Executor['query'] = (text, params) => this.q.query(text, params);
+  exec: Executor['exec'] = (sql) => this.q.exec(sql);
+
+  tx<R>(fn: (t: Executor) => Promise<R>): Promise<R> {
+    return this.lite.transaction((t) => fn(wrap(t)));
+  }
+
+  /** A tarball of the whole data directory (used to build test templates). */
+  dump(): Promise<Blob> {
+    return this.lite.dumpDataDir('none');
+  }
+
+  close(): Promise<void> {
+    return this.lite.close();
+  }
+}
