@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { parseWaIdentity, type WaIdentity } from './identity/wa-id.js';
+import { canonicalPhone, parseWaIdentity, type WaIdentity } from './identity/wa-id.js';
 
 /** A configuration problem the user must fix; the CLI prints it as one line. */
 export class ConfigError extends Error {
@@ -88,6 +88,35 @@ export const variables = {
     'Admin WhatsApp numbers (any common form) or LIDs, comma-separated; empty means no admin',
   ),
   CICERO_TIMEZONE: variable(timezone, 'Asia/Jakarta', 'Time zone that defines "today" and every time the bot prints'),
+  CICERO_CONVERSATION_TIMEOUT_S: variable(
+    positiveInt(86_400),
+    '300',
+    'Seconds of silence after which a menu conversation ends (every message restarts the clock)',
+  ),
+  CICERO_FLOOD_MAX: variable(positiveInt(10_000), '20', 'Messages a sender may send per flood window before being ignored (admins exempt)'),
+  CICERO_FLOOD_WINDOW_S: variable(positiveInt(86_400), '60', 'Length of the flood window in seconds'),
+  CICERO_AUDIT_RETENTION_DAYS: variable(positiveInt(36_500), '90', 'Days the command audit trail is kept'),
+  CHROME_PATH: variable(optionalText, '', 'Chromium/Chrome executable for WhatsApp; empty searches PATH and puppeteer\'s cache'),
+  CICERO_WA_INIT_TIMEOUT_S: variable(
+    positiveInt(3_600),
+    '60',
+    'Seconds the first WhatsApp start may take to show a QR code or become ready before `start` gives up',
+  ),
+  CICERO_WA_READY_TIMEOUT_S: variable(
+    positiveInt(3_600),
+    '120',
+    'Seconds between "authenticated" and "ready" after which the WhatsApp client is restarted',
+  ),
+  CICERO_WA_PAIRING_PHONE: variable(
+    z.string().trim().transform((v, ctx) => {
+      if (v === '') return undefined;
+      const phone = canonicalPhone(v);
+      if (!phone) ctx.addIssue({ code: 'custom', message: 'expected the bot\'s phone number, e.g. 6281234567890' });
+      return phone ?? undefined;
+    }),
+    '',
+    'Link by a pairing code for this phone number instead of a QR code; empty shows a QR code',
+  ),
   LOG_LEVEL: variable(z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }), 'info', 'Log level: fatal, error, warn, info, debug, trace or silent'),
 } as const;
 

@@ -20,9 +20,12 @@ export async function withDatabase<K extends VariableName, R>(
   command: string,
   variables: readonly K[],
   fn: (ctx: CommandContext<K>) => Promise<R>,
+  /** Checks that need no database and should fail before it is opened. */
+  preflight?: (config: Config<K | DbVariable>) => void,
 ): Promise<R> {
   loadDotenv();
   const config = loadConfig<K | DbVariable>([...DB_VARIABLES, ...variables]);
+  preflight?.(config);
   const log = createLogger({ level: config.LOG_LEVEL });
   const database = await openDatabase(config, { command, log });
   try {

@@ -2,8 +2,10 @@
 /** The `cicero` command line. Subcommands write their output to stdout; logs go to stderr. */
 import { Command } from 'commander';
 import { reportFatal } from './errors.js';
+import { registerChat } from './chat.js';
 import { registerMigrate } from './migrate.js';
 import { registerSeed } from './seed.js';
+import { registerSend } from './send.js';
 import { registerStart } from './start.js';
 
 const program = new Command('cicero')
@@ -14,6 +16,8 @@ const program = new Command('cicero')
 registerStart(program);
 registerMigrate(program);
 registerSeed(program);
+registerChat(program);
+registerSend(program);
 
 try {
   await program.parseAsync(process.argv);

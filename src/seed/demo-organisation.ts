@@ -166,7 +166,7 @@ function buildMembers(random: Random): { members: DemoMember[]; handles: Map<str
       jabatan,
       insta: instaAsTyped(insta, random),
       tiktok: tiktokAsTyped(tiktok, random),
-      // Demo numbers live in 62899…, a range no real member uses.
+      // Demo numbers live in 628990…; the operator is 6289910000001. No real member uses either.
       whatsapp: random.chance(0.65) ? `628990${String(++phone).padStart(7, '0')}` : null,
       status,
       exception,
@@ -229,7 +229,7 @@ export function buildDemoOrganisation(now: Date, timezone: string, seed = 2026):
     client_type: 'ORG',
     client_insta: 'polresdemo',
     client_tiktok: '@polresdemo',
-    client_operator: '6289900000001',
+    client_operator: '6289910000001',
     client_group: '120363000000000001@g.us',
   };
 

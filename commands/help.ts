@@ -1,0 +1,47 @@
+import { defineCommand } from '../src/bot/command.js';
+import type { CommandSpec } from '../src/bot/command.js';
+import { ROLE_LABEL } from '../src/bot/texts.js';
+
+function describe(command: CommandSpec): string {
+  const aliases = command.aliases?.length ? ` (${command.aliases.join(', ')})` : '';
+  return [`*${command.name}*${aliases}`, command.help, `Format: ${command.syntax}`, `Contoh: ${command.example}`].join(
+    '\n',
+  );
+}
+
+export default defineCommand({
+  name: 'help',
+  aliases: ['bantuan', 'menu'],
+  syntax: 'help[#<perintah>]',
+  example: 'help',
+  help: 'Menampilkan perintah yang dapat Anda gunakan, dengan format dan contohnya.',
+  roles: ['admin', 'operator', 'member', 'unknown'],
+  args: { min: 0, max: 1 },
+  async handler(ctx) {
+    const { catalog } = ctx.services;
+    const role = ctx.sender.role;
+    const allowed = catalog.forRole(role);
+    const [name] = ctx.args;
+    if (name) {
+      const command = catalog.find(name);
+      if (!command || !allowed.includes(command)) {
+        await ctx.reply(`❓ Perintah *${name.toLowerCase()}* tidak tersedia untuk Anda. Ketik *help* untuk daftar lengkap.`);
+        return;
+      }
+      await ctx.reply(describe(command));
+      return;
+    }
+    const intro =
+      role === 'unknown'
+        ? 'Nomor WhatsApp Anda belum terdaftar. Perintah yang dapat Anda gunakan:'
+        : `Anda terdaftar sebagai *${ROLE_LABEL[role]}*${ctx.sender.client ? ` di *${ctx.sender.client.clientId}*` : ''}. Perintah yang dapat Anda gunakan:`;
+    await ctx.reply(
+      [
+        '📋 *Daftar Perintah Cicero*',
+        intro,
+        ...allowed.map(describe),
+        'Ketik *batal* untuk keluar dari menu yang sedang berjalan.',
+      ].join('\n\n'),
+    );
+  },
+});

@@ -1,0 +1,34 @@
+import { defineCommand } from '../src/bot/command.js';
+import { formatDuration, formatStamp } from '../src/time/format.js';
+import type { ConnectionState } from '../src/transport/transport.js';
+
+const STATE_LABEL: Record<ConnectionState, string> = {
+  stopped: 'berhenti',
+  starting: 'sedang memulai',
+  pairing: 'menunggu pemindaian QR / kode pairing',
+  authenticated: 'terautentikasi, menunggu siap',
+  ready: 'siap',
+  disconnected: 'terputus (menyambung ulang)',
+};
+
+export default defineCommand({
+  name: 'status',
+  syntax: 'status',
+  example: 'status',
+  help: 'Menampilkan keadaan bot: koneksi WhatsApp, antrean kirim, pesan terakhir, dan lama aktif.',
+  roles: ['admin'],
+  async handler(ctx) {
+    const { status, timezone, now } = ctx.services;
+    const transport = status.transport();
+    const at = now();
+    await ctx.reply(
+      [
+        '🖥️ *Status Cicero*',
+        `WhatsApp: *${STATE_LABEL[transport.state]}* (${transport.name})`,
+        `Antrean kirim: ${status.queueDepth()} pesan`,
+        `Pesan masuk terakhir: ${status.lastMessageAt ? formatStamp(status.lastMessageAt, timezone) : '-'}`,
+        `Aktif sejak: ${formatStamp(status.startedAt, timezone)} (${formatDuration(at.getTime() - status.startedAt.getTime())})`,
+      ].join('\n'),
+    );
+  },
+});

@@ -1,0 +1,34 @@
+import { defineCommand } from '../src/bot/command.js';
+import { ROLE_LABEL } from '../src/bot/texts.js';
+
+export default defineCommand({
+  name: 'whoami',
+  aliases: ['siapasaya'],
+  syntax: 'whoami',
+  example: 'whoami',
+  help: 'Menampilkan bagaimana Cicero mengenali nomor Anda: nomor atau LID, peran, dan client.',
+  roles: ['admin', 'operator', 'member', 'unknown'],
+  async handler(ctx) {
+    const { sender, chat } = ctx;
+    const lines = ['👤 *Identitas Anda di Cicero*'];
+    lines.push(`Nomor WhatsApp: ${sender.phone ?? 'belum diketahui (pesan datang dari LID)'}`);
+    if (sender.lid) lines.push(`LID: ${sender.lid}`);
+    lines.push(`Peran: *${ROLE_LABEL[sender.role]}*`);
+    if (sender.client) lines.push(`Client: *${sender.client.clientId}* (${sender.client.nama})`);
+    if (sender.member) {
+      const m = sender.member;
+      const name = [m.title, m.nama].filter(Boolean).join(' ');
+      lines.push(`NRP/NIP: ${m.userId}${name ? ` (${name})` : ''}${m.active ? '' : ' · status NONAKTIF'}`);
+    } else if (sender.role === 'unknown') {
+      lines.push('Nomor ini belum terhubung dengan NRP/NIP mana pun.');
+    }
+    if (chat.isGroup) {
+      lines.push(
+        chat.client
+          ? `Grup ini terhubung ke client *${chat.client.clientId}* (${chat.client.nama}).`
+          : 'Grup ini belum terhubung ke client mana pun.',
+      );
+    }
+    await ctx.reply(lines.join('\n'));
+  },
+});

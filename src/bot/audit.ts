@@ -1,0 +1,35 @@
+/** The command audit trail: one row per handled command, for accountability. */
+import type { Queryable } from '../db/db.js';
+
+export type AuditOutcome = 'done' | 'refused' | 'error';
+
+export interface AuditEntry {
+  senderId: string;
+  role: string;
+  command: string;
+  clientId: string | null;
+  chatId: string;
+  outcome: AuditOutcome;
+  detail?: string;
+}
+
+export class CommandAudit {
+  constructor(private readonly db: Queryable) {}
+
+  async record(entry: AuditEntry): Promise<void> {
+    await this.db.query(
+      `INSERT INTO command_audit (sender_id, role, command, client_id, chat_id, outcome, detail)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [entry.senderId, entry.role, entry.command, entry.clientId, entry.chatId, entry.outcome, entry.detail ?? null],
+    );
+  }
+
+  /** Deletes rows older than the retention period; returns how many. */
+  async prune(olderThan: Date): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(
+      'WITH gone AS (DELETE FROM command_audit WHERE at < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone',
+      [olderThan],
+    );
+    return rows[0]?.n ?? 0;
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * What a chat command is. Each file in `commands/` default-exports one
+ * `defineCommand({...})`; adding a command touches no router code.
+ */
+import type { Role } from '../identity/sender.js';
+import type { Context } from './context.js';
+import type { Flow } from './conversation.js';
+
+export interface CommandSpec {
+  /** Lower-case name as typed before the first `#`. */
+  name: string;
+  aliases?: readonly string[];
+  /** Grammar shown on wrong input and in help, e.g. `absensilikes#<client>#<mode>`. */
+  syntax: string;
+  /** A complete example a user can copy. */
+  example: string;
+  /** One line of Indonesian help. */
+  help: string;
+  /** Roles allowed to run it. */
+  roles: readonly Role[];
+  /** Argument count after the name; default none. */
+  args?: { min: number; max: number; keepHashInLast?: boolean };
+  /** Multi-step conversations this command starts. */
+  flows?: readonly Flow<never>[];
+  handler(ctx: Context): Promise<void>;
+}
+
+export function defineCommand(spec: CommandSpec): CommandSpec {
+  return spec;
+}

@@ -1,0 +1,46 @@
+/**
+ * The small object a command handler gets: who wrote, where, the arguments, the
+ * services it may use, and how to answer.
+ */
+import type { Db } from '../db/db.js';
+import type { ClientRef, Sender } from '../identity/sender.js';
+import type { Logger } from '../log.js';
+import type { InboundMessage, OutgoingDocument } from '../transport/transport.js';
+import type { CommandCatalog } from './catalog.js';
+import type { CommandSpec } from './command.js';
+import type { Flow } from './conversation.js';
+import type { RuntimeStatus } from './runtime-status.js';
+
+export interface BotServices {
+  db: Db;
+  log: Logger;
+  now: () => Date;
+  timezone: string;
+  catalog: CommandCatalog;
+  status: RuntimeStatus;
+  /** Idle time after which a conversation ends. */
+  conversationTimeoutMs: number;
+}
+
+export interface ChatInfo {
+  id: string;
+  isGroup: boolean;
+  /** The client a group is bound to (null in private chats and unbound groups). */
+  client: ClientRef | null;
+}
+
+export interface BaseContext {
+  message: InboundMessage;
+  sender: Sender;
+  chat: ChatInfo;
+  services: BotServices;
+  reply(text: string): Promise<void>;
+  replyDocument(document: OutgoingDocument): Promise<void>;
+}
+
+export interface Context extends BaseContext {
+  command: CommandSpec;
+  args: string[];
+  /** Starts a multi-step conversation in this private chat and asks its first question. */
+  startConversation<D>(flow: Flow<D>, data: D): Promise<void>;
+}

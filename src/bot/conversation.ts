@@ -1,0 +1,91 @@
+/**
+ * Multi-step conversations (menus) declared as data: each step asks a question and
+ * judges the answer, which repeats the question, moves to another step, or finishes.
+ * State lives in the database, so a restart loses nothing; it expires after an idle
+ * timeout that every message refreshes.
+ */
+import type { Queryable } from '../db/db.js';
+import type { BaseContext } from './context.js';
+
+export type StepOutcome<D> =
+  /** Go to `next` (and ask its question), optionally saying something first. */
+  | { next: string; data?: D; say?: string }
+  /** Bad answer: say why and ask the same question again. */
+  | { repeat: string }
+  /** The conversation is over; say this. */
+  | { done: string };
+
+export interface Step<D> {
+  ask(data: D, ctx: BaseContext): string | Promise<string>;
+  answer(input: string, data: D, ctx: BaseContext): StepOutcome<D> | Promise<StepOutcome<D>>;
+}
+
+export interface Flow<D> {
+  /** Unique; stored with the state. */
+  name: string;
+  first: string;
+  steps: Record<string, Step<D>>;
+}
+
+export function defineFlow<D>(flow: Flow<D>): Flow<D> {
+  return flow;
+}
+
+export interface ConversationState {
+  chatId: string;
+  senderId: string;
+  flow: string;
+  step: string;
+  data: unknown;
+  expiresAt: Date;
+}
+
+interface Row {
+  chat_id: string;
+  sender_id: string;
+  flow: string;
+  step: string;
+  data: unknown;
+  expires_at: Date;
+}
+
+const toState = (r: Row): ConversationState => ({
+  chatId: r.chat_id,
+  senderId: r.sender_id,
+  flow: r.flow,
+  step: r.step,
+  data: r.data,
+  expiresAt: r.expires_at,
+});
+
+export class ConversationStore {
+  constructor(private readonly db: Queryable) {}
+
+  async get(chatId: string, senderId: string): Promise<ConversationState | null> {
+    const { rows } = await this.db.query<Row>('SELECT * FROM conversation WHERE chat_id = $1 AND sender_id = $2', [
+      chatId,
+      senderId,
+    ]);
+    return rows[0] ? toState(rows[0]) : null;
+  }
+
+  async save(state: ConversationState): Promise<void> {
+    await this.db.query(
+      `INSERT INTO conversation (chat_id, sender_id, flow, step, data, expires_at)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+       ON CONFLICT (chat_id, sender_id) DO UPDATE
+         SET flow = excluded.flow, step = excluded.step, data = excluded.data, expires_at = excluded.expires_at`,
+      [state.chatId, state.senderId, state.flow, state.step, JSON.stringify(state.data ?? {}), state.expiresAt],
+    );
+  }
+
+  async delete(chatId: string, senderId: string): Promise<void> {
+    await this.db.query('DELETE FROM conversation WHERE chat_id = $1 AND sender_id = $2', [chatId, senderId]);
+  }
+
+  /** Removes and returns the conversations idle past their expiry (to announce them). */
+  async takeExpired(now: Date): Promise<ConversationState[]> {
+    const { rows } = await this.db.query<Row>('DELETE FROM conversation WHERE expires_at <= $1 RETURNING *', [now]);
+    return rows.map(toState);
+  }
+}

@@ -1,0 +1,61 @@
+/** The bot's shared Indonesian texts (command-specific texts live with each command). */
+import type { Role } from '../identity/sender.js';
+import type { CommandSpec } from './command.js';
+
+export const ROLE_LABEL: Record<Role, string> = {
+  admin: 'admin',
+  operator: 'operator',
+  member: 'anggota',
+  unknown: 'belum terdaftar',
+};
+
+/** Reply to text that is not a command, fitted to what the sender can do. */
+export function unknownTextHint(role: Role): string {
+  switch (role) {
+    case 'admin':
+    case 'operator':
+      return '🤖 Perintah tidak dikenali.\nKetik *help* untuk melihat daftar perintah beserta format dan contohnya.';
+    case 'member':
+      return '🤖 Maaf, pesan Anda belum dikenali sebagai perintah.\nKetik *help* untuk melihat perintah yang dapat Anda gunakan.';
+    case 'unknown':
+      return (
+        '🤖 Nomor WhatsApp Anda belum terdaftar di Cicero.\n' +
+        'Ketik *help* untuk melihat apa yang dapat Anda lakukan, atau hubungi operator satuan Anda.'
+      );
+  }
+}
+
+/** A known sender without the needed role; unknown senders get {@link unknownTextHint} instead. */
+export function refusal(command: CommandSpec): string {
+  const allowed = command.roles.filter((r) => r !== 'unknown').map((r) => ROLE_LABEL[r]);
+  return `❌ Perintah *${command.name}* hanya dapat digunakan oleh ${allowed.join(' atau ')}.`;
+}
+
+export const GROUP_REFUSAL = '❌ Maaf, Anda tidak memiliki akses ke perintah ini.';
+
+export function usage(command: CommandSpec, detail?: string): string {
+  return [
+    detail ? `⚠️ ${detail}` : '⚠️ Format perintah salah.',
+    `Format: *${command.syntax}*`,
+    `Contoh: ${command.example}`,
+  ].join('\n');
+}
+
+export const APOLOGY =
+  '⚠️ Maaf, terjadi kesalahan saat memproses permintaan Anda. Silakan coba lagi beberapa saat lagi.';
+
+export const FLOOD_NOTICE =
+  '⏳ Anda mengirim terlalu banyak pesan dalam waktu singkat. Pesan berikutnya akan diproses setelah sekitar 1 menit.';
+
+export const CONVERSATION_CANCELLED = '✅ Menu ditutup. Ketik *help* untuk melihat daftar perintah.';
+
+export function conversationExpired(timeoutMs: number): string {
+  const minutes = Math.max(1, Math.round(timeoutMs / 60_000));
+  return `⏰ Menu ditutup karena tidak ada balasan selama ${minutes} menit. Ketik perintahnya lagi untuk memulai ulang.`;
+}
+
+export const GROUP_CONVERSATION_REFUSED =
+  '❌ Menu ini hanya dapat dibuka melalui chat pribadi dengan nomor bot.';
+
+/** Words that end a conversation at any step. */
+export const CANCEL_WORDS = new Set(['batal', 'cancel', 'keluar', 'exit']);

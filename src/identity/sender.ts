@@ -1,0 +1,144 @@
+/**
+ * Who sent a message, and with which role. Roles: admin (ADMIN_WHATSAPP), operator
+ * (the number in a client's `client_operator`), member (a user row whose `whatsapp`
+ * is the sender), unknown. A LID sender is recognised through the LID↔phone pairs
+ * recorded whenever WhatsApp reveals them.
+ */
+import type { Queryable } from '../db/db.js';
+import { canonicalLid, canonicalPhone, type WaIdentity } from './wa-id.js';
+
+export type Role = 'admin' | 'operator' | 'member' | 'unknown';
+export const ROLES: readonly Role[] = ['admin', 'operator', 'member', 'unknown'];
+
+export interface MemberRecord {
+  userId: string;
+  nama: string | null;
+  title: string | null;
+  clientId: string | null;
+  active: boolean;
+}
+
+export interface ClientRef {
+  clientId: string;
+  nama: string;
+}
+
+export interface Sender {
+  /** The id as WhatsApp gave it. */
+  rawId: string;
+  phone: string | null;
+  lid: string | null;
+  /** Stable key for per-sender state: the phone when known, else the LID, else the raw id. */
+  key: string;
+  role: Role;
+  /** The client an operator runs, or a member belongs to. */
+  client: ClientRef | null;
+  member: MemberRecord | null;
+}
+
+interface Row {
+  kind: 'operator' | 'member';
+  client_id: string | null;
+  client_nama: string | null;
+  user_id: string | null;
+  nama: string | null;
+  title: string | null;
+  status: boolean | null;
+}
+
+/**
+ * `client_operator` as canonical digits in SQL: operators type numbers in every form
+ * (`0812…`, `62812…`, `…@c.us`), and the comparison must not depend on it.
+ */
+const OPERATOR_DIGITS = `(SELECT CASE WHEN d LIKE '0%' THEN '62' || substr(d, 2) ELSE d END
+   FROM (SELECT regexp_replace(split_part(c.client_operator, '@', 1), '[^0-9]', '', 'g') AS d) AS x)`;
+
+const LOOKUP = `
+  SELECT 'operator' AS kind, c.client_id, c.nama AS client_nama, NULL AS user_id, NULL AS nama, NULL AS title, NULL::boolean AS status
+    FROM clients c
+   WHERE c.client_operator IS NOT NULL
+     AND (lower(trim(c.client_operator)) = ANY($1) OR ${OPERATOR_DIGITS} = ANY($1))
+  UNION ALL
+  SELECT 'member', u.client_id, c.nama, u.user_id, u.nama, u.title, u.status
+    FROM "user" u LEFT JOIN clients c ON c.client_id = u.client_id
+   WHERE u.whatsapp = ANY($1)
+   ORDER BY 1 DESC, 2`;
+
+export class SenderDirectory {
+  private readonly adminPhones: Set<string>;
+  private readonly adminLids: Set<string>;
+  /** Pairs already written this run, so a chatty LID sender costs no write per message. */
+  private readonly recordedPairs = new Set<string>();
+
+  constructor(
+    private readonly db: Queryable,
+    admins: readonly WaIdentity[],
+  ) {
+    this.adminPhones = new Set(admins.flatMap((a) => (a.kind === 'phone' ? [a.phone] : [])));
+    this.adminLids = new Set(admins.flatMap((a) => (a.kind === 'lid' ? [a.lid] : [])));
+  }
+
+  /** Records a LID↔phone pair the transport revealed (idempotent). */
+  async recordLid(lid: string, phone: string): Promise<void> {
+    const pair = `${lid}=${phone}`;
+    if (this.recordedPairs.has(pair)) return;
+    await this.db.query(
+      `INSERT INTO wa_lid_map (lid, phone) VALUES ($1, $2)
+       ON CONFLICT (lid) DO UPDATE SET phone = excluded.phone, seen_at = now()`,
+      [lid, phone],
+    );
+    this.recordedPairs.add(pair);
+  }
+
+  async phoneForLid(lid: string): Promise<string | null> {
+    const { rows } = await this.db.query<{ phone: string }>('SELECT phone FROM wa_lid_map WHERE lid = $1', [lid]);
+    return rows[0]?.phone ?? null;
+  }
+
+  async resolve(rawId: string, revealedPhone?: string): Promise<Sender> {
+    const lid = canonicalLid(rawId);
+    let phone = lid ? null : canonicalPhone(rawId);
+    if (lid) {
+      const revealed = revealedPhone ? canonicalPhone(revealedPhone) : null;
+      if (revealed) await this.recordLid(lid, revealed);
+      phone = revealed ?? (await this.phoneForLid(lid));
+    }
+    const candidates = [phone, lid].filter((v): v is string => v !== null);
+    const key = phone ?? lid ?? rawId;
+    const base = { rawId, phone, lid, key };
+
+    const { rows } = candidates.length > 0 ? await this.db.query<Row>(LOOKUP, [candidates]) : { rows: [] as Row[] };
+    const memberRow = rows.find((r) => r.kind === 'member');
+    const operatorRow = rows.find((r) => r.kind === 'operator');
+    const member: MemberRecord | null = memberRow
+      ? {
+          userId: memberRow.user_id!,
+          nama: memberRow.nama,
+          title: memberRow.title,
+          clientId: memberRow.client_id,
+          active: memberRow.status !== false,
+        }
+      : null;
+    const ref = (r: Row | undefined): ClientRef | null =>
+      r?.client_id ? { clientId: r.client_id, nama: r.client_nama ?? r.client_id } : null;
+
+    const isAdmin = (phone !== null && this.adminPhones.has(phone)) || (lid !== null && this.adminLids.has(lid));
+    if (isAdmin) return { ...base, role: 'admin', client: null, member };
+    if (operatorRow) return { ...base, role: 'operator', client: ref(operatorRow), member };
+    if (member) return { ...base, role: 'member', client: ref(memberRow), member };
+    return { ...base, role: 'unknown', client: null, member: null };
+  }
+
+  /** The client a group is bound to (`clients.client_group` holds one or more group ids). */
+  async clientOfGroup(groupId: string): Promise<ClientRef | null> {
+    const { rows } = await this.db.query<{ client_id: string; nama: string }>(
+      `SELECT client_id, nama FROM clients
+        WHERE client_group IS NOT NULL
+          AND $1 = ANY (string_to_array(regexp_replace(lower(client_group), '\\s', '', 'g'), ','))
+        ORDER BY client_status DESC, client_id LIMIT 1`,
+      [groupId.toLowerCase()],
+    );
+    const row = rows[0];
+    return row ? { clientId: row.client_id, nama: row.nama } : null;
+  }
+}

@@ -1,0 +1,24 @@
+/** Dates and durations as Indonesian readers expect them, always in an explicit zone. */
+import { DateTime } from 'luxon';
+
+const ZONE_NAMES: Record<string, string> = { 'Asia/Jakarta': 'WIB', 'Asia/Makassar': 'WITA', 'Asia/Jayapura': 'WIT' };
+
+/** `Rabu, 25/11/2026 13.05.12 WIB` */
+export function formatStamp(at: Date, zone: string): string {
+  const dt = DateTime.fromJSDate(at, { zone }).setLocale('id');
+  const suffix = ZONE_NAMES[zone] ?? dt.toFormat('ZZZZ');
+  return `${dt.toFormat('cccc, d/M/yyyy HH.mm.ss')} ${suffix}`;
+}
+
+/** `2 hari 3 jam 4 menit`, or `kurang dari 1 menit` */
+export function formatDuration(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  const parts: string[] = [];
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = minutes % 60;
+  if (days) parts.push(`${days} hari`);
+  if (hours) parts.push(`${hours} jam`);
+  if (mins) parts.push(`${mins} menit`);
+  return parts.length ? parts.join(' ') : 'kurang dari 1 menit';
+}

@@ -1,0 +1,59 @@
+/**
+ * An in-memory transport for tests and benchmarks: `receive()` plays a message in
+ * and resolves once the bot has finished with it; what the bot sent is in `sent`.
+ */
+import { randomUUID } from 'node:crypto';
+import { BaseTransport, type InboundMessage, type OutgoingDocument, type Transport } from './transport.js';
+
+export type SentMessage =
+  | { chatId: string; kind: 'text'; text: string }
+  | { chatId: string; kind: 'document'; document: OutgoingDocument };
+
+export class MemoryTransport extends BaseTransport implements Transport {
+  readonly name = 'memory' as const;
+  readonly sent: SentMessage[] = [];
+  /** When set, the next sends throw it (to test failures). */
+  failSends: Error | null = null;
+
+  async start(): Promise<void> {
+    this.setState('ready');
+  }
+
+  async stop(): Promise<void> {
+    this.setState('stopped');
+  }
+
+  /** Simulates a connection change (e.g. a disconnect). */
+  simulateState(state: Parameters<BaseTransport['setState']>[0], detail?: string): void {
+    this.setState(state, detail);
+  }
+
+  async sendText(chatId: string, text: string): Promise<void> {
+    if (this.failSends) throw this.failSends;
+    this.sent.push({ chatId, kind: 'text', text });
+  }
+
+  async sendDocument(chatId: string, document: OutgoingDocument): Promise<void> {
+    if (this.failSends) throw this.failSends;
+    this.sent.push({ chatId, kind: 'document', document });
+  }
+
+  /** Delivers a message as if it arrived from WhatsApp; fills in id and time when omitted. */
+  async receive(message: Partial<InboundMessage> & Pick<InboundMessage, 'senderId' | 'text'>): Promise<void> {
+    const isGroup = message.isGroup ?? message.chatId?.endsWith('@g.us') ?? false;
+    await this.deliver({
+      id: randomUUID(),
+      chatId: message.senderId,
+      timestamp: new Date(),
+      ...message,
+      isGroup,
+    });
+  }
+
+  /** Texts sent since the last call, and forgets them. */
+  takeTexts(): Array<{ chatId: string; text: string }> {
+    const texts = this.sent.flatMap((m) => (m.kind === 'text' ? [{ chatId: m.chatId, text: m.text }] : []));
+    this.sent.length = 0;
+    return texts;
+  }
+}

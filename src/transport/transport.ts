@@ -1,0 +1,82 @@
+/**
+ * The boundary between WhatsApp (or a stand-in) and the bot. Everything above it
+ * sees only these shapes; nothing above it imports whatsapp-web.js.
+ */
+
+/** One incoming message, already stripped of the library's objects. */
+export interface InboundMessage {
+  /** Unique per message (WhatsApp's serialized id); the dedup key. */
+  id: string;
+  /** Where a reply goes: the private chat (`…@c.us` / `…@lid`) or the group (`…@g.us`). */
+  chatId: string;
+  /** Who wrote it: the same as chatId in a private chat, the author inside a group. */
+  senderId: string;
+  /** The sender's phone digits when the transport knows them for a `…@lid` sender. */
+  senderPhone?: string;
+  isGroup: boolean;
+  text: string;
+  timestamp: Date;
+}
+
+export interface OutgoingDocument {
+  fileName: string;
+  mimeType: string;
+  data: Buffer;
+  caption?: string;
+}
+
+export type ConnectionState =
+  | 'stopped'
+  | 'starting'
+  /** Waiting for the phone to scan a QR code or enter a pairing code. */
+  | 'pairing'
+  | 'authenticated'
+  | 'ready'
+  | 'disconnected';
+
+export type MessageHandler = (message: InboundMessage) => Promise<void>;
+export type StateHandler = (state: ConnectionState, detail?: string) => void;
+
+export interface Transport {
+  readonly name: 'whatsapp' | 'console' | 'memory';
+  /**
+   * Connects. Resolves once the transport is usable or waiting to be paired; rejects
+   * when the first initialisation fails (the caller reports it and exits).
+   */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  state(): ConnectionState;
+  onMessage(handler: MessageHandler): void;
+  onStateChange(handler: StateHandler): void;
+  sendText(chatId: string, text: string): Promise<void>;
+  sendDocument(chatId: string, document: OutgoingDocument): Promise<void>;
+}
+
+/** Shared plumbing for transports: state and the two listener lists. */
+export abstract class BaseTransport {
+  private current: ConnectionState = 'stopped';
+  private readonly messageHandlers: MessageHandler[] = [];
+  private readonly stateHandlers: StateHandler[] = [];
+
+  state(): ConnectionState {
+    return this.current;
+  }
+
+  onMessage(handler: MessageHandler): void {
+    this.messageHandlers.push(handler);
+  }
+
+  onStateChange(handler: StateHandler): void {
+    this.stateHandlers.push(handler);
+  }
+
+  protected setState(state: ConnectionState, detail?: string): void {
+    this.current = state;
+    for (const handler of this.stateHandlers) handler(state, detail);
+  }
+
+  /** Hands a message to every listener and waits until all have finished with it. */
+  protected async deliver(message: InboundMessage): Promise<void> {
+    await Promise.all(this.messageHandlers.map((h) => h(message)));
+  }
+}
