@@ -9,7 +9,7 @@ import type { EventEmitter } from 'node:events';
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log.js';
-import { BaseTransport, type InboundMessage, type OutgoingDocument, type Transport } from './transport.js';
+import { BaseTransport, type ConnectionState, type InboundMessage, type OutgoingDocument, type Transport } from './transport.js';
 
 /** The part of whatsapp-web.js's Client we use (a fake implements it in tests). */
 export interface WaClient extends EventEmitter {
@@ -124,6 +124,7 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private attempt = 0;
   private readonly lidCache = new Map<string, string | null>();
+  private startWaiter: (() => void) | null = null;
 
   constructor(private readonly options: WhatsAppOptions) {
     super();
@@ -143,18 +144,19 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
     if (removed.length > 0) this.options.log.warn({ removed }, 'removed stale Chromium profile locks');
     this.stopping = false;
     this.setState('starting');
-    const client = await this.connect();
-    // Resolved by the first QR, pairing code or ready; rejected by an initialisation error or the timeout.
+    // Resolved once any client (the watchdog may replace the first) shows a QR or pairing
+    // code or becomes ready; rejected by the first initialisation error or the timeout.
     let timer: NodeJS.Timeout | undefined;
     const reached = new Promise<void>((resolve, reject) => {
-      for (const event of ['qr', 'code', 'ready']) client.once(event, () => resolve());
+      this.startWaiter = resolve;
       timer = setTimeout(() => {
         const seconds = Math.round(this.options.initTimeoutMs / 1000);
-        reject(new WhatsAppStartError(`WhatsApp did not start: no QR code and no ready session within ${seconds} s`));
+        const how = this.state() === 'authenticated' ? 'the session was restored but never became ready' : 'no QR code and no ready session';
+        reject(new WhatsAppStartError(`WhatsApp did not start: ${how} within ${seconds} s`));
       }, this.options.initTimeoutMs);
-      client.initialize().catch((error: unknown) => {
-        reject(new WhatsAppStartError(`WhatsApp did not start: ${describeError(error)}`));
-      });
+      this.connect()
+        .then((client) => client.initialize())
+        .catch((error: unknown) => reject(new WhatsAppStartError(`WhatsApp did not start: ${describeError(error)}`)));
     });
     try {
       await reached;
@@ -163,7 +165,13 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
       throw error;
     } finally {
       clearTimeout(timer);
+      this.startWaiter = null;
     }
+  }
+
+  protected override setState(state: ConnectionState, detail?: string): void {
+    super.setState(state, detail);
+    if (state === 'pairing' || state === 'ready') this.startWaiter?.();
   }
 
   /** Creates a client and subscribes to its events (only ours, on our own client). */

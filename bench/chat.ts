@@ -1,0 +1,102 @@
+/**
+ * Chat engine throughput: N messages (help, unknown text, conversation steps) from
+ * 1,000 senders through the memory transport, on PGlite and on PostgreSQL.
+ * Prints messages/s and p50/p99 latency per message (inbound → all replies sent).
+ *
+ *   npx tsx bench/chat.ts [messages=10000] [concurrency=8]
+ *
+ * Target on PostgreSQL: ≥ 1,000 messages/s with p99 < 20 ms. Past the machine's
+ * saturation point (about 2,000 messages/s on 2 cores) more concurrency only adds
+ * queueing to the latency.
+ */
+import { performance } from 'node:perf_hooks';
+import pino from 'pino';
+import { createBot } from '../src/app/create-bot.js';
+import { loadCommands } from '../src/bot/catalog.js';
+import { defineCommand } from '../src/bot/command.js';
+import { defineFlow } from '../src/bot/conversation.js';
+import { loadConfig } from '../src/config.js';
+import { MemoryTransport } from '../src/transport/memory.js';
+import { benchDatabases, ms, percentile } from './lib.js';
+
+const TOTAL = Number(process.argv[2] ?? 10_000);
+const CONCURRENCY = Number(process.argv[3] ?? 8);
+const SENDERS = 1_000;
+
+/** A two-step menu like the registration flows later issues add. */
+const flow = defineFlow<{ nrp?: string }>({
+  name: 'bench-register',
+  first: 'nrp',
+  steps: {
+    nrp: {
+      ask: () => 'Ketik NRP Anda:',
+      answer: (input, data) => (/^\d+$/.test(input) ? { next: 'confirm', data: { ...data, nrp: input } } : { repeat: 'Angka saja.' }),
+    },
+    confirm: {
+      ask: (d) => `NRP ${d.nrp}? ya/tidak`,
+      answer: (input, d) => (input === 'ya' ? { done: `OK ${d.nrp}` } : { repeat: 'ya/tidak' }),
+    },
+  },
+});
+const daftar = defineCommand({
+  name: 'daftar',
+  syntax: 'daftar',
+  example: 'daftar',
+  help: 'bench',
+  roles: ['admin', 'operator', 'member', 'unknown'],
+  flows: [flow as never],
+  handler: (ctx) => ctx.startConversation(flow, {}),
+});
+
+/** Each sender's script: help, chatter, and a whole conversation. */
+const SCRIPT = ['help', 'selamat pagi komandan', 'daftar', 'abc', '75070206', 'ya', 'whoami', 'menu', 'apa kabar', 'help#whoami'];
+
+async function main(): Promise<void> {
+  const config = loadConfig(
+    ['ADMIN_WHATSAPP', 'CICERO_TIMEZONE', 'CICERO_CONVERSATION_TIMEOUT_S', 'CICERO_FLOOD_MAX', 'CICERO_FLOOD_WINDOW_S', 'CICERO_AUDIT_RETENTION_DAYS'],
+    { ADMIN_WHATSAPP: '6281100000001', CICERO_FLOOD_MAX: '1000' },
+  );
+  const commands = [...(await loadCommands()), daftar];
+  console.log(`chat engine: ${TOTAL} messages from ${SENDERS} senders, ${CONCURRENCY} senders at a time`);
+  for (const { name, db, drop } of await benchDatabases()) {
+    // Some senders are members, so identity lookups hit real rows.
+    await db.query(`INSERT INTO clients (client_id, nama, client_operator) VALUES ('BENCH', 'POLRES BENCH', '6281200000000')`);
+    await db.query(
+      `INSERT INTO "user" (user_id, nama, client_id, whatsapp)
+       SELECT lpad(i::text, 8, '0'), 'ANGGOTA ' || i, 'BENCH', (6285000000000 + i)::text FROM generate_series(0, 499) i`,
+    );
+    const transport = new MemoryTransport();
+    const bot = await createBot({ config, db, log: pino({ level: 'silent' }), transport, commands });
+    transport.onMessage((m) => bot.handle(m));
+    await transport.start();
+
+    const perSender = Math.ceil(TOTAL / SENDERS);
+    const latencies: number[] = [];
+    let next = 0;
+    const started = performance.now();
+    // Each worker takes whole senders, so one sender's messages stay in order.
+    const worker = async (): Promise<void> => {
+      for (let s = next++; s < SENDERS; s = next++) {
+        const senderId = `${6285000000000 + s}@c.us`;
+        for (let i = 0; i < perSender && s * perSender + i < TOTAL; i++) {
+          const t0 = performance.now();
+          await transport.receive({ senderId, chatId: senderId, text: SCRIPT[i % SCRIPT.length]! });
+          latencies.push(performance.now() - t0);
+        }
+        transport.sent.length = 0;
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const seconds = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    const rate = latencies.length / seconds;
+    const p99 = percentile(latencies, 99);
+    const verdict = name === 'postgres' ? `  target ≥1000/s & p99 <20 ms: ${rate >= 1000 && p99 < 20 ? 'met' : 'NOT met'}` : '';
+    console.log(
+      `${name.padEnd(8)} ${Math.round(rate)} messages/s  p50 ${ms(percentile(latencies, 50))}  p99 ${ms(p99)}  (${latencies.length} messages in ${seconds.toFixed(1)} s)${verdict}`,
+    );
+    await drop();
+  }
+}
+
+await main();

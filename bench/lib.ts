@@ -1,0 +1,61 @@
+/** Shared benchmark plumbing: databases on both backends, percentiles, printing. */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Db } from '../src/db/db.js';
+import { migrate } from '../src/db/migrate.js';
+import { PgliteDb } from '../src/db/pglite.js';
+import { PostgresDb } from '../src/db/postgres.js';
+
+export const SERVER_URL =
+  process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface BenchDb {
+  name: 'pglite' | 'postgres';
+  db: Db;
+  drop(): Promise<void>;
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: SERVER_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A migrated database of its own on each backend; PostgreSQL is skipped (with a note) when unreachable. */
+export async function benchDatabases(): Promise<BenchDb[]> {
+  const result: BenchDb[] = [];
+  const lite = await PgliteDb.open();
+  await migrate(lite);
+  result.push({ name: 'pglite', db: lite, drop: () => lite.close() });
+  const name = `cicero_bench_${randomBytes(4).toString('hex')}`;
+  try {
+    await admin(`CREATE DATABASE ${name}`);
+  } catch (error) {
+    console.log(`postgres: skipped (${(error as Error).message})`);
+    return result;
+  }
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  const server = await PostgresDb.open(url.toString(), { max: 10 });
+  await migrate(server);
+  result.push({
+    name: 'postgres',
+    db: server,
+    drop: async () => {
+      await server.close();
+      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  });
+  return result;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export const ms = (n: number): string => `${n.toFixed(2)} ms`;

@@ -1,0 +1,124 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { unknownTextHint } from '../../src/bot/texts.js';
+import { ADMIN, createTestBot, dm, GROUP, MEMBER, OPERATOR, seedChatFixture, STRANGER, type TestBot, UNBOUND_GROUP } from '../helpers/bot.js';
+import { backend, useTestDatabase } from '../helpers/db.js';
+
+const SENDERS = { admin: ADMIN, operator: OPERATOR, member: MEMBER, unknown: STRANGER } as const;
+type RoleName = keyof typeof SENDERS;
+
+/** What each command answers for each role: a pattern, or `refused`. */
+const EXPECTED: Record<string, Record<RoleName, RegExp | 'refused'>> = {
+  help: {
+    admin: /^📋 \*Daftar Perintah Cicero\*[\s\S]*\*status\*/,
+    operator: /^📋 \*Daftar Perintah Cicero\*\n\nAnda terdaftar sebagai \*operator\* di \*POLRESABC\*/,
+    member: /^📋 \*Daftar Perintah Cicero\*\n\nAnda terdaftar sebagai \*anggota\* di \*POLRESABC\*/,
+    unknown: /^📋 \*Daftar Perintah Cicero\*\n\nNomor WhatsApp Anda belum terdaftar/,
+  },
+  whoami: {
+    admin: /Peran: \*admin\*/,
+    operator: /Peran: \*operator\*\nClient: \*POLRESABC\* \(POLRES ABC\)/,
+    member: /Peran: \*anggota\*\nClient: \*POLRESABC\* \(POLRES ABC\)\nNRP\/NIP: 75070206 \(AIPTU BUDI SANTOSO\)/,
+    unknown: /Peran: \*belum terdaftar\*\nNomor ini belum terhubung/,
+  },
+  status: { admin: /^🖥️ \*Status Cicero\*\nWhatsApp: \*siap\* \(memory\)/, operator: 'refused', member: 'refused', unknown: 'refused' },
+};
+
+describe(`role matrix (${backend})`, () => {
+  const database = useTestDatabase();
+  let t: TestBot;
+  beforeAll(async () => {
+    await seedChatFixture(database().db);
+    t = await createTestBot(database().db);
+  });
+
+  const cases = Object.entries(EXPECTED).flatMap(([command, byRole]) =>
+    (Object.keys(byRole) as RoleName[]).map((role) => [command, role, byRole[role]] as const),
+  );
+
+  describe('in a private chat', () => {
+    it.each(cases)('%s from %s', async (command, role, expected) => {
+      const sent = await t.say(SENDERS[role], command);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.chatId).toBe(dm(SENDERS[role]));
+      if (expected !== 'refused') expect(sent[0]!.text).toMatch(expected);
+      else if (role === 'unknown') expect(sent[0]!.text).toBe(unknownTextHint('unknown')); // reveals nothing
+      else expect(sent[0]!.text).toBe(`❌ Perintah *${command}* hanya dapat digunakan oleh admin.`);
+    });
+  });
+
+  describe('in a group bound to a client', () => {
+    it.each(cases)('%s from %s answers in the group', async (command, role, expected) => {
+      const sent = await t.say(SENDERS[role], command, { group: GROUP });
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.chatId).toBe(GROUP);
+      if (expected === 'refused') expect(sent[0]!.text).toBe('❌ Maaf, Anda tidak memiliki akses ke perintah ini.');
+      else expect(sent[0]!.text).toMatch(expected);
+    });
+
+    it('whoami names the group’s client', async () => {
+      const [reply] = await t.replies(STRANGER, 'whoami', { group: GROUP });
+      expect(reply).toMatch(/Grup ini terhubung ke client \*POLRESABC\* \(POLRES ABC\)\.$/);
+    });
+
+    it('ignores everything that is not a command', async () => {
+      for (const text of ['Selamat pagi komandan', 'siap 86', '', '#', '👍', 'helpme', 'status sudah?']) {
+        expect(await t.say(MEMBER, text, { group: GROUP })).toEqual([]);
+      }
+    });
+
+    it('recognises a second group id in client_group', async () => {
+      const sent = await t.say(MEMBER, 'whoami', { group: '120363222222222222@g.us' });
+      expect(sent).toHaveLength(1);
+    });
+  });
+
+  describe('in a group bound to no client', () => {
+    it.each(cases)('%s from %s', async (command, role, expected) => {
+      const sent = await t.say(SENDERS[role], command, { group: UNBOUND_GROUP });
+      if (role !== 'admin') {
+        expect(sent).toEqual([]);
+        return;
+      }
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.chatId).toBe(UNBOUND_GROUP);
+      expect(sent[0]!.text).toMatch(expected as RegExp);
+    });
+  });
+
+  it('help lists exactly the commands the role may use', async () => {
+    const listed = async (who: string): Promise<string[]> => {
+      const [text] = await t.replies(who, 'bantuan');
+      return [...text!.matchAll(/^\*([a-z]+)\*/gm)].map((m) => m[1]!);
+    };
+    expect(await listed(ADMIN)).toEqual(['help', 'status', 'whoami']);
+    for (const who of [OPERATOR, MEMBER, STRANGER]) expect(await listed(who)).toEqual(['help', 'whoami']);
+  });
+
+  it('help#<command> explains one command, and only one the sender may use', async () => {
+    expect(await t.replies(ADMIN, 'HELP#Status')).toEqual([
+      '*status*\nMenampilkan keadaan bot: koneksi WhatsApp, antrean kirim, pesan terakhir, dan lama aktif.\nFormat: status\nContoh: status',
+    ]);
+    expect(await t.replies(MEMBER, 'help#status')).toEqual([
+      '❓ Perintah *status* tidak tersedia untuk Anda. Ketik *help* untuk daftar lengkap.',
+    ]);
+  });
+
+  it('writes one audit row per handled command with its outcome', async () => {
+    const { db } = database();
+    await db.query('DELETE FROM command_audit');
+    await t.say(ADMIN, 'status');
+    await t.say(MEMBER, 'status');
+    await t.say(STRANGER, 'status', { group: GROUP });
+    await t.say(ADMIN, 'status#now');
+    await t.say(MEMBER, 'just chatting');
+    const { rows } = await db.query(
+      'SELECT sender_id, role, command, client_id, chat_id, outcome, detail FROM command_audit ORDER BY id',
+    );
+    expect(rows).toEqual([
+      { sender_id: ADMIN, role: 'admin', command: 'status', client_id: null, chat_id: dm(ADMIN), outcome: 'done', detail: null },
+      { sender_id: MEMBER, role: 'member', command: 'status', client_id: 'POLRESABC', chat_id: dm(MEMBER), outcome: 'refused', detail: 'role' },
+      { sender_id: STRANGER, role: 'unknown', command: 'status', client_id: 'POLRESABC', chat_id: GROUP, outcome: 'refused', detail: 'role' },
+      { sender_id: ADMIN, role: 'admin', command: 'status', client_id: null, chat_id: dm(ADMIN), outcome: 'refused', detail: 'usage' },
+    ]);
+  });
+});

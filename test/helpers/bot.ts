@@ -1,0 +1,80 @@
+/** A bot on a test database, driven through the memory transport exactly as production drives it. */
+import pino from 'pino';
+import { createBot } from '../../src/app/create-bot.js';
+import type { Bot } from '../../src/bot/bot.js';
+import { loadCommands } from '../../src/bot/catalog.js';
+import type { CommandSpec } from '../../src/bot/command.js';
+import { loadConfig } from '../../src/config.js';
+import type { Db } from '../../src/db/db.js';
+import { MemoryTransport } from '../../src/transport/memory.js';
+
+export const ADMIN = '6281100000001';
+export const ADMIN_LID = '111111111111111@lid';
+export const OPERATOR = '6281200000002';
+export const MEMBER = '6281300000003';
+export const STRANGER = '6281900000009';
+export const CLIENT = 'POLRESABC';
+export const GROUP = '120363111111111111@g.us';
+export const UNBOUND_GROUP = '120363999999999999@g.us';
+
+export const dm = (phone: string): string => `${phone}@c.us`;
+
+/** A client with an operator (written as 0812…, as operators type it), a bound group and one member. */
+export async function seedChatFixture(db: Db): Promise<void> {
+  await db.query(
+    `INSERT INTO clients (client_id, nama, client_operator, client_group)
+     VALUES ($1, 'POLRES ABC', '0812-0000-0002', $2 || ', 120363222222222222@g.us')
+     ON CONFLICT (client_id) DO NOTHING`,
+    [CLIENT, GROUP],
+  );
+  await db.query(
+    `INSERT INTO "user" (user_id, nama, title, divisi, client_id, whatsapp)
+     VALUES ('75070206', 'BUDI SANTOSO', 'AIPTU', 'BAG OPS', $1, $2) ON CONFLICT (user_id) DO NOTHING`,
+    [CLIENT, MEMBER],
+  );
+}
+
+export interface TestBot {
+  bot: Bot;
+  transport: MemoryTransport;
+  clock: { now: Date };
+  /** Sends `text` from `from` (phone digits or a LID) and returns the texts the bot sent. */
+  say(from: string, text: string, options?: { group?: string; senderPhone?: string }): Promise<Array<{ chatId: string; text: string }>>;
+  /** Only the reply texts, for the common private-chat case. */
+  replies(from: string, text: string, options?: { group?: string; senderPhone?: string }): Promise<string[]>;
+}
+
+export const silentLog = pino({ level: 'silent' });
+
+export async function createTestBot(
+  db: Db,
+  options: { env?: Record<string, string>; commands?: CommandSpec[]; extraCommands?: CommandSpec[] } = {},
+): Promise<TestBot> {
+  const config = loadConfig(
+    ['ADMIN_WHATSAPP', 'CICERO_TIMEZONE', 'CICERO_CONVERSATION_TIMEOUT_S', 'CICERO_FLOOD_MAX', 'CICERO_FLOOD_WINDOW_S', 'CICERO_AUDIT_RETENTION_DAYS'],
+    { ADMIN_WHATSAPP: `${ADMIN},${ADMIN_LID}`, ...options.env },
+  );
+  const clock = { now: new Date('2026-11-25T03:00:00Z') };
+  const transport = new MemoryTransport();
+  const commands = options.commands ?? [...(await loadCommands()), ...(options.extraCommands ?? [])];
+  const bot = await createBot({ config, db, log: silentLog, transport, commands, now: () => clock.now });
+  transport.onMessage((m) => bot.handle(m));
+  await transport.start();
+  const say: TestBot['say'] = async (from, text, opts = {}) => {
+    const senderId = from.includes('@') ? from : dm(from);
+    await transport.receive({
+      senderId,
+      chatId: opts.group ?? senderId,
+      text,
+      ...(opts.senderPhone ? { senderPhone: opts.senderPhone } : {}),
+    });
+    return transport.takeTexts();
+  };
+  return {
+    bot,
+    transport,
+    clock,
+    say,
+    replies: async (from, text, opts) => (await say(from, text, opts)).map((m) => m.text),
+  };
+}
