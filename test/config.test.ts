@@ -15,6 +15,14 @@ describe('loadConfig', () => {
       PG_POOL_MAX: 10,
       ADMIN_WHATSAPP: [],
       CICERO_TIMEZONE: 'Asia/Jakarta',
+      CICERO_CONVERSATION_TIMEOUT_S: 300,
+      CICERO_FLOOD_MAX: 20,
+      CICERO_FLOOD_WINDOW_S: 60,
+      CICERO_AUDIT_RETENTION_DAYS: 90,
+      CHROME_PATH: undefined,
+      CICERO_WA_INIT_TIMEOUT_S: 60,
+      CICERO_WA_READY_TIMEOUT_S: 120,
+      CICERO_WA_PAIRING_PHONE: undefined,
       LOG_LEVEL: 'info',
     });
   });
@@ -41,6 +49,15 @@ describe('loadConfig', () => {
     const attempt = (): unknown => loadConfig([name], { [name]: value });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(message);
+  });
+
+  it('takes the pairing phone in any common form', () => {
+    expect(loadConfig(['CICERO_WA_PAIRING_PHONE'], { CICERO_WA_PAIRING_PHONE: '0812-3456-7890' })).toEqual({
+      CICERO_WA_PAIRING_PHONE: '6281234567890',
+    });
+    expect(() => loadConfig(['CICERO_WA_PAIRING_PHONE'], { CICERO_WA_PAIRING_PHONE: 'bot' })).toThrow(
+      /CICERO_WA_PAIRING_PHONE is invalid: expected the bot's phone number/,
+    );
   });
 
   it('never echoes DATABASE_URL, which may hold a password', () => {
