@@ -2,13 +2,15 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, startCli } from '../helpers/cli.js';
+import { readdirSync } from 'node:fs';
+import { migrationsDir } from '../../src/paths.js';
+import { runCli, startChat } from '../helpers/cli.js';
 import { backend, createTestDatabase } from '../helpers/db.js';
 
 const tempDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'cicero-cli-'));
 
 describe('cicero CLI', () => {
-  it.each([[[]], [['start']], [['migrate']], [['seed']], [['seed', 'demo']]])('answers --help for %j', (args) => {
+  it.each([[[]], [['start']], [['migrate']], [['seed']], [['seed', 'demo']], [['chat']], [['send']]])('answers --help for %j', (args) => {
     const result = runCli([...args, '--help'], {});
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^Usage: cicero/);
@@ -16,7 +18,7 @@ describe('cicero CLI', () => {
 
   it('lists the subcommands in the top-level help', () => {
     const { stdout } = runCli(['--help'], {});
-    for (const name of ['start', 'migrate', 'seed']) expect(stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    for (const name of ['start', 'migrate', 'seed', 'chat', 'send']) expect(stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
   });
 
   it('refuses an unknown subcommand with a hint', () => {
@@ -62,19 +64,21 @@ describe('cicero CLI', () => {
     const first = runCli(['migrate'], { CICERO_DATA_DIR: dir });
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/^embedded database in .*: applied 001\.do\.initial-schema\.sql \(schema version 1\)\n$/);
+    const files = readdirSync(migrationsDir).filter((f) => f.endsWith('.sql')).sort();
+    const version = Number.parseInt(files.at(-1)!, 10);
+    expect(first.stdout).toBe(`embedded database in ${dir}: applied ${files.join(', ')} (schema version ${version})\n`);
     const second = runCli(['migrate'], { CICERO_DATA_DIR: dir });
-    expect(second.stdout).toMatch(/already up to date \(schema version 1\)\n$/);
+    expect(second.stdout).toBe(`embedded database in ${dir}: already up to date (schema version ${version})\n`);
   });
 
   it('refuses a data directory held by a live process and names it', async () => {
     const dir = tempDir();
-    const running = await startCli(['start'], { CICERO_DATA_DIR: dir, LOG_LEVEL: 'info' }, /cicero started/);
+    const running = await startChat(dir, {});
     try {
       const result = runCli(['migrate'], { CICERO_DATA_DIR: dir });
       expect(result.status).toBe(1);
       expect(result.stderr).toBe(
-        `cicero: data directory ${dir} is in use by process ${running.pid} (cicero start) on host ${os.hostname()}, since ${
+        `cicero: data directory ${dir} is in use by process ${running.pid} (cicero chat) on host ${os.hostname()}, since ${
           /since (\S+)/.exec(result.stderr)?.[1]
         }\n`,
       );
@@ -85,10 +89,12 @@ describe('cicero CLI', () => {
     expect(runCli(['migrate'], { CICERO_DATA_DIR: dir }).status).toBe(0);
   });
 
-  it('warns at start when there is no admin', async () => {
-    const running = await startCli(['start'], { CICERO_DATA_DIR: tempDir(), LOG_LEVEL: 'info' }, /cicero started/);
-    expect(running.stderr()).toMatch(/ADMIN_WHATSAPP is empty/);
-    await running.stop();
+  it('warns at start when there is no admin', () => {
+    // /bin/false as the browser: start gets as far as launching it, then reports the failure.
+    const result = runCli(['start'], { CICERO_DATA_DIR: tempDir(), CHROME_PATH: '/bin/false' });
+    expect(result.stderr).toMatch(/"msg":"ADMIN_WHATSAPP is empty: nobody can run admin commands"/);
+    expect(result.stderr).toMatch(/\ncicero: WhatsApp did not start: Failed to launch the browser process/);
+    expect(result.status).toBe(1);
   });
 
   it(`seeds the demo into the ${backend} database`, async () => {

@@ -1,5 +1,6 @@
 /** Runs the built `cicero` bin as a user would, with a controlled environment. */
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../../src/paths.js';
 
@@ -26,34 +27,41 @@ export function runCli(args: string[], env: Record<string, string | undefined>, 
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Starts the CLI in the background; resolves once `ready` matches its stderr. */
-export function startCli(
-  args: string[],
+/**
+ * Starts `cicero chat` in the background with its stdin left open, so it holds the
+ * data directory; resolves once its lock file names it. `stop()` closes stdin.
+ */
+export function startChat(
+  dataDir: string,
   env: Record<string, string | undefined>,
-  ready: RegExp,
-): Promise<{ pid: number; stop(): Promise<number | null>; stderr(): string }> {
-  const child = spawn(process.execPath, [cliPath, ...args], { env: cliEnv(env), cwd: packageRoot });
+): Promise<{ pid: number; stop(): Promise<number | null> }> {
+  const child = spawn(process.execPath, [cliPath, 'chat', '--from', '6281100000001'], {
+    env: cliEnv({ ...env, CICERO_DATA_DIR: dataDir }),
+    cwd: packageRoot,
+  });
   let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const lockFile = path.join(dataDir, 'cicero.lock');
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`CLI not ready: ${stderr}`)), 30_000);
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (ready.test(stderr)) {
-        clearTimeout(timer);
+    const started = Date.now();
+    const poll = setInterval(() => {
+      if (existsSync(lockFile) && readFileSync(lockFile, 'utf8').includes(`"pid":${child.pid},`)) {
+        clearInterval(poll);
         resolve({
           pid: child.pid!,
-          stderr: () => stderr,
           stop: () =>
             new Promise((done) => {
               child.once('exit', (code) => done(code));
-              child.kill('SIGTERM');
+              child.stdin.end();
             }),
         });
+      } else if (Date.now() - started > 30_000 || child.exitCode !== null) {
+        clearInterval(poll);
+        child.kill();
+        reject(new Error(`cicero chat did not take the lock: ${stderr}`));
       }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`CLI exited with ${code}: ${stderr}`));
-    });
+    }, 50);
   });
 }
