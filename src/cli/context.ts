@@ -20,14 +20,19 @@ export async function withDatabase<K extends VariableName, R>(
   command: string,
   variables: readonly K[],
   fn: (ctx: CommandContext<K>) => Promise<R>,
-  /** Checks that need no database and should fail before it is opened. */
-  preflight?: (config: Config<K | DbVariable>) => void,
+  options: {
+    /** Checks that need no database and should fail before it is opened. */
+    preflight?: (config: Config<K | DbVariable>) => void;
+    /** Hold the data-directory lock even on PostgreSQL (for the WhatsApp session). */
+    lockDataDir?: boolean;
+  } = {},
 ): Promise<R> {
+  const { preflight, lockDataDir = false } = options;
   loadDotenv();
   const config = loadConfig<K | DbVariable>([...DB_VARIABLES, ...variables]);
   preflight?.(config);
   const log = createLogger({ level: config.LOG_LEVEL });
-  const database = await openDatabase(config, { command, log });
+  const database = await openDatabase(config, { command, log, lockDataDir });
   try {
     return await fn({ config, log, database });
   } finally {

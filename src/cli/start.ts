@@ -60,10 +60,14 @@ export function registerStart(program: Command): void {
           bot.detach();
           await transport.stop();
         },
-        (config) => {
-          const browser = findBrowser(config.CHROME_PATH);
-          if ('problem' in browser) throw new CliError(browser.problem, 1);
-          chromePath = browser.found;
+        {
+          preflight: (config) => {
+            const browser = findBrowser(config.CHROME_PATH);
+            if ('problem' in browser) throw new CliError(browser.problem, 1);
+            chromePath = browser.found;
+          },
+          // The WhatsApp session in the data directory allows one process, whatever the database.
+          lockDataDir: true,
         },
       );
     });

@@ -26,25 +26,30 @@ export interface OpenDatabase {
 
 export async function openDatabase(
   config: DatabaseConfig,
-  options: { command: string; log: Logger },
+  options: {
+    command: string;
+    log: Logger;
+    /** Lock the data directory even with PostgreSQL (the WhatsApp session lives there too). */
+    lockDataDir?: boolean;
+  },
 ): Promise<OpenDatabase> {
   const dataDir = path.resolve(config.CICERO_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
-
-  if (config.DATABASE_URL) {
-    const db = await PostgresDb.open(config.DATABASE_URL, { max: config.PG_POOL_MAX });
-    return finishOpen(db, `PostgreSQL ${describeUrl(config.DATABASE_URL)}`, options.log, async () => {});
-  }
-
-  const lock = acquireDataDirLock(dataDir, { command: options.command, log: options.log });
-  let db: PgliteDb;
+  const embedded = !config.DATABASE_URL;
+  const lock =
+    embedded || options.lockDataDir ? acquireDataDirLock(dataDir, { command: options.command, log: options.log }) : null;
+  const release = async (): Promise<void> => lock?.release();
+  let db: Db;
   try {
-    db = await PgliteDb.open({ dataDir: path.join(dataDir, 'pglite') });
+    db = config.DATABASE_URL
+      ? await PostgresDb.open(config.DATABASE_URL, { max: config.PG_POOL_MAX })
+      : await PgliteDb.open({ dataDir: path.join(dataDir, 'pglite') });
   } catch (error) {
-    lock.release();
+    await release();
     throw error;
   }
-  return finishOpen(db, `embedded database in ${dataDir}`, options.log, async () => lock.release());
+  const location = config.DATABASE_URL ? `PostgreSQL ${describeUrl(config.DATABASE_URL)}` : `embedded database in ${dataDir}`;
+  return finishOpen(db, location, options.log, release);
 }
 
 async function finishOpen(
