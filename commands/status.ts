@@ -21,11 +21,17 @@ export default defineCommand({
     const { status, timezone, now } = ctx.services;
     const transport = status.transport();
     const at = now();
+    const outbox = await status.outbox();
+    const paused = status.paused();
     await ctx.reply(
       [
         '🖥️ *Status Cicero*',
         `WhatsApp: *${STATE_LABEL[transport.state]}* (${transport.name})`,
-        `Antrean kirim: ${status.queueDepth()} pesan`,
+        paused
+          ? `Pengiriman: *DIJEDA* sejak ${formatStamp(paused.since, timezone)} (${paused.reason}). Lanjutkan dengan *outbox#resume*.`
+          : 'Pengiriman: berjalan',
+        `Antrean kirim: ${outbox.depth} pesan${outbox.oldestPendingS !== null ? ` (tertua ${outbox.oldestPendingS} detik)` : ''}`,
+        `Gagal terkirim (dead letter): ${outbox.deadLetters}`,
         `Pesan masuk terakhir: ${status.lastMessageAt ? formatStamp(status.lastMessageAt, timezone) : '-'}`,
         `Aktif sejak: ${formatStamp(status.startedAt, timezone)} (${formatDuration(at.getTime() - status.startedAt.getTime())})`,
       ].join('\n'),

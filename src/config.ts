@@ -55,6 +55,24 @@ const positiveInt = (max: number) =>
     `expected a whole number from 1 to ${max}`,
   );
 
+const nonNegativeInt = (max: number) =>
+  z.coerce.number().int().min(0).max(max).catch(Number.NaN).refine(
+    (n) => Number.isInteger(n),
+    `expected a whole number from 0 to ${max}`,
+  );
+
+const optionalPort = z
+  .string()
+  .trim()
+  .transform((v, ctx) => {
+    if (v === '') return undefined;
+    const port = Number(v);
+    if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+      ctx.addIssue({ code: 'custom', message: 'expected a TCP port from 1 to 65535' });
+    }
+    return port;
+  });
+
 interface Variable<T> {
   schema: z.ZodType<T>;
   /** Default as written in `.env.example`; `''` means unset. */
@@ -85,7 +103,7 @@ export const variables = {
   ADMIN_WHATSAPP: variable(
     adminList,
     '',
-    'Admin WhatsApp numbers (any common form) or LIDs, comma-separated; empty means no admin',
+    'Admin WhatsApp numbers in any common form (`0812-…`, `+62 812 …`, `62812…@c.us`) or LIDs (`…@lid`), comma-separated; empty means no admin, and `start` warns',
   ),
   CICERO_TIMEZONE: variable(timezone, 'Asia/Jakarta', 'Time zone that defines "today" and every time the bot prints'),
   CICERO_CONVERSATION_TIMEOUT_S: variable(
@@ -116,6 +134,57 @@ export const variables = {
     }),
     '',
     'Link by a pairing code for this phone number instead of a QR code; empty shows a QR code',
+  ),
+  CICERO_TRANSPORT: variable(
+    z.enum(['whatsapp', 'console'], { error: 'expected whatsapp or console' }),
+    'whatsapp',
+    '`cicero start` talks on WhatsApp, or on the console (stdin/stdout) for demos and checks',
+  ),
+  CICERO_HTTP_PORT: variable(optionalPort, '', 'Port for /healthz and the pairing-QR page; empty serves no HTTP'),
+  CICERO_HTTP_HOST: variable(z.string().trim().min(1, 'expected a host address'), '127.0.0.1', 'Address the HTTP server listens on (0.0.0.0 for all)'),
+  CICERO_MESSAGE_MAX_CHARS: variable(
+    positiveInt(65_000),
+    '4000',
+    'Longer texts are split at line boundaries into several messages of at most this many characters',
+  ),
+  CICERO_PACE_GLOBAL_MS: variable(nonNegativeInt(600_000), '1000', 'Least milliseconds between any two WhatsApp sends'),
+  CICERO_PACE_CHAT_MS: variable(nonNegativeInt(600_000), '3000', 'Least milliseconds between two WhatsApp sends to the same chat'),
+  CICERO_PACE_JITTER_MS: variable(nonNegativeInt(600_000), '2000', 'Random extra wait (up to this) before a WhatsApp send'),
+  CICERO_PACE_BROADCAST_MS: variable(
+    nonNegativeInt(3_600_000),
+    '30000',
+    'Least milliseconds between two different broadcasts (recaps, reminders)',
+  ),
+  CICERO_SEND_BUDGET_PER_HOUR: variable(
+    nonNegativeInt(100_000),
+    '60',
+    'Messages per clock hour the bot may start itself (broadcasts); replies do not count',
+  ),
+  CICERO_SEND_MAX_ATTEMPTS: variable(positiveInt(100), '5', 'Tries before a failing message becomes a dead letter'),
+  CICERO_SEND_RETRY_BASE_MS: variable(positiveInt(3_600_000), '2000', 'First retry delay; it doubles per try, up to 5 minutes'),
+  CICERO_OUTBOX_CLAIM_TIMEOUT_S: variable(
+    positiveInt(86_400),
+    '120',
+    'A message claimed this long ago by a process that stopped is released to another',
+  ),
+  CICERO_CATCHUP_WINDOW_S: variable(
+    positiveInt(7 * 86_400),
+    '1800',
+    'Messages that reach the bot later than this after being sent get a short "I was offline" note instead of an answer',
+  ),
+  CICERO_DB_WAIT_NOTICE_S: variable(
+    positiveInt(3_600),
+    '20',
+    'While the database is away, a sender waiting this long is told their message will be handled',
+  ),
+  CICERO_SHUTDOWN_TIMEOUT_S: variable(positiveInt(600), '20', 'On SIGTERM, the longest the bot takes to finish and exit'),
+  CICERO_OUTBOX_RETENTION_DAYS: variable(positiveInt(36_500), '7', 'Days sent messages stay in the outbox'),
+  CICERO_DEAD_LETTER_RETENTION_DAYS: variable(positiveInt(36_500), '30', 'Days dead letters stay in the outbox'),
+  CICERO_DEDUP_RETENTION_HOURS: variable(positiveInt(87_600), '48', 'Hours inbound message ids are remembered to drop duplicates'),
+  CICERO_EXPIRED_CONVERSATION_RETENTION_HOURS: variable(
+    positiveInt(87_600),
+    '24',
+    'Hours an expired conversation that could not be announced is kept before it is dropped',
   ),
   LOG_LEVEL: variable(z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }), 'info', 'Log level: fatal, error, warn, info, debug, trace or silent'),
 } as const;

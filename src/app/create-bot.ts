@@ -5,6 +5,8 @@ import type { CommandSpec } from '../bot/command.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../log.js';
+import { KillSwitch } from '../outbox/kill-switch.js';
+import { NO_PACING, Outbox, type OutboxSettings } from '../outbox/outbox.js';
 import type { Transport } from '../transport/transport.js';
 
 export const BOT_VARIABLES = [
@@ -13,7 +15,17 @@ export const BOT_VARIABLES = [
   'CICERO_CONVERSATION_TIMEOUT_S',
   'CICERO_FLOOD_MAX',
   'CICERO_FLOOD_WINDOW_S',
-  'CICERO_AUDIT_RETENTION_DAYS',
+  'CICERO_MESSAGE_MAX_CHARS',
+  'CICERO_PACE_GLOBAL_MS',
+  'CICERO_PACE_CHAT_MS',
+  'CICERO_PACE_JITTER_MS',
+  'CICERO_PACE_BROADCAST_MS',
+  'CICERO_SEND_BUDGET_PER_HOUR',
+  'CICERO_SEND_MAX_ATTEMPTS',
+  'CICERO_SEND_RETRY_BASE_MS',
+  'CICERO_OUTBOX_CLAIM_TIMEOUT_S',
+  'CICERO_CATCHUP_WINDOW_S',
+  'CICERO_DB_WAIT_NOTICE_S',
 ] as const;
 export type BotConfig = Config<(typeof BOT_VARIABLES)[number]>;
 
@@ -27,19 +39,48 @@ export interface CreateBotOptions {
   now?: () => Date;
 }
 
+export function outboxSettings(config: BotConfig, transport: Transport): OutboxSettings {
+  // Pacing protects a WhatsApp number from looking like a spammer; a console needs none.
+  const paced = transport.name === 'whatsapp';
+  return {
+    maxChars: config.CICERO_MESSAGE_MAX_CHARS,
+    pacing: paced
+      ? {
+          globalMs: config.CICERO_PACE_GLOBAL_MS,
+          chatMs: config.CICERO_PACE_CHAT_MS,
+          jitterMs: config.CICERO_PACE_JITTER_MS,
+          broadcastMs: config.CICERO_PACE_BROADCAST_MS,
+        }
+      : NO_PACING,
+    maxAttempts: config.CICERO_SEND_MAX_ATTEMPTS,
+    retryBaseMs: config.CICERO_SEND_RETRY_BASE_MS,
+    retryMaxMs: 300_000,
+    claimTimeoutMs: config.CICERO_OUTBOX_CLAIM_TIMEOUT_S * 1000,
+    sendTimeoutMs: 60_000,
+    pollMs: 500,
+    budgetPerHour: config.CICERO_SEND_BUDGET_PER_HOUR,
+  };
+}
+
 export async function createBot(options: CreateBotOptions): Promise<Bot> {
-  const { config } = options;
+  const { config, db, log, transport } = options;
+  const now = options.now ?? (() => new Date());
   const commands = options.commands ?? (await loadCommands());
+  const killSwitch = new KillSwitch(db, log);
+  await killSwitch.refresh();
+  const outbox = new Outbox(db, transport, killSwitch, log, outboxSettings(config, transport), now);
   return new Bot({
-    db: options.db,
-    log: options.log,
-    transport: options.transport,
+    db,
+    log,
+    transport,
+    outbox,
     catalog: new CommandCatalog(commands),
     admins: config.ADMIN_WHATSAPP,
     timezone: config.CICERO_TIMEZONE,
     conversationTimeoutMs: config.CICERO_CONVERSATION_TIMEOUT_S * 1000,
     flood: { max: config.CICERO_FLOOD_MAX, windowMs: config.CICERO_FLOOD_WINDOW_S * 1000 },
-    auditRetentionDays: config.CICERO_AUDIT_RETENTION_DAYS,
-    ...(options.now ? { now: options.now } : {}),
+    catchUpWindowMs: config.CICERO_CATCHUP_WINDOW_S * 1000,
+    hold: { max: 1000, noticeAfterMs: config.CICERO_DB_WAIT_NOTICE_S * 1000 },
+    now,
   });
 }

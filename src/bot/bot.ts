@@ -3,6 +3,8 @@
  * role, flood limit, then an active conversation or a parsed command; group chats
  * only handle commands, and only in groups bound to a client or from an admin.
  * Errors end here: a UserError becomes its reply, anything else a logged apology.
+ * Every reply goes through the durable outbox under an idempotency key derived
+ * from the inbound message, so handling a message again never sends twice.
  */
 import type { Db } from '../db/db.js';
 import { type Sender, SenderDirectory } from '../identity/sender.js';
@@ -15,15 +17,19 @@ import type { CommandSpec } from './command.js';
 import type { BaseContext, BotServices, ChatInfo, Context } from './context.js';
 import { ConversationRunner } from './conversation-runner.js';
 import { ConversationStore } from './conversation.js';
-import { SeenMessages } from './dedup.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
+import type { Outbox, OutgoingMessage } from '../outbox/outbox.js';
 import { UsageError, UserError } from './errors.js';
 import { FloodLimiter } from './flood.js';
-import { DirectOutbox, type Outbox } from './outbox.js';
+import { InboundLog } from './inbound-log.js';
 import { parseCommand, splitArgs } from './parse.js';
 import type { RuntimeStatus } from './runtime-status.js';
 import {
   APOLOGY,
   conversationExpired,
+  DATABASE_DELAY_NOTICE,
+  DATABASE_OVERLOAD_NOTICE,
+  offlineNote,
   FLOOD_NOTICE,
   GROUP_CONVERSATION_REFUSED,
   GROUP_REFUSAL,
@@ -39,16 +45,23 @@ export interface BotOptions {
   catalog: CommandCatalog;
   admins: readonly WaIdentity[];
   timezone: string;
-  /** Defaults to a {@link DirectOutbox} over the transport. */
-  outbox?: Outbox;
+  outbox: Outbox;
   now?: () => Date;
   conversationTimeoutMs?: number;
   flood?: { max: number; windowMs: number };
-  auditRetentionDays?: number;
+  /** Messages older than this when they reach the bot get a short note instead of a stale answer. */
+  catchUpWindowMs?: number;
+  /** While the database is away: how many messages wait in memory, and when senders are told. */
+  hold?: { max: number; noticeAfterMs: number };
 }
 
 const SWEEP_INTERVAL_MS = 30_000;
-const AUDIT_PRUNE_INTERVAL_MS = 6 * 60 * 60 * 1000;
+
+interface HeldMessage {
+  message: InboundMessage;
+  since: number;
+  told: boolean;
+}
 
 export class Bot {
   readonly services: BotServices;
@@ -57,14 +70,19 @@ export class Bot {
   private readonly conversations: ConversationStore;
   private readonly runner: ConversationRunner;
   private readonly audit: CommandAudit;
-  private readonly seen = new SeenMessages();
+  private readonly inbound: InboundLog;
+  private readonly inFlight = new Set<string>();
+  private readonly held: HeldMessage[] = [];
+  private holdTimer: NodeJS.Timeout | null = null;
+  private holdDelayMs = 1000;
   private readonly flood: FloodLimiter;
   private readonly status: RuntimeStatus;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly options: BotOptions) {
     const now = options.now ?? (() => new Date());
-    this.outbox = options.outbox ?? new DirectOutbox(options.transport);
+    this.outbox = options.outbox;
+    this.inbound = new InboundLog(options.db);
     this.directory = new SenderDirectory(options.db, options.admins);
     this.conversations = new ConversationStore(options.db);
     const timeoutMs = options.conversationTimeoutMs ?? 5 * 60_000;
@@ -76,7 +94,8 @@ export class Bot {
       startedAt: now(),
       lastMessageAt: null,
       transport: () => ({ name: transport.name, state: transport.state() }),
-      queueDepth: () => this.outbox.depth(),
+      outbox: () => this.outbox.stats(),
+      paused: () => this.outbox.paused(),
     };
     this.services = {
       db: options.db,
@@ -101,12 +120,18 @@ export class Bot {
     };
     every(SWEEP_INTERVAL_MS, () => this.sweepConversations());
     every(SWEEP_INTERVAL_MS, async () => this.flood.sweep(this.services.now().getTime()));
-    every(AUDIT_PRUNE_INTERVAL_MS, () => this.pruneAudit());
   }
 
   detach(): void {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+  }
+
+  /** Messages waiting in memory for the database to come back. */
+  heldCount(): number {
+    return this.held.length;
   }
 
   /** Ends idle conversations and tells their senders. Also run at start-up: a restart announces what expired meanwhile. */
@@ -115,44 +140,139 @@ export class Bot {
     if (this.options.transport.state() !== 'ready') return 0;
     const expired = await this.conversations.takeExpired(this.services.now());
     for (const state of expired) {
-      await this.outbox.sendText(state.chatId, conversationExpired(this.services.conversationTimeoutMs));
+      await this.outbox.enqueue({
+        chatId: state.chatId,
+        key: `expired:${state.chatId}:${state.senderId}:${state.expiresAt.toISOString()}`,
+        text: conversationExpired(this.services.conversationTimeoutMs),
+      });
     }
     return expired.length;
   }
 
-  async pruneAudit(): Promise<number> {
-    const days = this.options.auditRetentionDays ?? 90;
-    return this.audit.prune(new Date(this.services.now().getTime() - days * 86_400_000));
-  }
-
-  /** Handles one inbound message completely (all replies sent) and never throws. */
+  /**
+   * Handles one inbound message: its replies are in the outbox when this resolves.
+   * Never throws; while the database is away the message waits in memory.
+   */
   async handle(message: InboundMessage): Promise<void> {
-    const log = this.options.log;
+    if (this.inFlight.has(message.id)) return; // the same message delivered twice at once
+    this.inFlight.add(message.id);
     try {
-      if (this.seen.checkAndAdd(message.id, Date.now())) {
-        log.debug({ id: message.id }, 'duplicate message ignored');
+      await this.process(message);
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        this.holdForDatabase(message);
         return;
       }
-      this.status.lastMessageAt = message.timestamp;
-      const sender = await this.directory.resolve(message.senderId, message.senderPhone);
-      if (message.isGroup) await this.handleGroup(message, sender);
-      else await this.handlePrivate(message, sender);
-    } catch (error) {
+      const log = this.options.log;
       log.error({ err: error, chatId: message.chatId, senderId: message.senderId }, 'message handling failed');
-      await this.outbox.sendText(message.chatId, APOLOGY).catch((sendError) => {
-        log.error({ err: sendError, chatId: message.chatId }, 'could not send the apology');
-      });
+      try {
+        await this.outbox.enqueue({ chatId: message.chatId, key: `${message.id}:apology`, text: APOLOGY });
+        await this.inbound.finish(message.id, this.services.now());
+      } catch (sendError) {
+        log.error({ err: sendError, chatId: message.chatId }, 'could not queue the apology');
+      }
+    } finally {
+      this.inFlight.delete(message.id);
     }
   }
 
+  private async process(message: InboundMessage): Promise<void> {
+    const seen = await this.inbound.begin(message);
+    if (seen === 'handled') {
+      this.options.log.debug({ id: message.id }, 'duplicate message ignored');
+      return;
+    }
+    this.status.lastMessageAt = message.timestamp;
+    const now = this.services.now();
+    const age = now.getTime() - message.timestamp.getTime();
+    if (age > (this.options.catchUpWindowMs ?? 30 * 60_000)) {
+      // Sent while the bot was offline, too long ago for its answer to still be right.
+      if (!message.isGroup) {
+        const slot = Math.floor(now.getTime() / 600_000);
+        await this.outbox.enqueue({
+          chatId: message.chatId,
+          key: `offline:${message.chatId}:${slot}`,
+          text: offlineNote(message.timestamp, this.services.timezone),
+        });
+      }
+    } else {
+      const sender = await this.directory.resolve(message.senderId, message.senderPhone);
+      if (message.isGroup) await this.handleGroup(message, sender);
+      else await this.handlePrivate(message, sender);
+    }
+    await this.inbound.finish(message.id, this.services.now());
+  }
+
+  /** Keeps a message in memory (bounded) and retries it until the database answers again. */
+  private holdForDatabase(message: InboundMessage): void {
+    const hold = this.options.hold ?? { max: 1000, noticeAfterMs: 20_000 };
+    if (this.held.length >= hold.max) {
+      this.options.log.error({ chatId: message.chatId }, 'database unavailable and the waiting room is full; message refused');
+      this.tellDirectly(message.chatId, DATABASE_OVERLOAD_NOTICE);
+      return;
+    }
+    if (this.held.length === 0) this.options.log.error('database unavailable; holding incoming messages until it is back');
+    this.held.push({ message, since: Date.now(), told: false });
+    this.scheduleHeldRetry();
+  }
+
+  private scheduleHeldRetry(): void {
+    if (this.holdTimer) return;
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = null;
+      void this.retryHeld();
+    }, this.holdDelayMs);
+    this.holdTimer.unref();
+  }
+
+  /** Retries held messages in arrival order; stops at the first that still finds the database away. */
+  async retryHeld(): Promise<void> {
+    const hold = this.options.hold ?? { max: 1000, noticeAfterMs: 20_000 };
+    while (this.held.length > 0) {
+      const entry = this.held[0]!;
+      try {
+        await this.process(entry.message);
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) {
+          this.held.shift();
+          this.options.log.error({ err: error, chatId: entry.message.chatId }, 'held message failed');
+          continue;
+        }
+        for (const e of this.held) {
+          if (!e.told && Date.now() - e.since >= hold.noticeAfterMs) {
+            e.told = true;
+            this.tellDirectly(e.message.chatId, DATABASE_DELAY_NOTICE);
+          }
+        }
+        this.holdDelayMs = Math.min(30_000, this.holdDelayMs * 2);
+        this.scheduleHeldRetry();
+        return;
+      }
+      this.held.shift();
+    }
+    this.holdDelayMs = 1000;
+    this.options.log.info('database is back; held messages handled');
+  }
+
+  /** Sends without the outbox (which needs the database): best effort, for database trouble only. */
+  private tellDirectly(chatId: string, text: string): void {
+    if (this.options.transport.state() !== 'ready') return;
+    this.options.transport.sendText(chatId, text).catch((error) => {
+      this.options.log.warn({ err: error, chatId }, 'could not tell the sender about the delay');
+    });
+  }
+
   private baseContext(message: InboundMessage, sender: Sender, chat: ChatInfo): BaseContext {
+    let replies = 0;
+    const send = (content: Omit<OutgoingMessage, 'chatId' | 'key'>): Promise<void> =>
+      this.outbox.enqueue({ chatId: chat.id, key: `${message.id}:${++replies}`, ...content });
     return {
       message,
       sender,
       chat,
       services: this.services,
-      reply: (text: string) => this.outbox.sendText(chat.id, text),
-      replyDocument: (document: OutgoingDocument) => this.outbox.sendDocument(chat.id, document),
+      reply: (text: string) => send({ text }),
+      replyDocument: (document: OutgoingDocument) => send({ document }),
     };
   }
 
@@ -162,7 +282,9 @@ export class Bot {
     const verdict = this.flood.check(sender.key, this.services.now().getTime());
     if (verdict === 'allow') return true;
     this.options.log.warn({ sender: sender.key, verdict }, 'flood limit reached');
-    if (verdict === 'notify' && !message.isGroup) await this.outbox.sendText(message.chatId, FLOOD_NOTICE);
+    if (verdict === 'notify' && !message.isGroup) {
+      await this.outbox.enqueue({ chatId: message.chatId, key: `${message.id}:flood`, text: FLOOD_NOTICE });
+    }
     return false;
   }
 

@@ -1,6 +1,7 @@
 /** The bot's shared Indonesian texts (command-specific texts live with each command). */
 import type { Role } from '../identity/sender.js';
 import type { CommandSpec } from './command.js';
+import { formatStamp } from '../time/format.js';
 
 export const ROLE_LABEL: Record<Role, string> = {
   admin: 'admin',
@@ -59,3 +60,17 @@ export const GROUP_CONVERSATION_REFUSED =
 
 /** Words that end a conversation at any step. */
 export const CANCEL_WORDS = new Set(['batal', 'cancel', 'keluar', 'exit']);
+
+export const DATABASE_DELAY_NOTICE =
+  '⏳ Sistem Cicero sedang mengalami gangguan sementara. Pesan Anda sudah diterima dan akan diproses begitu sistem pulih.';
+
+export const DATABASE_OVERLOAD_NOTICE =
+  '⚠️ Sistem Cicero sedang mengalami gangguan dan belum dapat menerima pesan. Mohon kirim ulang pesan Anda beberapa saat lagi.';
+
+/** For a message that reached the bot long after it was sent (the bot was offline). */
+export function offlineNote(sentAt: Date, timezone: string): string {
+  return (
+    `🙏 Maaf, Cicero sedang offline ketika pesan Anda dikirim (${formatStamp(sentAt, timezone)}). ` +
+    'Silakan kirim ulang perintah Anda bila masih diperlukan.'
+  );
+}

@@ -77,6 +77,8 @@ export async function runConsoleSession(
       group = undefined;
     } else if (line.trim() !== '') {
       await transport.play(sender, line, group);
+      // Print every reply to this line before reading the next one.
+      await bot.outbox.drain();
     }
     prompt?.(sender, group);
   }

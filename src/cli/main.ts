@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { reportFatal } from './errors.js';
 import { registerChat } from './chat.js';
+import { registerConfig } from './config.js';
 import { registerMigrate } from './migrate.js';
 import { registerSeed } from './seed.js';
 import { registerSend } from './send.js';
@@ -18,6 +19,7 @@ registerMigrate(program);
 registerSeed(program);
 registerChat(program);
 registerSend(program);
+registerConfig(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -11,6 +11,7 @@ import { BaseTransport, type OutgoingDocument, type Transport } from './transpor
 
 export class ConsoleTransport extends BaseTransport implements Transport {
   readonly name = 'console' as const;
+  readonly endpoint = `console:${randomUUID()}`;
 
   constructor(
     private readonly output: Writable,

@@ -11,6 +11,7 @@ export type SentMessage =
 
 export class MemoryTransport extends BaseTransport implements Transport {
   readonly name = 'memory' as const;
+  readonly endpoint = `memory:${randomUUID()}`;
   readonly sent: SentMessage[] = [];
   /** When set, the next sends throw it (to test failures). */
   failSends: Error | null = null;

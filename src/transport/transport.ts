@@ -40,6 +40,11 @@ export type StateHandler = (state: ConnectionState, detail?: string) => void;
 export interface Transport {
   readonly name: 'whatsapp' | 'console' | 'memory';
   /**
+   * Which outbox rows this transport sends: `whatsapp` for the bot's session, a
+   * unique value per console or memory instance so no other process takes its rows.
+   */
+  readonly endpoint: string;
+  /**
    * Connects. Resolves once the transport is usable or waiting to be paired; rejects
    * when the first initialisation fails (the caller reports it and exits).
    */
@@ -50,6 +55,8 @@ export interface Transport {
   onStateChange(handler: StateHandler): void;
   sendText(chatId: string, text: string): Promise<void>;
   sendDocument(chatId: string, document: OutgoingDocument): Promise<void>;
+  /** Signs that WhatsApp is restricting the number (logout, re-link, blocked state). */
+  onRestriction(handler: (reason: string) => void): void;
 }
 
 /** Shared plumbing for transports: state and the two listener lists. */
@@ -57,6 +64,7 @@ export abstract class BaseTransport {
   private current: ConnectionState = 'stopped';
   private readonly messageHandlers: MessageHandler[] = [];
   private readonly stateHandlers: StateHandler[] = [];
+  private readonly restrictionHandlers: Array<(reason: string) => void> = [];
 
   state(): ConnectionState {
     return this.current;
@@ -68,6 +76,14 @@ export abstract class BaseTransport {
 
   onStateChange(handler: StateHandler): void {
     this.stateHandlers.push(handler);
+  }
+
+  onRestriction(handler: (reason: string) => void): void {
+    this.restrictionHandlers.push(handler);
+  }
+
+  protected restricted(reason: string): void {
+    for (const handler of this.restrictionHandlers) handler(reason);
   }
 
   protected setState(state: ConnectionState, detail?: string): void {

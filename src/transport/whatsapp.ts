@@ -117,6 +117,7 @@ function describeError(error: unknown): string {
 
 export class WhatsAppTransport extends BaseTransport implements Transport {
   readonly name = 'whatsapp' as const;
+  readonly endpoint = 'whatsapp';
   private client: WaClient | null = null;
   private everReady = false;
   private stopping = false;

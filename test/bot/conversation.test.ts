@@ -93,6 +93,7 @@ describe(`conversations (${backend})`, () => {
     expect(await t.bot.sweepConversations()).toBe(0);
     t.clock.now = new Date(t.clock.now.getTime() + 61_000);
     expect(await t.bot.sweepConversations()).toBe(1);
+    await t.bot.outbox.drain();
     expect(t.transport.takeTexts()).toEqual([{ chatId: `${STRANGER}@c.us`, text: conversationExpired(300_000) }]);
     expect(await t.replies(STRANGER, '12345678')).toEqual([expect.stringMatching(/^🤖 Nomor WhatsApp Anda belum terdaftar/)]);
   });

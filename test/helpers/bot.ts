@@ -1,6 +1,6 @@
 /** A bot on a test database, driven through the memory transport exactly as production drives it. */
 import pino from 'pino';
-import { createBot } from '../../src/app/create-bot.js';
+import { BOT_VARIABLES, createBot } from '../../src/app/create-bot.js';
 import type { Bot } from '../../src/bot/bot.js';
 import { loadCommands } from '../../src/bot/catalog.js';
 import type { CommandSpec } from '../../src/bot/command.js';
@@ -50,10 +50,7 @@ export async function createTestBot(
   db: Db,
   options: { env?: Record<string, string>; commands?: CommandSpec[]; extraCommands?: CommandSpec[] } = {},
 ): Promise<TestBot> {
-  const config = loadConfig(
-    ['ADMIN_WHATSAPP', 'CICERO_TIMEZONE', 'CICERO_CONVERSATION_TIMEOUT_S', 'CICERO_FLOOD_MAX', 'CICERO_FLOOD_WINDOW_S', 'CICERO_AUDIT_RETENTION_DAYS'],
-    { ADMIN_WHATSAPP: `${ADMIN},${ADMIN_LID}`, ...options.env },
-  );
+  const config = loadConfig(BOT_VARIABLES, { ADMIN_WHATSAPP: `${ADMIN},${ADMIN_LID}`, ...options.env });
   const clock = { now: new Date('2026-11-25T03:00:00Z') };
   const transport = new MemoryTransport();
   const commands = options.commands ?? [...(await loadCommands()), ...(options.extraCommands ?? [])];
@@ -67,7 +64,9 @@ export async function createTestBot(
       chatId: opts.group ?? senderId,
       text,
       ...(opts.senderPhone ? { senderPhone: opts.senderPhone } : {}),
+      timestamp: clock.now,
     });
+    await bot.outbox.drain();
     return transport.takeTexts();
   };
   return {

@@ -1,0 +1,67 @@
+/**
+ * The outbox pause: tripped on signs that WhatsApp is restricting the number
+ * (logout, a new QR after linking, a blocked state, send error 463), cleared only
+ * by an admin (`outbox#resume`). Stored in the database so a restart stays paused.
+ */
+import type { Queryable } from '../db/db.js';
+import type { Logger } from '../log.js';
+
+export interface PauseState {
+  reason: string;
+  since: Date;
+}
+
+const KEY = 'outbox_pause';
+
+export class KillSwitch {
+  private state: PauseState | null = null;
+  private readonly alertHandlers: Array<(state: PauseState) => Promise<void>> = [];
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly log: Logger,
+  ) {}
+
+  /** Called once per trip, for alerts by every channel that still works. */
+  onTrip(handler: (state: PauseState) => Promise<void>): void {
+    this.alertHandlers.push(handler);
+  }
+
+  paused(): PauseState | null {
+    return this.state;
+  }
+
+  /** Reloads the state (another process may have paused or resumed). */
+  async refresh(): Promise<PauseState | null> {
+    const { rows } = await this.db.query<{ value: { reason: string; since: string } }>(
+      'SELECT value FROM bot_state WHERE key = $1',
+      [KEY],
+    );
+    const value = rows[0]?.value;
+    this.state = value ? { reason: value.reason, since: new Date(value.since) } : null;
+    return this.state;
+  }
+
+  async trip(reason: string, now: Date): Promise<void> {
+    if (this.state) return;
+    const state = { reason, since: now };
+    this.state = state;
+    this.log.error({ reason }, 'outbox paused: WhatsApp may be restricting this number; an admin resumes with outbox#resume');
+    await this.db.query(
+      `INSERT INTO bot_state (key, value, updated_at) VALUES ($1, $2::jsonb, $3)
+       ON CONFLICT (key) DO NOTHING`,
+      [KEY, JSON.stringify({ reason, since: now.toISOString() }), now],
+    );
+    for (const handler of this.alertHandlers) {
+      await handler(state).catch((error) => this.log.error({ err: error }, 'could not alert about the outbox pause'));
+    }
+  }
+
+  async resume(): Promise<PauseState | null> {
+    const previous = (await this.refresh()) ?? this.state;
+    await this.db.query('DELETE FROM bot_state WHERE key = $1', [KEY]);
+    this.state = null;
+    if (previous) this.log.warn({ reason: previous.reason }, 'outbox resumed by an admin');
+    return previous;
+  }
+}

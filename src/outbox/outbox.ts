@@ -1,0 +1,341 @@
+/**
+ * The durable outbox. Every reply and broadcast is a row before it is sent; a
+ * worker claims rows, paces them per chat and globally, sends them through the
+ * transport, retries transient failures with bounded exponential backoff, and
+ * moves a row to the dead letters after its last try. Idempotency keys make a
+ * logical message enqueue once however often the code that produces it runs.
+ *
+ * Exactly-once has one window no outbox can close: a process that dies after
+ * WhatsApp accepted a message and before the row is marked sent. The row is sent
+ * again after the claim expires; that window is kept to two statements.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/db.js';
+import type { Logger } from '../log.js';
+import type { OutgoingDocument, Transport } from '../transport/transport.js';
+import type { KillSwitch, PauseState } from './kill-switch.js';
+import { splitText } from './split.js';
+import { type Origin, type OutboxRow, type OutboxStats, OutboxStore } from './store.js';
+
+export interface OutgoingMessage {
+  chatId: string;
+  /** Identifies the logical message: enqueueing the same key again adds nothing. */
+  key: string;
+  /** `broadcast` for messages the bot starts itself (counted against the hourly budget). */
+  origin?: Origin;
+  text?: string;
+  document?: OutgoingDocument;
+}
+
+export interface Pacing {
+  /** Least time between any two sends. */
+  globalMs: number;
+  /** Least time between two sends to one chat. */
+  chatMs: number;
+  /** Random extra wait, up to this, so timing is never mechanical. */
+  jitterMs: number;
+  /** Least time between two different broadcasts. */
+  broadcastMs: number;
+}
+
+export const NO_PACING: Pacing = { globalMs: 0, chatMs: 0, jitterMs: 0, broadcastMs: 0 };
+
+export interface OutboxSettings {
+  maxChars: number;
+  pacing: Pacing;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** A claim older than this belongs to a dead worker and is released. */
+  claimTimeoutMs: number;
+  sendTimeoutMs: number;
+  pollMs: number;
+  /** Broadcast messages per clock hour; replies are not counted. */
+  budgetPerHour: number;
+}
+
+export const DEFAULT_SETTINGS: OutboxSettings = {
+  maxChars: 4000,
+  pacing: { globalMs: 1000, chatMs: 3000, jitterMs: 2000, broadcastMs: 30_000 },
+  maxAttempts: 5,
+  retryBaseMs: 2000,
+  retryMaxMs: 300_000,
+  claimTimeoutMs: 120_000,
+  sendTimeoutMs: 60_000,
+  pollMs: 500,
+  budgetPerHour: 60,
+};
+
+/** Send errors that mean WhatsApp is restricting the number. */
+export function isRestriction(error: unknown): boolean {
+  const text = error instanceof Error ? error.message : String(error);
+  return /\b463\b|reach.?out.?time.?lock|account.*(banned|restricted)/i.test(text);
+}
+
+class Pacer {
+  private lastAny = 0;
+  private jitter = 0;
+  private readonly lastChat = new Map<string, number>();
+  lastBroadcast: { key: string; at: number } | null = null;
+
+  constructor(private readonly pacing: Pacing) {}
+
+  globalWait(now: number): number {
+    return Math.max(0, this.lastAny + this.pacing.globalMs + this.jitter - now);
+  }
+
+  coolingChats(now: number): string[] {
+    const cooling: string[] = [];
+    for (const [chat, at] of this.lastChat) {
+      if (now - at < this.pacing.chatMs) cooling.push(chat);
+      else this.lastChat.delete(chat);
+    }
+    return cooling;
+  }
+
+  /** When the next cooling chat is free again, for the worker's sleep. */
+  nextCoolingEnds(now: number): number | null {
+    let soonest: number | null = null;
+    for (const at of this.lastChat.values()) {
+      const ends = at + this.pacing.chatMs - now;
+      if (ends > 0 && (soonest === null || ends < soonest)) soonest = ends;
+    }
+    return soonest;
+  }
+
+  broadcastGapOver(now: number): boolean {
+    return !this.lastBroadcast || now - this.lastBroadcast.at >= this.pacing.broadcastMs;
+  }
+
+  record(row: OutboxRow, now: number): void {
+    this.lastAny = now;
+    this.jitter = Math.random() * this.pacing.jitterMs;
+    if (this.pacing.chatMs > 0) this.lastChat.set(row.chat_id, now);
+    if (row.origin === 'broadcast') this.lastBroadcast = { key: row.message_key, at: now };
+  }
+}
+
+function timeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`send timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export class Outbox {
+  readonly store: OutboxStore;
+  readonly worker = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly pacer: Pacer;
+  private stopping = false;
+  private loopDone: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private busy: Promise<unknown> = Promise.resolve();
+  private lastStaleCheck = 0;
+  private lastRefresh = 0;
+  private lastLoopError = 0;
+
+  constructor(
+    db: Queryable,
+    private readonly transport: Transport,
+    private readonly killSwitch: KillSwitch,
+    private readonly log: Logger,
+    private readonly settings: OutboxSettings = DEFAULT_SETTINGS,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.store = new OutboxStore(db);
+    this.pacer = new Pacer(settings.pacing);
+  }
+
+  get endpoint(): string {
+    return this.transport.endpoint;
+  }
+
+  /** Stores the message (split into parts under the size limit); the worker sends it. */
+  async enqueue(message: OutgoingMessage): Promise<void> {
+    const base = { endpoint: this.endpoint, chatId: message.chatId, origin: message.origin ?? 'reply' } as const;
+    if (message.document) {
+      const d = message.document;
+      await this.store.insert([
+        {
+          ...base,
+          messageKey: message.key,
+          part: 1,
+          parts: 1,
+          body: d.caption ?? null,
+          document: { data: d.data, name: d.fileName, mime: d.mimeType },
+        },
+      ], this.now());
+    } else {
+      const texts = splitText(message.text ?? '', this.settings.maxChars);
+      await this.store.insert(
+        texts.map((body, i) => ({ ...base, messageKey: message.key, part: i + 1, parts: texts.length, body })),
+        this.now(),
+      );
+    }
+    this.wakeUp?.();
+  }
+
+  stats(): Promise<OutboxStats> {
+    return this.store.stats(this.endpoint, this.now());
+  }
+
+  paused(): PauseState | null {
+    return this.killSwitch.paused();
+  }
+
+  /** Trips the kill-switch (a restriction signal from the transport). */
+  async pause(reason: string): Promise<void> {
+    await this.killSwitch.trip(reason, this.now());
+  }
+
+  /** Clears the pause; returns what it was, or null when the outbox was running. */
+  async resume(): Promise<PauseState | null> {
+    const previous = await this.killSwitch.resume();
+    this.wakeUp?.();
+    return previous;
+  }
+
+  deadLetters(limit = 10): Promise<OutboxRow[]> {
+    return this.store.deadLetters(this.endpoint, limit);
+  }
+
+  async retryDead(id: number): Promise<boolean> {
+    const ok = await this.store.retryDead(id, this.now());
+    this.wakeUp?.();
+    return ok;
+  }
+
+  /** Sends everything that is due now, then resolves (console and tests, where nothing is paced). */
+  async drain(): Promise<void> {
+    while (await this.step()) {
+      // keep going
+    }
+  }
+
+  /** Starts the background worker. */
+  start(): void {
+    if (this.loopDone) return;
+    this.stopping = false;
+    this.loopDone = this.loop();
+  }
+
+  /** Stops claiming; the send in flight finishes (or its row is released); resolves when the worker is idle. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wakeUp?.();
+    await this.loopDone;
+    this.loopDone = null;
+    await this.busy.catch(() => {});
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      let worked = false;
+      try {
+        worked = await this.step();
+      } catch (error) {
+        // The database may be away; keep trying without flooding the log.
+        const at = Date.now();
+        if (at - this.lastLoopError > 30_000) this.log.error({ err: error }, 'outbox worker failed; retrying');
+        this.lastLoopError = at;
+        await this.sleep(1000);
+        continue;
+      }
+      if (!worked && !this.stopping) {
+        const cooling = this.pacer.nextCoolingEnds(this.now().getTime());
+        await this.sleep(Math.min(this.settings.pollMs, cooling ?? Number.POSITIVE_INFINITY));
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+
+  /** One unit of work, never two at once: claim, pace and send one row. False when nothing was due. */
+  step(): Promise<boolean> {
+    const run = this.busy.then(() => this.stepNow());
+    this.busy = run.catch(() => {});
+    return run;
+  }
+
+  private async stepNow(): Promise<boolean> {
+    const now = this.now();
+    const at = now.getTime();
+    if (at - this.lastRefresh > 5_000) {
+      this.lastRefresh = at;
+      await this.killSwitch.refresh();
+    }
+    if (this.killSwitch.paused() || this.transport.state() !== 'ready' || this.stopping) return false;
+    if (at - this.lastStaleCheck > this.settings.claimTimeoutMs / 4) {
+      this.lastStaleCheck = at;
+      const released = await this.store.releaseStale(new Date(at - this.settings.claimTimeoutMs));
+      if (released.length > 0) this.log.warn({ ids: released }, 'released outbox rows claimed by a worker that stopped');
+    }
+    const wait = this.pacer.globalWait(at);
+    if (wait > 0) {
+      await this.sleep(wait);
+      return true;
+    }
+    const row = await this.store.claim({
+      endpoint: this.endpoint,
+      worker: this.worker,
+      now,
+      broadcasts: (await this.budgetLeft(now)) && this.pacer.broadcastGapOver(at),
+      coolingChats: this.pacer.coolingChats(at),
+    });
+    if (!row) return false;
+    await this.send(row);
+    return true;
+  }
+
+  private async budgetLeft(now: Date): Promise<boolean> {
+    const hourStart = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
+    return (await this.store.broadcastsSentSince(this.endpoint, hourStart)) < this.settings.budgetPerHour;
+  }
+
+  private async send(row: OutboxRow): Promise<void> {
+    try {
+      const sending = row.document
+        ? this.transport.sendDocument(row.chat_id, {
+            fileName: row.document_name ?? 'dokumen',
+            mimeType: row.document_mime ?? 'application/octet-stream',
+            data: Buffer.from(row.document),
+            ...(row.body ? { caption: row.body } : {}),
+          })
+        : this.transport.sendText(row.chat_id, row.body ?? '');
+      await timeout(sending, this.settings.sendTimeoutMs);
+    } catch (error) {
+      await this.failed(row, error);
+      return;
+    }
+    const sentAt = this.now();
+    await this.store.markSent(row.id, this.worker, sentAt);
+    this.pacer.record(row, sentAt.getTime());
+  }
+
+  private async failed(row: OutboxRow, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    if (isRestriction(error)) {
+      await this.store.release(row.id, this.worker);
+      await this.killSwitch.trip(`send to ${row.chat_id} refused: ${message}`, this.now());
+      return;
+    }
+    const last = row.attempts >= this.settings.maxAttempts;
+    const delay = Math.min(this.settings.retryMaxMs, this.settings.retryBaseMs * 2 ** (row.attempts - 1));
+    const retryAt = last ? null : new Date(this.now().getTime() + delay * (0.8 + Math.random() * 0.4));
+    await this.store.markFailed(row.id, this.worker, message, retryAt);
+    if (last) this.log.error({ id: row.id, chatId: row.chat_id, err: message }, 'outbox row moved to dead letters');
+    else this.log.warn({ id: row.id, chatId: row.chat_id, attempt: row.attempts, err: message }, 'send failed; will retry');
+  }
+}

@@ -1,0 +1,202 @@
+/** The outbox table: enqueue, claim, settle, report. All SQL of the outbox lives here. */
+import type { Queryable } from '../db/db.js';
+
+export type Origin = 'reply' | 'broadcast';
+
+export interface OutboxRow {
+  id: number;
+  message_key: string;
+  part: number;
+  parts: number;
+  endpoint: string;
+  chat_id: string;
+  origin: Origin;
+  body: string | null;
+  document: Uint8Array | null;
+  document_name: string | null;
+  document_mime: string | null;
+  status: 'pending' | 'sending' | 'sent' | 'dead';
+  attempts: number;
+  last_error: string | null;
+  created_at: Date;
+}
+
+export interface NewRow {
+  messageKey: string;
+  part: number;
+  parts: number;
+  endpoint: string;
+  chatId: string;
+  origin: Origin;
+  body: string | null;
+  document?: { data: Buffer; name: string; mime: string };
+}
+
+export interface OutboxStats {
+  depth: number;
+  oldestPendingS: number | null;
+  deadLetters: number;
+}
+
+export interface ClaimOptions {
+  endpoint: string;
+  worker: string;
+  now: Date;
+  /** Broadcasts may go (the hourly budget has room). */
+  broadcasts: boolean;
+  /** Chats still within their pacing gap: skip them this time. */
+  coolingChats: string[];
+}
+
+export class OutboxStore {
+  constructor(private readonly db: Queryable) {}
+
+  /** Inserts the rows; a row whose (message_key, part) exists is left alone. Returns how many were new. */
+  async insert(rows: NewRow[], now: Date): Promise<number> {
+    let added = 0;
+    for (const r of rows) {
+      const { rows: inserted } = await this.db.query(
+        `INSERT INTO outbox (message_key, part, parts, endpoint, chat_id, origin, body, document, document_name, document_mime,
+                             created_at, next_attempt_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+         ON CONFLICT (message_key, part) DO NOTHING RETURNING id`,
+        [
+          r.messageKey,
+          r.part,
+          r.parts,
+          r.endpoint,
+          r.chatId,
+          r.origin,
+          r.body,
+          r.document?.data ?? null,
+          r.document?.name ?? null,
+          r.document?.mime ?? null,
+          now,
+        ],
+      );
+      added += inserted.length;
+    }
+    return added;
+  }
+
+  /**
+   * Takes the oldest due row of this endpoint whose chat has nothing older still
+   * open (so a chat's messages keep their order across workers). SKIP LOCKED lets
+   * several workers claim side by side without waiting on each other.
+   */
+  async claim(o: ClaimOptions): Promise<OutboxRow | null> {
+    const { rows } = await this.db.query<OutboxRow>(
+      `WITH next AS (
+         SELECT o.id FROM outbox o
+          WHERE o.endpoint = $1 AND o.status = 'pending' AND o.next_attempt_at <= $2
+            AND ($3 OR o.origin = 'reply')
+            AND o.chat_id <> ALL ($4::text[])
+            AND NOT EXISTS (
+              SELECT 1 FROM outbox p
+               WHERE p.endpoint = o.endpoint AND p.chat_id = o.chat_id AND p.origin = o.origin
+                 AND p.id < o.id AND p.status IN ('pending', 'sending'))
+          ORDER BY o.id
+          LIMIT 1
+          FOR UPDATE SKIP LOCKED)
+       UPDATE outbox SET status = 'sending', claimed_by = $5, claimed_at = $2, attempts = attempts + 1
+         FROM next WHERE outbox.id = next.id
+       RETURNING outbox.*`,
+      [o.endpoint, o.now, o.broadcasts, o.coolingChats, o.worker],
+    );
+    return rows[0] ?? null;
+  }
+
+  async markSent(id: number, worker: string, now: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE outbox SET status = 'sent', sent_at = $2, claimed_by = NULL, last_error = NULL
+        WHERE id = $1 AND claimed_by = $3`,
+      [id, now, worker],
+    );
+  }
+
+  /** Back to pending for another try at `retryAt`, or dead when `retryAt` is null. */
+  async markFailed(id: number, worker: string, error: string, retryAt: Date | null): Promise<void> {
+    await this.db.query(
+      `UPDATE outbox SET status = CASE WHEN $4::timestamptz IS NULL THEN 'dead' ELSE 'pending' END,
+              next_attempt_at = COALESCE($4::timestamptz, next_attempt_at), claimed_by = NULL, last_error = $3
+        WHERE id = $1 AND claimed_by = $2`,
+      [id, worker, error.slice(0, 500), retryAt],
+    );
+  }
+
+  /** Gives back a row without counting the attempt (shutdown, pause). */
+  async release(id: number, worker: string): Promise<void> {
+    await this.db.query(
+      `UPDATE outbox SET status = 'pending', claimed_by = NULL, attempts = greatest(attempts - 1, 0)
+        WHERE id = $1 AND claimed_by = $2 AND status = 'sending'`,
+      [id, worker],
+    );
+  }
+
+  /** Releases claims older than `before`: their worker died mid-send. Returns the ids. */
+  async releaseStale(before: Date): Promise<number[]> {
+    const { rows } = await this.db.query<{ id: number }>(
+      `UPDATE outbox SET status = 'pending', claimed_by = NULL, last_error = 'claim expired (worker died?)'
+        WHERE status = 'sending' AND claimed_at < $1 RETURNING id`,
+      [before],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Broadcast rows sent since `since` (the hourly budget). */
+  async broadcastsSentSince(endpoint: string, since: Date): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM outbox
+        WHERE endpoint = $1 AND origin = 'broadcast' AND status = 'sent' AND sent_at >= $2`,
+      [endpoint, since],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  async stats(endpoint: string, now: Date): Promise<OutboxStats> {
+    const { rows } = await this.db.query<{ depth: number; oldest: Date | null; dead: number }>(
+      `SELECT count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS depth,
+              min(created_at) FILTER (WHERE status IN ('pending', 'sending')) AS oldest,
+              count(*) FILTER (WHERE status = 'dead')::int AS dead
+         FROM outbox WHERE endpoint = $1 AND status <> 'sent'`,
+      [endpoint],
+    );
+    const r = rows[0]!;
+    return {
+      depth: r.depth,
+      oldestPendingS: r.oldest ? Math.max(0, Math.round((now.getTime() - r.oldest.getTime()) / 1000)) : null,
+      deadLetters: r.dead,
+    };
+  }
+
+  async deadLetters(endpoint: string, limit: number): Promise<OutboxRow[]> {
+    const { rows } = await this.db.query<OutboxRow>(
+      `SELECT id, message_key, part, parts, endpoint, chat_id, origin, left(body, 80) AS body, NULL AS document,
+              document_name, document_mime, status, attempts, last_error, created_at
+         FROM outbox WHERE endpoint = $1 AND status = 'dead' ORDER BY id DESC LIMIT $2`,
+      [endpoint, limit],
+    );
+    return rows;
+  }
+
+  /** Puts a dead letter back in the queue; false when there is no such dead letter. */
+  async retryDead(id: number, now: Date): Promise<boolean> {
+    const { rows } = await this.db.query(
+      `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, last_error = NULL
+        WHERE id = $1 AND status = 'dead' RETURNING id`,
+      [id, now],
+    );
+    return rows.length > 0;
+  }
+
+  /** Deletes sent rows older than `sentBefore` and dead rows older than `deadBefore`. */
+  async prune(sentBefore: Date, deadBefore: Date): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(
+      `WITH gone AS (
+         DELETE FROM outbox WHERE (status = 'sent' AND sent_at < $1) OR (status = 'dead' AND created_at < $2) RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [sentBefore, deadBefore],
+    );
+    return rows[0]?.n ?? 0;
+  }
+}
