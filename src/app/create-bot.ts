@@ -5,7 +5,9 @@ import type { CommandSpec } from '../bot/command.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../log.js';
-import { KillSwitch } from '../outbox/kill-switch.js';
+import { phoneChatId } from '../identity/wa-id.js';
+import { KillSwitch, type PauseState } from '../outbox/kill-switch.js';
+import { formatStamp } from '../time/format.js';
 import { NO_PACING, Outbox, type OutboxSettings } from '../outbox/outbox.js';
 import type { Transport } from '../transport/transport.js';
 
@@ -59,7 +61,22 @@ export function outboxSettings(config: BotConfig, transport: Transport): OutboxS
     sendTimeoutMs: 60_000,
     pollMs: 500,
     budgetPerHour: config.CICERO_SEND_BUDGET_PER_HOUR,
+    adminChats: adminChats(config),
   };
+}
+
+/** Where admins are reached: `<phone>@c.us`, or the LID itself. */
+export function adminChats(config: Pick<BotConfig, 'ADMIN_WHATSAPP'>): string[] {
+  return config.ADMIN_WHATSAPP.map((a) => (a.kind === 'phone' ? phoneChatId(a.phone) : a.lid));
+}
+
+function pauseAlert(state: PauseState, timezone: string): string {
+  return [
+    '🚨 *Cicero menjeda semua pengiriman pesan*',
+    `Alasan: ${state.reason}`,
+    `Sejak: ${formatStamp(state.since, timezone)}`,
+    'WhatsApp mungkin sedang membatasi nomor bot. Periksa nomor tersebut di ponsel, lalu kirim *outbox#resume* untuk melanjutkan.',
+  ].join('\n');
 }
 
 export async function createBot(options: CreateBotOptions): Promise<Bot> {
@@ -69,6 +86,18 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
   const killSwitch = new KillSwitch(db, log);
   await killSwitch.refresh();
   const outbox = new Outbox(db, transport, killSwitch, log, outboxSettings(config, transport), now);
+  // Signs of a restriction pause the outbox; admins hear it directly, by whatever still works.
+  transport.onRestriction((reason) => {
+    outbox.pause(reason).catch((error) => log.error({ err: error, reason }, 'could not pause the outbox'));
+  });
+  killSwitch.onTrip(async (state) => {
+    if (transport.state() !== 'ready') return;
+    for (const chatId of adminChats(config)) {
+      await transport.sendText(chatId, pauseAlert(state, config.CICERO_TIMEZONE)).catch((error) => {
+        log.error({ err: error, chatId }, 'could not alert an admin about the pause');
+      });
+    }
+  });
   return new Bot({
     db,
     log,

@@ -105,6 +105,7 @@ export class Bot {
       catalog: options.catalog,
       status: this.status,
       conversationTimeoutMs: timeoutMs,
+      outbox: this.outbox,
     };
   }
 

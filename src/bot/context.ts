@@ -5,6 +5,7 @@
 import type { Db } from '../db/db.js';
 import type { ClientRef, Sender } from '../identity/sender.js';
 import type { Logger } from '../log.js';
+import type { Outbox } from '../outbox/outbox.js';
 import type { InboundMessage, OutgoingDocument } from '../transport/transport.js';
 import type { CommandCatalog } from './catalog.js';
 import type { CommandSpec } from './command.js';
@@ -20,6 +21,7 @@ export interface BotServices {
   status: RuntimeStatus;
   /** Idle time after which a conversation ends. */
   conversationTimeoutMs: number;
+  outbox: Outbox;
 }
 
 export interface ChatInfo {

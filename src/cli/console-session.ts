@@ -39,31 +39,31 @@ function startingPoint(start: ConsoleStart): { sender: string; group: string | u
   return { sender, group };
 }
 
-export async function runConsoleSession(
-  ctx: CommandContext<(typeof CONSOLE_VARIABLES)[number]>,
-  start: ConsoleStart,
+export interface LineOptions {
+  prompt?: (sender: string, group: string | undefined) => void;
+  /** Whether `/from`, `/group` and `/dm` lines are directives (false for `cicero send`). */
+  directives?: boolean;
+  /** Runs after each message, e.g. to print its replies before the next line. */
+  afterMessage?: () => Promise<void>;
+}
+
+/** Plays lines into the console transport: directives change sender and chat, other lines are messages. */
+export async function feedLines(
+  transport: ConsoleTransport,
+  first: { sender: string | null; group: string | undefined },
   lines: AsyncIterable<string>,
-  options: {
-    prompt?: (sender: string, group: string | undefined) => void;
-    /** Whether `/from`, `/group` and `/dm` lines are directives (false for `cicero send`). */
-    directives?: boolean;
-  } = {},
+  options: LineOptions = {},
 ): Promise<void> {
-  const { prompt, directives = true } = options;
-  let { sender, group } = startingPoint(start);
-  const documentsDir = path.resolve(ctx.config.CICERO_DATA_DIR, 'console-documents');
-  const transport = new ConsoleTransport(process.stdout, documentsDir);
-  const bot = await createBot({ config: ctx.config, db: ctx.database.db, log: ctx.log, transport });
-  transport.onMessage((message) => bot.handle(message));
-  await transport.start();
+  const { prompt, directives = true, afterMessage } = options;
+  let { sender, group } = first;
   const complain = (text: string): void => {
     process.stderr.write(`${text}\n`);
   };
-  prompt?.(sender, group);
+  if (sender) prompt?.(sender, group);
   for await (const raw of lines) {
     const line = raw.replace(/\r$/, '');
-    const [first, ...restWords] = line.trim().split(/\s+/);
-    const word = directives ? first : undefined;
+    const [firstWord, ...restWords] = line.trim().split(/\s+/);
+    const word = directives ? firstWord : undefined;
     const rest = restWords.join(' ');
     if (word === '/from') {
       const next = senderIdFrom(rest);
@@ -76,11 +76,32 @@ export async function runConsoleSession(
     } else if (word === '/dm' && rest === '') {
       group = undefined;
     } else if (line.trim() !== '') {
-      await transport.play(sender, line, group);
-      // Print every reply to this line before reading the next one.
-      await bot.outbox.drain();
+      if (!sender) complain('say who is writing first: /from <number>');
+      else {
+        await transport.play(sender, line, group);
+        await afterMessage?.();
+      }
     }
-    prompt?.(sender, group);
+    if (sender) prompt?.(sender, group);
   }
+}
+
+export async function runConsoleSession(
+  ctx: CommandContext<(typeof CONSOLE_VARIABLES)[number]>,
+  start: ConsoleStart,
+  lines: AsyncIterable<string>,
+  options: Omit<LineOptions, 'afterMessage'> = {},
+): Promise<void> {
+  const first = startingPoint(start);
+  const transport = new ConsoleTransport(process.stdout, consoleDocumentsDir(ctx.config.CICERO_DATA_DIR));
+  const bot = await createBot({ config: ctx.config, db: ctx.database.db, log: ctx.log, transport });
+  transport.onMessage((message) => bot.handle(message));
+  await transport.start();
+  // Every reply to a line is printed before the next line is read.
+  await feedLines(transport, first, lines, { ...options, afterMessage: () => bot.outbox.drain() });
   await transport.stop();
+}
+
+export function consoleDocumentsDir(dataDir: string): string {
+  return path.resolve(dataDir, 'console-documents');
 }

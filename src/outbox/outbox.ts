@@ -52,6 +52,8 @@ export interface OutboxSettings {
   pollMs: number;
   /** Broadcast messages per clock hour; replies are not counted. */
   budgetPerHour: number;
+  /** Admin chats: while the outbox is paused, replies to them still go out. */
+  adminChats: string[];
 }
 
 export const DEFAULT_SETTINGS: OutboxSettings = {
@@ -64,6 +66,7 @@ export const DEFAULT_SETTINGS: OutboxSettings = {
   sendTimeoutMs: 60_000,
   pollMs: 500,
   budgetPerHour: 60,
+  adminChats: [],
 };
 
 /** Send errors that mean WhatsApp is restricting the number. */
@@ -276,7 +279,9 @@ export class Outbox {
       this.lastRefresh = at;
       await this.killSwitch.refresh();
     }
-    if (this.killSwitch.paused() || this.transport.state() !== 'ready' || this.stopping) return false;
+    const paused = this.killSwitch.paused() !== null;
+    if (this.transport.state() !== 'ready' || this.stopping) return false;
+    if (paused && this.settings.adminChats.length === 0) return false;
     if (at - this.lastStaleCheck > this.settings.claimTimeoutMs / 4) {
       this.lastStaleCheck = at;
       const released = await this.store.releaseStale(new Date(at - this.settings.claimTimeoutMs));
@@ -291,8 +296,9 @@ export class Outbox {
       endpoint: this.endpoint,
       worker: this.worker,
       now,
-      broadcasts: (await this.budgetLeft(now)) && this.pacer.broadcastGapOver(at),
+      broadcasts: !paused && (await this.budgetLeft(now)) && this.pacer.broadcastGapOver(at),
       coolingChats: this.pacer.coolingChats(at),
+      ...(paused ? { onlyChats: this.settings.adminChats } : {}),
     });
     if (!row) return false;
     await this.send(row);

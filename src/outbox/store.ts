@@ -46,6 +46,8 @@ export interface ClaimOptions {
   broadcasts: boolean;
   /** Chats still within their pacing gap: skip them this time. */
   coolingChats: string[];
+  /** Only these chats (while paused: the admins, so they can still inspect and resume). */
+  onlyChats?: string[];
 }
 
 export class OutboxStore {
@@ -91,6 +93,7 @@ export class OutboxStore {
           WHERE o.endpoint = $1 AND o.status = 'pending' AND o.next_attempt_at <= $2
             AND ($3 OR o.origin = 'reply')
             AND o.chat_id <> ALL ($4::text[])
+            AND ($6::text[] IS NULL OR o.chat_id = ANY ($6::text[]))
             AND NOT EXISTS (
               SELECT 1 FROM outbox p
                WHERE p.endpoint = o.endpoint AND p.chat_id = o.chat_id AND p.origin = o.origin
@@ -101,7 +104,7 @@ export class OutboxStore {
        UPDATE outbox SET status = 'sending', claimed_by = $5, claimed_at = $2, attempts = attempts + 1
          FROM next WHERE outbox.id = next.id
        RETURNING outbox.*`,
-      [o.endpoint, o.now, o.broadcasts, o.coolingChats, o.worker],
+      [o.endpoint, o.now, o.broadcasts, o.coolingChats, o.worker, o.onlyChats ?? null],
     );
     return rows[0] ?? null;
   }

@@ -29,6 +29,11 @@ export class MemoryTransport extends BaseTransport implements Transport {
     this.setState(state, detail);
   }
 
+  /** Simulates WhatsApp restricting the number. */
+  simulateRestriction(reason: string): void {
+    this.restricted(reason);
+  }
+
   async sendText(chatId: string, text: string): Promise<void> {
     if (this.failSends) throw this.failSends;
     this.sent.push({ chatId, kind: 'text', text });

@@ -17,7 +17,19 @@ export interface WaClient extends EventEmitter {
   destroy(): Promise<void>;
   sendMessage(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<unknown>;
   getContactLidAndPhone?(ids: string[]): Promise<Array<{ lid: string; pn: string }>>;
+  getChats?(): Promise<WaChat[]>;
 }
+
+/** The fields of a whatsapp-web.js Chat the catch-up reads. */
+export interface WaChat {
+  unreadCount?: number;
+  fetchMessages(options: { limit: number }): Promise<WaMessage[]>;
+}
+
+/** WhatsApp states that mean the number is being restricted or blocked. */
+const RESTRICTED_STATES = new Set(['TOS_BLOCK', 'SMB_TOS_BLOCK', 'PROXYBLOCK']);
+/** How many unread messages per chat the catch-up reads after a (re)connect. */
+const CATCH_UP_PER_CHAT = 20;
 
 /** The fields of a whatsapp-web.js Message we read. */
 export interface WaMessage {
@@ -183,7 +195,10 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
     client.on('qr', (qr: string) => {
       if (client !== this.client) return;
       this.setState('pairing');
-      if (this.everReady) log.error('WhatsApp asks to be linked again: the session was logged out or lost');
+      if (this.everReady) {
+        log.error('WhatsApp asks to be linked again: the session was logged out or lost');
+        this.restricted('WhatsApp meminta QR baru setelah nomor tertaut (sesi keluar atau hilang)');
+      }
       this.options.onQr?.(qr);
     });
     client.on('code', (code: string) => {
@@ -207,15 +222,23 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
       this.attempt = 0;
       this.setState('ready');
       log.info('WhatsApp is ready');
+      // Messages that arrived while we were down or not ready: handled once (the bot deduplicates).
+      void this.catchUp(client);
     });
     client.on('disconnected', (reason: string) => {
       if (client !== this.client || this.stopping) return;
       this.clearWatchdog();
       this.setState('disconnected', String(reason));
       log.warn({ reason }, 'WhatsApp disconnected');
+      if (String(reason) === 'LOGOUT') this.restricted('WhatsApp mengeluarkan (LOGOUT) sesi bot');
       if (this.everReady) this.scheduleReconnect();
     });
-    client.on('change_state', (state: string) => log.debug({ state }, 'WhatsApp state changed'));
+    client.on('change_state', (state: string) => {
+      log.debug({ state }, 'WhatsApp state changed');
+      if (client === this.client && RESTRICTED_STATES.has(String(state))) {
+        this.restricted(`WhatsApp melaporkan status ${state}`);
+      }
+    });
     client.on('message', (message: WaMessage) => {
       if (client !== this.client) return;
       this.receive(message).catch((error) => log.error({ err: error }, 'could not take an incoming message'));
@@ -301,6 +324,27 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
       sendMediaAsDocument: true,
       ...(document.caption ? { caption: document.caption } : {}),
     });
+  }
+
+  /** Reads unread messages of every chat once after `ready` and hands them in like new ones. */
+  private async catchUp(client: WaClient): Promise<void> {
+    if (!client.getChats) return;
+    try {
+      const chats = await client.getChats();
+      let count = 0;
+      for (const chat of chats) {
+        const unread = chat.unreadCount ?? 0;
+        if (unread <= 0 || client !== this.client) continue;
+        const messages = await chat.fetchMessages({ limit: Math.min(unread, CATCH_UP_PER_CHAT) });
+        for (const message of messages) {
+          await this.receive(message);
+          count++;
+        }
+      }
+      if (count > 0) this.options.log.info({ count }, 'caught up on messages received while offline');
+    } catch (error) {
+      this.options.log.warn({ err: describeError(error) }, 'catch-up of unread messages failed');
+    }
   }
 
   /** The phone behind a LID, asked of WhatsApp once per LID per run (heavy use raises ban risk). */

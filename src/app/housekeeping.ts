@@ -1,0 +1,61 @@
+/**
+ * Pruning on a schedule: sent outbox rows, dead letters, inbound message ids,
+ * conversations that expired and could not be announced, and audit rows, each
+ * kept for its own configurable time. Runs hourly (and once at start-up).
+ */
+import { Cron } from 'croner';
+import { CommandAudit } from '../bot/audit.js';
+import { InboundLog } from '../bot/inbound-log.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/db.js';
+import type { Logger } from '../log.js';
+import { OutboxStore } from '../outbox/store.js';
+
+export const HOUSEKEEPING_VARIABLES = [
+  'CICERO_OUTBOX_RETENTION_DAYS',
+  'CICERO_DEAD_LETTER_RETENTION_DAYS',
+  'CICERO_DEDUP_RETENTION_HOURS',
+  'CICERO_EXPIRED_CONVERSATION_RETENTION_HOURS',
+  'CICERO_AUDIT_RETENTION_DAYS',
+  'CICERO_TIMEZONE',
+] as const;
+export type HousekeepingConfig = Config<(typeof HOUSEKEEPING_VARIABLES)[number]>;
+
+export interface PruneCounts {
+  outbox: number;
+  inbound: number;
+  conversations: number;
+  audit: number;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export async function prune(db: Db, config: HousekeepingConfig, now: Date): Promise<PruneCounts> {
+  const ago = (ms: number): Date => new Date(now.getTime() - ms);
+  const outbox = await new OutboxStore(db).prune(
+    ago(config.CICERO_OUTBOX_RETENTION_DAYS * DAY),
+    ago(config.CICERO_DEAD_LETTER_RETENTION_DAYS * DAY),
+  );
+  const inbound = await new InboundLog(db).prune(ago(config.CICERO_DEDUP_RETENTION_HOURS * HOUR));
+  const { rows } = await db.query<{ n: number }>(
+    'WITH gone AS (DELETE FROM conversation WHERE expires_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone',
+    [ago(config.CICERO_EXPIRED_CONVERSATION_RETENTION_HOURS * HOUR)],
+  );
+  const audit = await new CommandAudit(db).prune(ago(config.CICERO_AUDIT_RETENTION_DAYS * DAY));
+  return { outbox, inbound, conversations: rows[0]?.n ?? 0, audit };
+}
+
+export function scheduleHousekeeping(db: Db, config: HousekeepingConfig, log: Logger): { stop(): void } {
+  const run = async (): Promise<void> => {
+    try {
+      const counts = await prune(db, config, new Date());
+      log.info(counts, 'housekeeping done');
+    } catch (error) {
+      log.error({ err: error }, 'housekeeping failed');
+    }
+  };
+  void run();
+  const job = new Cron('17 * * * *', { timezone: config.CICERO_TIMEZONE, protect: true }, run);
+  return { stop: () => job.stop() };
+}
