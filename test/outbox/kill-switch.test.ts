@@ -1,0 +1,94 @@
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN, createTestBot, dm, MEMBER, seedChatFixture } from '../helpers/bot.js';
+import { backend, useTestDatabase } from '../helpers/db.js';
+
+describe(`kill-switch (${backend})`, () => {
+  const database = useTestDatabase();
+  beforeAll(async () => seedChatFixture(database().db));
+  beforeEach(async () => {
+    await database().db.query('DELETE FROM bot_state');
+  });
+
+  async function pausedBot(trip: (t: Awaited<ReturnType<typeof createTestBot>>) => Promise<void>) {
+    await database().db.query('DELETE FROM bot_state');
+    const t = await createTestBot(database().db);
+    await trip(t);
+    await expect.poll(() => t.bot.outbox.paused()).not.toBeNull();
+    return t;
+  }
+
+  it.each([
+    ['a LOGOUT', 'WhatsApp mengeluarkan (LOGOUT) sesi bot'],
+    ['a new QR after linking', 'WhatsApp meminta QR baru setelah nomor tertaut (sesi keluar atau hilang)'],
+    ['a TOS_BLOCK state', 'WhatsApp melaporkan status TOS_BLOCK'],
+  ])('pauses on %s from the transport and alerts the admins directly', async (_, reason) => {
+    const t = await pausedBot(async (bot) => bot.transport.simulateRestriction(reason));
+    expect(t.bot.outbox.paused()?.reason).toBe(reason);
+    await expect.poll(() => t.transport.sent.length).toBe(2); // both admin ids (phone and LID)
+    const alerts = t.transport.takeTexts();
+    expect(alerts.map((a) => a.chatId).sort()).toEqual([dm(ADMIN), '111111111111111@lid'].sort());
+    expect(alerts[0]!.text).toMatch(/^🚨 \*Cicero menjeda semua pengiriman pesan\*\nAlasan: /);
+  });
+
+  it('pauses on send error 463 and puts the row back untouched', async () => {
+    const t = await createTestBot(database().db);
+    await database().db.query('DELETE FROM bot_state');
+    t.transport.failSends = new Error('send failed: ack error 463');
+    await t.transport.receive({ senderId: dm(MEMBER), text: 'whoami', timestamp: t.clock.now });
+    await t.bot.outbox.drain();
+    expect(t.bot.outbox.paused()?.reason).toMatch(/463/);
+    const { rows } = await database().db.query<{ status: string; attempts: number }>(
+      `SELECT status, attempts FROM outbox WHERE endpoint = $1 AND chat_id = $2`,
+      [t.transport.endpoint, dm(MEMBER)],
+    );
+    expect(rows).toEqual([{ status: 'pending', attempts: 0 }]);
+  });
+
+  it('while paused: members wait, admins can still check and resume; the pause survives a restart', async () => {
+    const first = await pausedBot(async (t) => t.transport.simulateRestriction('WhatsApp melaporkan status TOS_BLOCK'));
+    first.transport.takeTexts();
+    // A restart: the new bot reads the pause from the database.
+    const t = await createTestBot(database().db);
+    expect(t.bot.outbox.paused()?.reason).toBe('WhatsApp melaporkan status TOS_BLOCK');
+
+    expect(await t.replies(MEMBER, 'whoami')).toEqual([]);
+    const [status] = await t.replies(ADMIN, 'status');
+    expect(status).toMatch(/Pengiriman: \*DIJEDA\* sejak .* \(WhatsApp melaporkan status TOS_BLOCK\)\. Lanjutkan dengan \*outbox#resume\*\./);
+    expect(status).toMatch(/Antrean kirim: 1 pesan/); // the member's reply, held
+    const [outbox] = await t.replies(ADMIN, 'outbox');
+    expect(outbox).toMatch(/^📮 \*Antrean Kirim Cicero\*\nStatus: \*DIJEDA\*/);
+
+    const resumed = await t.say(ADMIN, 'outbox#resume');
+    // The member's held reply goes out once resumed (first: it is older).
+    expect(resumed).toEqual([
+      { chatId: dm(MEMBER), text: expect.stringMatching(/^👤/) },
+      { chatId: dm(ADMIN), text: expect.stringMatching(/^✅ Pengiriman dilanjutkan/) },
+    ]);
+    expect(await t.replies(ADMIN, 'outbox#resume')).toEqual(['ℹ️ Pengiriman tidak sedang dijeda.']);
+  });
+
+  it('outbox#retry re-queues a dead letter and refuses bad ids', async () => {
+    const t = await createTestBot(database().db);
+    await database().db.query(
+      `INSERT INTO outbox (message_key, endpoint, chat_id, body, status, attempts, last_error)
+       VALUES ('dead-1', $1, $2, 'pesan gagal', 'dead', 5, 'No LID for user')`,
+      [t.transport.endpoint, dm(MEMBER)],
+    );
+    const [listing] = await t.replies(ADMIN, 'outbox');
+    const id = /• #(\d+) ke 6281300000003@c\.us \(5x\): No LID for user — "pesan gagal"/.exec(listing!)?.[1];
+    expect(id).toBeDefined();
+    expect(await t.replies(ADMIN, 'outbox#retry#999999')).toEqual(['❌ Tidak ada dead letter dengan nomor *999999*.']);
+    expect(await t.replies(ADMIN, 'outbox#retry#abc')).toEqual([
+      '⚠️ Sebutkan nomor dead letter, misalnya outbox#retry#42.\nFormat: *outbox[#resume|#retry#<id>]*\nContoh: outbox#retry#42',
+    ]);
+    expect(await t.replies(ADMIN, 'outbox#flush')).toEqual([
+      '⚠️ Aksi *flush* tidak dikenal.\nFormat: *outbox[#resume|#retry#<id>]*\nContoh: outbox#retry#42',
+    ]);
+    const sent = await t.say(ADMIN, `outbox#retry#${id}`);
+    expect(sent).toEqual([
+      { chatId: dm(MEMBER), text: 'pesan gagal' },
+      { chatId: dm(ADMIN), text: `✅ Dead letter *${id}* diantrekan ulang.` },
+    ]);
+    expect(await t.replies(MEMBER, 'outbox')).toEqual(['❌ Perintah *outbox* hanya dapat digunakan oleh admin.']);
+  });
+});

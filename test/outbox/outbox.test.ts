@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryTransport } from '../../src/transport/memory.js';
+import { backend, useTestDatabase } from '../helpers/db.js';
+import { createTestOutbox } from '../helpers/outbox.js';
+
+describe(`outbox (${backend})`, () => {
+  const database = useTestDatabase();
+  const rows = async (endpoint: string) =>
+    (
+      await database().db.query<{ id: number; status: string; attempts: number; next_attempt_at: Date; last_error: string | null }>(
+        'SELECT id, status, attempts, next_attempt_at, last_error FROM outbox WHERE endpoint = $1 ORDER BY id',
+        [endpoint],
+      )
+    ).rows;
+
+  it('stores a message before sending it and sends it once', async () => {
+    const t = await createTestOutbox(database().db);
+    await t.outbox.enqueue({ chatId: 'a@c.us', key: 'k1', text: 'halo' });
+    expect((await rows(t.outbox.endpoint)).map((r) => r.status)).toEqual(['pending']);
+    await t.outbox.drain();
+    expect(t.transport.takeTexts()).toEqual([{ chatId: 'a@c.us', text: 'halo' }]);
+    expect((await rows(t.outbox.endpoint)).map((r) => r.status)).toEqual(['sent']);
+    await t.outbox.drain();
+    expect(t.transport.takeTexts()).toEqual([]);
+  });
+
+  it('enqueues a logical message once, however often it is enqueued', async () => {
+    const t = await createTestOutbox(database().db);
+    await t.outbox.enqueue({ chatId: 'a@c.us', key: 'same', text: 'satu' });
+    await t.outbox.enqueue({ chatId: 'a@c.us', key: 'same', text: 'satu' });
+    await t.outbox.drain();
+    await t.outbox.enqueue({ chatId: 'a@c.us', key: 'same', text: 'satu' }); // even after it was sent
+    await t.outbox.drain();
+    expect(t.transport.takeTexts()).toEqual([{ chatId: 'a@c.us', text: 'satu' }]);
+  });
+
+  it('splits a long text at line boundaries and sends the parts in order', async () => {
+    const t = await createTestOutbox(database().db, { maxChars: 100 });
+    const text = Array.from({ length: 20 }, (_, i) => `baris ke-${i}`).join('\n');
+    await t.outbox.enqueue({ chatId: 'a@c.us', key: 'long', text });
+    await t.outbox.drain();
+    const sent = t.transport.takeTexts().map((m) => m.text);
+    expect(sent.length).toBeGreaterThan(1);
+    for (const part of sent) expect(part.length).toBeLessThanOrEqual(100);
+    expect(sent.join('\n')).toBe(text);
+  });
+
+  it('keeps documents with the row and sends them as documents', async () => {
+    const t = await createTestOutbox(database().db);
+    const data = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0xff]);
+    await t.outbox.enqueue({
+      chatId: 'g@g.us',
+      key: 'doc',
+      document: { fileName: 'rekap.xlsx', mimeType: 'application/vnd.ms-excel', data, caption: 'Rekap' },
+    });
+    await t.outbox.drain();
+    expect(t.transport.sent).toEqual([
+      { chatId: 'g@g.us', kind: 'document', document: { fileName: 'rekap.xlsx', mimeType: 'application/vnd.ms-excel', data, caption: 'Rekap' } },
+    ]);
+  });
+
+  it('holds rows while the transport is not ready and sends them once it is', async () => {
+    const t = await createTestOutbox(database().db);
+    t.transport.simulateState('disconnected');
+    await t.outbox.enqueue({ chatId: 'a@c.us', key: 'wait', text: 'tunggu' });
+    await t.outbox.drain();
+    expect(t.transport.sent).toEqual([]);
+    t.transport.simulateState('ready');
+    await t.outbox.drain();
+    expect(t.transport.takeTexts()).toEqual([{ chatId: 'a@c.us', text: 'tunggu' }]);
+  });
+
+  it('retries with growing backoff, then moves the row to the dead letters; an admin can re-queue it', async () => {
+    const t = await createTestOutbox(database().db, { maxAttempts: 3, retryBaseMs: 1000 });
+    t.transport.failSends = new Error('Evaluation failed: detached Frame');
+    await t.outbox.enqueue({ chatId: 'a@c.us', key: 'flaky', text: 'coba' });
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await t.outbox.drain();
+      const [row] = await rows(t.outbox.endpoint);
+      expect(row!.attempts).toBe(attempt);
+      if (attempt < 3) {
+        expect(row!.status).toBe('pending');
+        delays.push(row!.next_attempt_at.getTime() - t.clock.now.getTime());
+        await t.outbox.drain(); // not due yet: nothing happens
+        expect((await rows(t.outbox.endpoint))[0]!.attempts).toBe(attempt);
+        t.clock.now = row!.next_attempt_at;
+      } else {
+        expect(row!.status).toBe('dead');
+        expect(row!.last_error).toBe('Evaluation failed: detached Frame');
+      }
+    }
+    expect(delays[0]).toBeGreaterThanOrEqual(800);
+    expect(delays[0]).toBeLessThanOrEqual(1200);
+    expect(delays[1]).toBeGreaterThanOrEqual(1600); // doubled
+    expect((await t.outbox.stats()).deadLetters).toBe(1);
+
+    t.transport.failSends = null;
+    const [dead] = await rows(t.outbox.endpoint);
+    expect(await t.outbox.retryDead(dead!.id)).toBe(true);
+    expect(await t.outbox.retryDead(dead!.id)).toBe(false);
+    await t.outbox.drain();
+    expect(t.transport.takeTexts()).toEqual([{ chatId: 'a@c.us', text: 'coba' }]);
+  });
+
+  it('keeps each chat’s order while paced, letting other chats go while one cools down', async () => {
+    const t = await createTestOutbox(database().db, {
+      pacing: { globalMs: 0, chatMs: 150, jitterMs: 0, broadcastMs: 0 },
+      pollMs: 10,
+    });
+    t.clock.now = new Date(); // real time: pacing waits for real
+    Object.defineProperty(t.clock, 'now', { get: () => new Date() });
+    for (const [chat, n] of [['a@c.us', 1], ['a@c.us', 2], ['a@c.us', 3], ['b@c.us', 1], ['b@c.us', 2]] as const) {
+      await t.outbox.enqueue({ chatId: chat, key: `${chat}-${n}`, text: `${chat[0]}${n}` });
+    }
+    const started = Date.now();
+    t.outbox.start();
+    await expect.poll(() => t.transport.sent.length, { timeout: 5000 }).toBe(5);
+    await t.outbox.stop();
+    const order = t.transport.takeTexts().map((m) => m.text);
+    expect(order).toEqual(['a1', 'b1', 'a2', 'b2', 'a3']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300); // a1 → a2 → a3, 150 ms apart
+  });
+
+  it('spends the hourly budget on broadcasts only; the rest waits for the next hour', async () => {
+    const t = await createTestOutbox(database().db, { budgetPerHour: 2 });
+    for (const g of ['g1', 'g2', 'g3']) {
+      await t.outbox.enqueue({ chatId: `${g}@g.us`, key: `recap-${g}`, text: `rekap ${g}`, origin: 'broadcast' });
+    }
+    await t.outbox.enqueue({ chatId: 'a@c.us', key: 'reply-1', text: 'balasan' });
+    await t.outbox.drain();
+    expect(t.transport.takeTexts().map((m) => m.text).sort()).toEqual(['balasan', 'rekap g1', 'rekap g2']);
+    t.advance(60 * 60_000);
+    await t.outbox.drain();
+    expect(t.transport.takeTexts().map((m) => m.text)).toEqual(['rekap g3']);
+  });
+
+  it('a row claimed by a worker that died is released after the claim timeout and sent exactly once', async () => {
+    const t = await createTestOutbox(database().db, { claimTimeoutMs: 60_000 });
+    await t.outbox.enqueue({ chatId: 'a@c.us', key: 'orphan', text: 'yatim' });
+    // Another process claimed it, then was killed before sending.
+    const claimed = await t.outbox.store.claim({
+      endpoint: t.outbox.endpoint,
+      worker: 'dead-worker',
+      now: t.clock.now,
+      broadcasts: true,
+      coolingChats: [],
+    });
+    expect(claimed?.status).toBe('sending');
+    await t.outbox.drain();
+    expect(t.transport.sent).toEqual([]); // still within the claim timeout
+    t.advance(61_000);
+    await t.outbox.drain();
+    await t.outbox.drain();
+    expect(t.transport.takeTexts()).toEqual([{ chatId: 'a@c.us', text: 'yatim' }]);
+    expect((await rows(t.outbox.endpoint)).map((r) => r.status)).toEqual(['sent']);
+  });
+
+  it('never drains another endpoint’s rows', async () => {
+    const bot = await createTestOutbox(database().db);
+    const other = await createTestOutbox(database().db, {}, new MemoryTransport());
+    await bot.outbox.enqueue({ chatId: 'a@c.us', key: 'mine', text: 'punya bot' });
+    await other.outbox.drain();
+    expect(other.transport.sent).toEqual([]);
+    await bot.outbox.drain();
+    expect(bot.transport.takeTexts()).toHaveLength(1);
+  });
+});
