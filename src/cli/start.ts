@@ -97,6 +97,7 @@ async function run(ctx: StartContext, chromePath: string): Promise<void> {
   bot.outbox.start();
   log.info({ transport: transport.state() }, 'cicero started');
 
+  let closeInput = (): void => {};
   if (transport instanceof ConsoleTransport) {
     // The console as the chat: stdin lines are messages (first from the first admin), replies go through the outbox.
     const first = adminChats(config)[0] ?? null;
@@ -104,11 +105,16 @@ async function run(ctx: StartContext, chromePath: string): Promise<void> {
     void feedLines(transport, { sender: first, group: undefined }, reader).catch((error) =>
       log.error({ err: error }, 'console input failed'),
     );
+    closeInput = () => {
+      reader.close();
+      process.stdin.destroy(); // an open stdin would keep the process alive after shutdown
+    };
   }
 
   const signal = await stopped;
   log.info({ signal }, 'shutting down');
   await shutdown(log, config.CICERO_SHUTDOWN_TIMEOUT_S, [
+    async () => closeInput(),
     async () => bot.detach(),
     async () => housekeeping.stop(),
     () => bot.outbox.stop(), // stop claiming; the send in flight finishes

@@ -209,3 +209,46 @@ describe('clearStaleProfileLocks', () => {
     expect(clearStaleProfileLocks(path.join(dir, 'missing'))).toEqual([]);
   });
 });
+
+describe('restriction signals and catch-up', () => {
+  it('reports LOGOUT, a new QR after linking and blocked states as restrictions', async () => {
+    const { transport, clients } = setup([emitSoon('ready')]);
+    const reasons: string[] = [];
+    transport.onRestriction((r) => reasons.push(r));
+    await transport.start();
+    const c = clients[0]!;
+    c.emit('change_state', 'CONNECTED');
+    c.emit('change_state', 'TOS_BLOCK');
+    c.emit('qr', 'again');
+    c.emit('disconnected', 'LOGOUT');
+    expect(reasons).toEqual([
+      'WhatsApp melaporkan status TOS_BLOCK',
+      'WhatsApp meminta QR baru setelah nomor tertaut (sesi keluar atau hilang)',
+      'WhatsApp mengeluarkan (LOGOUT) sesi bot',
+    ]);
+  });
+
+  it('a first QR (not yet linked) is no restriction', async () => {
+    const { transport } = setup([emitSoon('qr', 'first')]);
+    const reasons: string[] = [];
+    transport.onRestriction((r) => reasons.push(r));
+    await transport.start();
+    expect(reasons).toEqual([]);
+  });
+
+  it('on ready, hands in the unread messages that arrived while offline', async () => {
+    const unread = [message({ from: '6281234567890@c.us', body: 'help' }), message({ from: '6281234567890@c.us', body: 'whoami' })];
+    const { transport, clients, inbound } = setup([
+      async (c) => {
+        (c as unknown as { getChats: () => Promise<unknown[]> }).getChats = async () => [
+          { unreadCount: 2, fetchMessages: async ({ limit }: { limit: number }) => unread.slice(-limit) },
+          { unreadCount: 0, fetchMessages: async () => [message({ from: 'x@c.us' })] },
+        ];
+        setImmediate(() => c.emit('ready'));
+      },
+    ]);
+    await transport.start();
+    await vi.waitFor(() => expect(inbound.map((m) => m.text)).toEqual(['help', 'whoami']));
+    expect(clients).toHaveLength(1);
+  });
+});
