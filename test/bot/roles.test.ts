@@ -21,6 +21,7 @@ const EXPECTED: Record<string, Record<RoleName, RegExp | 'refused'>> = {
     unknown: /Peran: \*belum terdaftar\*\nNomor ini belum terhubung/,
   },
   status: { admin: /^🖥️ \*Status Cicero\*\nWhatsApp: \*siap\* \(memory\)/, operator: 'refused', member: 'refused', unknown: 'refused' },
+  outbox: { admin: /^📮 \*Antrean Kirim Cicero\*\nStatus: berjalan/, operator: 'refused', member: 'refused', unknown: 'refused' },
 };
 
 describe(`role matrix (${backend})`, () => {
@@ -90,7 +91,7 @@ describe(`role matrix (${backend})`, () => {
       const [text] = await t.replies(who, 'bantuan');
       return [...text!.matchAll(/^\*([a-z]+)\*/gm)].map((m) => m[1]!);
     };
-    expect(await listed(ADMIN)).toEqual(['help', 'status', 'whoami']);
+    expect(await listed(ADMIN)).toEqual(['help', 'outbox', 'status', 'whoami']);
     for (const who of [OPERATOR, MEMBER, STRANGER]) expect(await listed(who)).toEqual(['help', 'whoami']);
   });
 
