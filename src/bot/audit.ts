@@ -1,4 +1,7 @@
-/** The command audit trail: one row per handled command, for accountability. */
+/**
+ * The command audit trail: one row per handled command, for accountability. Rows
+ * are written with the message's completion (InboundLog.finish); this prunes them.
+ */
 import type { Queryable } from '../db/db.js';
 
 export type AuditOutcome = 'done' | 'refused' | 'error';
@@ -15,14 +18,6 @@ export interface AuditEntry {
 
 export class CommandAudit {
   constructor(private readonly db: Queryable) {}
-
-  async record(entry: AuditEntry): Promise<void> {
-    await this.db.query(
-      `INSERT INTO command_audit (sender_id, role, command, client_id, chat_id, outcome, detail)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [entry.senderId, entry.role, entry.command, entry.clientId, entry.chatId, entry.outcome, entry.detail ?? null],
-    );
-  }
 
   /** Deletes rows older than the retention period; returns how many. */
   async prune(olderThan: Date): Promise<number> {

@@ -7,16 +7,16 @@
  * from the inbound message, so handling a message again never sends twice.
  */
 import type { Db } from '../db/db.js';
-import { type Sender, SenderDirectory } from '../identity/sender.js';
+import { type Sender, SenderDirectory, senderKeyHint } from '../identity/sender.js';
 import type { WaIdentity } from '../identity/wa-id.js';
 import type { Logger } from '../log.js';
 import type { InboundMessage, OutgoingDocument, Transport } from '../transport/transport.js';
-import { type AuditOutcome, CommandAudit } from './audit.js';
+import type { AuditEntry, AuditOutcome } from './audit.js';
 import type { CommandCatalog } from './catalog.js';
 import type { CommandSpec } from './command.js';
 import type { BaseContext, BotServices, ChatInfo, Context } from './context.js';
 import { ConversationRunner } from './conversation-runner.js';
-import { ConversationStore } from './conversation.js';
+import { type ConversationState, ConversationStore } from './conversation.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import type { Outbox, OutgoingMessage } from '../outbox/outbox.js';
 import { UsageError, UserError } from './errors.js';
@@ -69,7 +69,6 @@ export class Bot {
   private readonly directory: SenderDirectory;
   private readonly conversations: ConversationStore;
   private readonly runner: ConversationRunner;
-  private readonly audit: CommandAudit;
   private readonly inbound: InboundLog;
   private readonly inFlight = new Set<string>();
   private readonly held: HeldMessage[] = [];
@@ -87,7 +86,6 @@ export class Bot {
     this.conversations = new ConversationStore(options.db);
     const timeoutMs = options.conversationTimeoutMs ?? 5 * 60_000;
     this.runner = new ConversationRunner(this.conversations, timeoutMs);
-    this.audit = new CommandAudit(options.db);
     this.flood = new FloodLimiter(options.flood?.max ?? 20, options.flood?.windowMs ?? 60_000);
     const transport = options.transport;
     this.status = {
@@ -178,7 +176,14 @@ export class Bot {
   }
 
   private async process(message: InboundMessage): Promise<void> {
-    const seen = await this.inbound.begin(message);
+    // Independent reads in one round trip: dedup, who is writing, and (in a private
+    // chat, when the sender's key is known without the database) their conversation.
+    const keyHint = message.isGroup ? null : senderKeyHint(message.senderId);
+    const [seen, sender, preloaded] = await Promise.all([
+      this.inbound.begin(message),
+      this.directory.resolve(message.senderId, message.senderPhone),
+      keyHint ? this.conversations.get(message.chatId, keyHint) : Promise.resolve(undefined),
+    ]);
     if (seen === 'handled') {
       this.options.log.debug({ id: message.id }, 'duplicate message ignored');
       return;
@@ -186,6 +191,7 @@ export class Bot {
     this.status.lastMessageAt = message.timestamp;
     const now = this.services.now();
     const age = now.getTime() - message.timestamp.getTime();
+    let audit: AuditEntry | null = null;
     if (age > (this.options.catchUpWindowMs ?? 30 * 60_000)) {
       // Sent while the bot was offline, too long ago for its answer to still be right.
       if (!message.isGroup) {
@@ -196,12 +202,13 @@ export class Bot {
           text: offlineNote(message.timestamp, this.services.timezone),
         });
       }
+    } else if (message.isGroup) {
+      audit = await this.handleGroup(message, sender);
     } else {
-      const sender = await this.directory.resolve(message.senderId, message.senderPhone);
-      if (message.isGroup) await this.handleGroup(message, sender);
-      else await this.handlePrivate(message, sender);
+      const state = keyHint === sender.key ? preloaded : await this.conversations.get(message.chatId, sender.key);
+      audit = await this.handlePrivate(message, sender, state ?? null);
     }
-    await this.inbound.finish(message.id, this.services.now());
+    await this.inbound.finish(message.id, this.services.now(), audit);
   }
 
   /** Keeps a message in memory (bounded) and retries it until the database answers again. */
@@ -289,12 +296,15 @@ export class Bot {
     return false;
   }
 
-  private async handlePrivate(message: InboundMessage, sender: Sender): Promise<void> {
-    if (!(await this.withinFloodLimit(message, sender))) return;
+  private async handlePrivate(
+    message: InboundMessage,
+    sender: Sender,
+    state: ConversationState | null,
+  ): Promise<AuditEntry | null> {
+    if (!(await this.withinFloodLimit(message, sender))) return null;
     const chat: ChatInfo = { id: message.chatId, isGroup: false, client: null };
     const base = this.baseContext(message, sender, chat);
 
-    const state = await this.conversations.get(chat.id, sender.key);
     if (state) {
       const flow = this.options.catalog.flow(state.flow);
       if (state.expiresAt <= this.services.now() || !flow) {
@@ -302,7 +312,7 @@ export class Bot {
         await base.reply(conversationExpired(this.services.conversationTimeoutMs));
       } else {
         await this.guard(base, () => this.runner.continue(base, state, flow as never));
-        return;
+        return null;
       }
     }
 
@@ -310,40 +320,37 @@ export class Bot {
     const command = parsed && this.options.catalog.find(parsed.name);
     if (!parsed || !command) {
       await base.reply(unknownTextHint(sender.role));
-      return;
+      return null;
     }
     if (!command.roles.includes(sender.role)) {
       // Unknown senders learn nothing about which commands exist.
       await base.reply(sender.role === 'unknown' ? unknownTextHint('unknown') : refusal(command));
-      await this.record(base, command, 'refused', 'role');
-      return;
+      return this.auditEntry(base, command, 'refused', 'role');
     }
-    await this.run(base, command, parsed.rest);
+    return this.run(base, command, parsed.rest);
   }
 
-  private async handleGroup(message: InboundMessage, sender: Sender): Promise<void> {
+  private async handleGroup(message: InboundMessage, sender: Sender): Promise<AuditEntry | null> {
     const parsed = parseCommand(message.text);
     const command = parsed && this.options.catalog.find(parsed.name);
-    if (!parsed || !command) return; // ordinary group chatter
+    if (!parsed || !command) return null; // ordinary group chatter
     const client = await this.directory.clientOfGroup(message.chatId);
-    if (!client && sender.role !== 'admin') return; // a group Cicero does not serve
-    if (!(await this.withinFloodLimit(message, sender))) return;
+    if (!client && sender.role !== 'admin') return null; // a group Cicero does not serve
+    if (!(await this.withinFloodLimit(message, sender))) return null;
     const base = this.baseContext(message, sender, { id: message.chatId, isGroup: true, client });
     if (!command.roles.includes(sender.role)) {
       await base.reply(GROUP_REFUSAL);
-      await this.record(base, command, 'refused', 'role');
-      return;
+      return this.auditEntry(base, command, 'refused', 'role');
     }
-    await this.run(base, command, parsed.rest);
+    return this.run(base, command, parsed.rest);
   }
 
-  private async run(base: BaseContext, command: CommandSpec, rest: string | null): Promise<void> {
+  private async run(base: BaseContext, command: CommandSpec, rest: string | null): Promise<AuditEntry> {
     const spec = command.args ?? { min: 0, max: 0 };
     const args = splitArgs(rest, spec.max, spec.keepHashInLast ?? false);
     if (args.length < spec.min || args.length > spec.max) {
       await base.reply(usage(command));
-      await this.record(base, command, 'refused', 'usage');
-      return;
+      return this.auditEntry(base, command, 'refused', 'usage');
     }
     const ctx: Context = {
       ...base,
@@ -355,7 +362,7 @@ export class Bot {
       },
     };
     const outcome = await this.guard(base, () => command.handler(ctx), command);
-    await this.record(base, command, outcome.outcome, outcome.detail);
+    return this.auditEntry(base, command, outcome.outcome, outcome.detail);
   }
 
   /** The error boundary for handlers and conversation steps. */
@@ -385,8 +392,8 @@ export class Bot {
     }
   }
 
-  private async record(ctx: BaseContext, command: CommandSpec, outcome: AuditOutcome, detail?: string): Promise<void> {
-    await this.audit.record({
+  private auditEntry(ctx: BaseContext, command: CommandSpec, outcome: AuditOutcome, detail?: string): AuditEntry {
+    return {
       senderId: ctx.sender.key,
       role: ctx.sender.role,
       command: command.name,
@@ -394,6 +401,6 @@ export class Bot {
       chatId: ctx.chat.id,
       outcome,
       ...(detail ? { detail } : {}),
-    });
+    };
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { Queryable } from '../db/db.js';
 import type { InboundMessage } from '../transport/transport.js';
+import type { AuditEntry } from './audit.js';
 
 export type InboundStatus = 'new' | 'unfinished' | 'handled';
 
@@ -24,8 +25,21 @@ export class InboundLog {
     return row.handled_at ? 'handled' : 'unfinished';
   }
 
-  async finish(id: string, at: Date): Promise<void> {
-    await this.db.query('UPDATE inbound_message SET handled_at = $2 WHERE id = $1', [id, at]);
+  /**
+   * Marks the message handled and, when it was a command, writes its audit row in
+   * the same statement (one round trip per message instead of two).
+   */
+  async finish(id: string, at: Date, audit?: AuditEntry | null): Promise<void> {
+    if (!audit) {
+      await this.db.query('UPDATE inbound_message SET handled_at = $2 WHERE id = $1', [id, at]);
+      return;
+    }
+    await this.db.query(
+      `WITH done AS (UPDATE inbound_message SET handled_at = $2 WHERE id = $1)
+       INSERT INTO command_audit (at, sender_id, role, command, client_id, chat_id, outcome, detail)
+       VALUES ($2, $3, $4, $5, $6, $7, $8, $9)`,
+      [id, at, audit.senderId, audit.role, audit.command, audit.clientId, audit.chatId, audit.outcome, audit.detail ?? null],
+    );
   }
 
   async prune(before: Date): Promise<number> {

@@ -64,6 +64,15 @@ const LOOKUP = `
    WHERE u.whatsapp = ANY($1)
    ORDER BY 1 DESC, 2`;
 
+/**
+ * The sender's key when it is known without the database (a phone-number id), so
+ * per-sender state can be read alongside the identity lookup; null for a LID.
+ */
+export function senderKeyHint(rawId: string): string | null {
+  if (canonicalLid(rawId)) return null;
+  return canonicalPhone(rawId) ?? rawId;
+}
+
 export class SenderDirectory {
   private readonly adminPhones: Set<string>;
   private readonly adminLids: Set<string>;

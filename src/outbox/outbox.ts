@@ -139,6 +139,8 @@ export class Outbox {
   private lastStaleCheck = 0;
   private lastRefresh = 0;
   private lastLoopError = 0;
+  /** Broadcasts sent in the current clock hour: counted in the database now and then, kept up locally in between. */
+  private budget = { hour: -1, sent: 0, checkedAt: 0 };
 
   constructor(
     db: Queryable,
@@ -250,6 +252,8 @@ export class Outbox {
       if (!worked && !this.stopping) {
         const cooling = this.pacer.nextCoolingEnds(this.now().getTime());
         await this.sleep(Math.min(this.settings.pollMs, cooling ?? Number.POSITIVE_INFINITY));
+        // Unpaced, let a burst of replies gather for a moment so one claim takes them together.
+        if (this.settings.pacing.globalMs === 0) await new Promise((r) => setTimeout(r, 2));
       }
     }
   }
@@ -292,25 +296,53 @@ export class Outbox {
       await this.sleep(wait);
       return true;
     }
-    const row = await this.store.claim({
+    // Paced transports take one row at a time; unpaced ones (console, tests) a batch.
+    const unpaced = this.settings.pacing.globalMs === 0 && this.settings.pacing.chatMs === 0;
+    const budget = paused ? 0 : await this.budgetLeft(now);
+    const broadcasts = budget > 0 && this.pacer.broadcastGapOver(at);
+    // A batch never holds more broadcasts than the budget has room for.
+    const limit = unpaced ? Math.min(50, broadcasts ? budget : 50) : 1;
+    const rows = await this.store.claimMany({
       endpoint: this.endpoint,
       worker: this.worker,
       now,
-      broadcasts: !paused && (await this.budgetLeft(now)) && this.pacer.broadcastGapOver(at),
+      broadcasts,
       coolingChats: this.pacer.coolingChats(at),
       ...(paused ? { onlyChats: this.settings.adminChats } : {}),
+      limit,
     });
-    if (!row) return false;
-    await this.send(row);
-    return true;
+    if (rows.length === 0) return false;
+    // A paced (WhatsApp) row is marked sent right after its send, keeping the window in which a
+    // crash would send it again to one statement; an unpaced batch is marked in one statement.
+    const sent: number[] = [];
+    let progressed = false;
+    for (const row of rows) {
+      // A pause tripped mid-batch (e.g. by error 463 on an earlier row) holds the rest back.
+      const held = this.stopping || (this.killSwitch.paused() && !this.settings.adminChats.includes(row.chat_id));
+      if (held) {
+        await this.store.release(row.id, this.worker);
+        continue;
+      }
+      progressed = true;
+      if (await this.send(row)) sent.push(row.id);
+    }
+    await this.store.markSent(sent, this.worker, this.now());
+    return progressed;
   }
 
-  private async budgetLeft(now: Date): Promise<boolean> {
-    const hourStart = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
-    return (await this.store.broadcastsSentSince(this.endpoint, hourStart)) < this.settings.budgetPerHour;
+  /** Broadcasts the hourly budget still allows. */
+  private async budgetLeft(now: Date): Promise<number> {
+    const hour = Math.floor(now.getTime() / 3_600_000);
+    // Recount at each new hour and every 30 s (another process may share the endpoint).
+    if (hour !== this.budget.hour || now.getTime() - this.budget.checkedAt > 30_000) {
+      const sent = await this.store.broadcastsSentSince(this.endpoint, new Date(hour * 3_600_000));
+      this.budget = { hour, sent, checkedAt: now.getTime() };
+    }
+    return Math.max(0, this.settings.budgetPerHour - this.budget.sent);
   }
 
-  private async send(row: OutboxRow): Promise<void> {
+  /** Sends one row; true when the transport took it (the caller marks it sent). */
+  private async send(row: OutboxRow): Promise<boolean> {
     try {
       const sending = row.document
         ? this.transport.sendDocument(row.chat_id, {
@@ -323,11 +355,11 @@ export class Outbox {
       await timeout(sending, this.settings.sendTimeoutMs);
     } catch (error) {
       await this.failed(row, error);
-      return;
+      return false;
     }
-    const sentAt = this.now();
-    await this.store.markSent(row.id, this.worker, sentAt);
-    this.pacer.record(row, sentAt.getTime());
+    this.pacer.record(row, this.now().getTime());
+    if (row.origin === 'broadcast') this.budget.sent++;
+    return true;
   }
 
   private async failed(row: OutboxRow, error: unknown): Promise<void> {

@@ -48,6 +48,8 @@ export interface ClaimOptions {
   coolingChats: string[];
   /** Only these chats (while paused: the admins, so they can still inspect and resume). */
   onlyChats?: string[];
+  /** Rows to take at once; each is the oldest open row of its chat, so they are of different chats. */
+  limit?: number;
 }
 
 export class OutboxStore {
@@ -87,6 +89,11 @@ export class OutboxStore {
    * several workers claim side by side without waiting on each other.
    */
   async claim(o: ClaimOptions): Promise<OutboxRow | null> {
+    return (await this.claimMany({ ...o, limit: 1 }))[0] ?? null;
+  }
+
+  /** {@link claim} for up to `limit` rows, in id order. */
+  async claimMany(o: ClaimOptions): Promise<OutboxRow[]> {
     const { rows } = await this.db.query<OutboxRow>(
       `WITH next AS (
          SELECT o.id FROM outbox o
@@ -99,21 +106,22 @@ export class OutboxStore {
                WHERE p.endpoint = o.endpoint AND p.chat_id = o.chat_id AND p.origin = o.origin
                  AND p.id < o.id AND p.status IN ('pending', 'sending'))
           ORDER BY o.id
-          LIMIT 1
+          LIMIT $7
           FOR UPDATE SKIP LOCKED)
        UPDATE outbox SET status = 'sending', claimed_by = $5, claimed_at = $2, attempts = attempts + 1
          FROM next WHERE outbox.id = next.id
        RETURNING outbox.*`,
-      [o.endpoint, o.now, o.broadcasts, o.coolingChats, o.worker, o.onlyChats ?? null],
+      [o.endpoint, o.now, o.broadcasts, o.coolingChats, o.worker, o.onlyChats ?? null, o.limit ?? 1],
     );
-    return rows[0] ?? null;
+    return rows.sort((a, b) => a.id - b.id);
   }
 
-  async markSent(id: number, worker: string, now: Date): Promise<void> {
+  async markSent(ids: number | number[], worker: string, now: Date): Promise<void> {
+    if (Array.isArray(ids) && ids.length === 0) return;
     await this.db.query(
       `UPDATE outbox SET status = 'sent', sent_at = $2, claimed_by = NULL, last_error = NULL
-        WHERE id = $1 AND claimed_by = $3`,
-      [id, now, worker],
+        WHERE id = ANY ($1::bigint[]) AND claimed_by = $3`,
+      [Array.isArray(ids) ? ids : [ids], now, worker],
     );
   }
 

@@ -156,6 +156,23 @@ describe(`outbox (${backend})`, () => {
     expect((await rows(t.outbox.endpoint)).map((r) => r.status)).toEqual(['sent']);
   });
 
+  it('a pause tripped mid-batch holds the rest of the batch back (and drain returns)', async () => {
+    const t = await createTestOutbox(database().db, { adminChats: ['admin@c.us'] });
+    await database().db.query('DELETE FROM bot_state');
+    for (const chat of ['a', 'b', 'c']) await t.outbox.enqueue({ chatId: `${chat}@c.us`, key: `batch-${chat}`, text: chat });
+    await t.outbox.enqueue({ chatId: 'admin@c.us', key: 'batch-admin', text: 'admin' });
+    t.transport.failSends = new Error('ack error 463');
+    await t.outbox.drain();
+    expect(t.outbox.paused()?.reason).toMatch(/463/);
+    expect((await rows(t.outbox.endpoint)).map((r) => r.status)).toEqual(['pending', 'pending', 'pending', 'pending']);
+    t.transport.failSends = null;
+    await t.outbox.drain(); // paused: only the admin's message goes
+    expect(t.transport.takeTexts()).toEqual([{ chatId: 'admin@c.us', text: 'admin' }]);
+    await t.outbox.resume();
+    await t.outbox.drain();
+    expect(t.transport.takeTexts().map((m) => m.text)).toEqual(['a', 'b', 'c']);
+  });
+
   it('never drains another endpoint’s rows', async () => {
     const bot = await createTestOutbox(database().db);
     const other = await createTestOutbox(database().db, {}, new MemoryTransport());
