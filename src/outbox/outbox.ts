@@ -323,8 +323,10 @@ export class Outbox {
         await this.store.release(row.id, this.worker);
         continue;
       }
-      progressed = true;
-      if (await this.send(row)) sent.push(row.id);
+      const outcome = await this.send(row);
+      if (outcome === 'sent') sent.push(row.id);
+      // A row given back because WhatsApp refused it (restriction) is no progress: don't spin on it.
+      if (outcome !== 'held') progressed = true;
     }
     await this.store.markSent(sent, this.worker, this.now());
     return progressed;
@@ -341,8 +343,8 @@ export class Outbox {
     return Math.max(0, this.settings.budgetPerHour - this.budget.sent);
   }
 
-  /** Sends one row; true when the transport took it (the caller marks it sent). */
-  private async send(row: OutboxRow): Promise<boolean> {
+  /** Sends one row: `sent` (the caller marks it), `failed` (retry or dead letter), `held` (given back, paused). */
+  private async send(row: OutboxRow): Promise<'sent' | 'failed' | 'held'> {
     try {
       const sending = row.document
         ? this.transport.sendDocument(row.chat_id, {
@@ -354,20 +356,21 @@ export class Outbox {
         : this.transport.sendText(row.chat_id, row.body ?? '');
       await timeout(sending, this.settings.sendTimeoutMs);
     } catch (error) {
-      await this.failed(row, error);
-      return false;
+      return this.failed(row, error);
     }
     this.pacer.record(row, this.now().getTime());
     if (row.origin === 'broadcast') this.budget.sent++;
-    return true;
+    return 'sent';
   }
 
-  private async failed(row: OutboxRow, error: unknown): Promise<void> {
+  private async failed(row: OutboxRow, error: unknown): Promise<'failed' | 'held'> {
     const message = error instanceof Error ? error.message : String(error);
-    if (isRestriction(error)) {
+    // The first refusal pauses everything and gives the row back untouched; once paused, a refused
+    // message (to an admin) is retried with backoff like any failure rather than hammered.
+    if (isRestriction(error) && !this.killSwitch.paused()) {
       await this.store.release(row.id, this.worker);
       await this.killSwitch.trip(`send to ${row.chat_id} refused: ${message}`, this.now());
-      return;
+      return 'held';
     }
     const last = row.attempts >= this.settings.maxAttempts;
     const delay = Math.min(this.settings.retryMaxMs, this.settings.retryBaseMs * 2 ** (row.attempts - 1));
@@ -375,5 +378,6 @@ export class Outbox {
     await this.store.markFailed(row.id, this.worker, message, retryAt);
     if (last) this.log.error({ id: row.id, chatId: row.chat_id, err: message }, 'outbox row moved to dead letters');
     else this.log.warn({ id: row.id, chatId: row.chat_id, attempt: row.attempts, err: message }, 'send failed; will retry');
+    return 'failed';
   }
 }
