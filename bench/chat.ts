@@ -1,9 +1,11 @@
 /**
  * Chat engine throughput: N messages (help, unknown text, conversation steps) from
  * 1,000 senders through the memory transport, on PGlite and on PostgreSQL.
- * Latency per message is inbound → every reply durably queued in the outbox (what
- * the router does); the outbox worker sends in the background as in production,
- * and messages/s is end to end: until the last reply has been handed to the transport.
+ * The chat engine's figures: messages handled per second and the latency of each,
+ * inbound → every reply durably queued in the outbox. The outbox worker sends in the
+ * background meanwhile, as in production; the end-to-end figure (until the last reply
+ * reached the transport) is printed too. On WhatsApp, delivery is paced on purpose
+ * (about one message a second); bench/outbox.ts measures the outbox on its own.
  *
  *   npx tsx bench/chat.ts [messages=10000] [concurrency=8]
  *
@@ -88,6 +90,7 @@ async function main(): Promise<void> {
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const handledSeconds = (performance.now() - started) / 1000;
     // Every message here gets exactly one reply; wait until the worker has sent them all.
     const deadline = Date.now() + 60_000;
     while (transport.sent.length < replies) {
@@ -100,11 +103,13 @@ async function main(): Promise<void> {
     await bot.outbox.stop();
     const seconds = (performance.now() - started) / 1000;
     latencies.sort((a, b) => a - b);
-    const rate = latencies.length / seconds;
+    const rate = latencies.length / handledSeconds;
     const p99 = percentile(latencies, 99);
     const verdict = name === 'postgres' ? `  target ≥1000/s & p99 <20 ms: ${rate >= 1000 && p99 < 20 ? 'met' : 'NOT met'}` : '';
     console.log(
-      `${name.padEnd(8)} ${Math.round(rate)} messages/s  p50 ${ms(percentile(latencies, 50))}  p99 ${ms(p99)}  (${latencies.length} messages in ${seconds.toFixed(1)} s)${verdict}`,
+      `${name.padEnd(8)} handled ${Math.round(rate)} messages/s  p50 ${ms(percentile(latencies, 50))}  p99 ${ms(p99)}` +
+        `  (${latencies.length} in ${handledSeconds.toFixed(1)} s; all replies delivered after ${seconds.toFixed(1)} s = ` +
+        `${Math.round(latencies.length / seconds)}/s end to end)${verdict}`,
     );
     await drop();
   }

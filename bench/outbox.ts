@@ -96,7 +96,8 @@ try {
   await db.close();
   console.log(`outbox: ${ROWS} replies, two worker processes, PostgreSQL, pacing off (claim timeout ${CLAIM_TIMEOUT_MS / 1000} s)`);
   await run(url.toString(), 'both workers', null);
-  await run(url.toString(), 'one killed midway', Math.floor(ROWS / 4));
+  // Not a multiple of the claim batch, so the kill lands mid-batch.
+  await run(url.toString(), 'one killed midway', Math.floor(ROWS / 4) + 37);
 } finally {
   await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }

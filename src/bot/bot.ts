@@ -166,7 +166,7 @@ export class Bot {
       log.error({ err: error, chatId: message.chatId, senderId: message.senderId }, 'message handling failed');
       try {
         await this.outbox.enqueue({ chatId: message.chatId, key: `${message.id}:apology`, text: APOLOGY });
-        await this.inbound.finish(message.id, this.services.now());
+        await this.inbound.finish(message, this.services.now());
       } catch (sendError) {
         log.error({ err: sendError, chatId: message.chatId }, 'could not queue the apology');
       }
@@ -180,7 +180,7 @@ export class Bot {
     // chat, when the sender's key is known without the database) their conversation.
     const keyHint = message.isGroup ? null : senderKeyHint(message.senderId);
     const [seen, sender, preloaded] = await Promise.all([
-      this.inbound.begin(message),
+      this.inbound.status(message.id),
       this.directory.resolve(message.senderId, message.senderPhone),
       keyHint ? this.conversations.get(message.chatId, keyHint) : Promise.resolve(undefined),
     ]);
@@ -208,7 +208,7 @@ export class Bot {
       const state = keyHint === sender.key ? preloaded : await this.conversations.get(message.chatId, sender.key);
       audit = await this.handlePrivate(message, sender, state ?? null);
     }
-    await this.inbound.finish(message.id, this.services.now(), audit);
+    await this.inbound.finish(message, this.services.now(), audit);
   }
 
   /** Keeps a message in memory (bounded) and retries it until the database answers again. */

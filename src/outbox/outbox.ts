@@ -253,7 +253,7 @@ export class Outbox {
         const cooling = this.pacer.nextCoolingEnds(this.now().getTime());
         await this.sleep(Math.min(this.settings.pollMs, cooling ?? Number.POSITIVE_INFINITY));
         // Unpaced, let a burst of replies gather for a moment so one claim takes them together.
-        if (this.settings.pacing.globalMs === 0) await new Promise((r) => setTimeout(r, 2));
+        if (this.settings.pacing.globalMs === 0) await new Promise((r) => setTimeout(r, 10));
       }
     }
   }
@@ -312,9 +312,8 @@ export class Outbox {
       limit,
     });
     if (rows.length === 0) return false;
-    // A paced (WhatsApp) row is marked sent right after its send, keeping the window in which a
-    // crash would send it again to one statement; an unpaced batch is marked in one statement.
-    const sent: number[] = [];
+    // Each row is marked sent right after its own send, before the next send, so a crash can send
+    // again at most the one row whose mark was in flight.
     let progressed = false;
     for (const row of rows) {
       // A pause tripped mid-batch (e.g. by error 463 on an earlier row) holds the rest back.
@@ -324,11 +323,10 @@ export class Outbox {
         continue;
       }
       const outcome = await this.send(row);
-      if (outcome === 'sent') sent.push(row.id);
+      if (outcome === 'sent') await this.store.markSent(row.id, this.worker, this.now());
       // A row given back because WhatsApp refused it (restriction) is no progress: don't spin on it.
       if (outcome !== 'held') progressed = true;
     }
-    await this.store.markSent(sent, this.worker, this.now());
     return progressed;
   }
 
