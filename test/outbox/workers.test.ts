@@ -35,7 +35,7 @@ describe.runIf(backend === 'postgres')('two workers on one PostgreSQL database',
       });
       const expected: string[] = [];
       for (let i = 0; i < 300; i++) {
-        const chat = `chat${i % 20}@c.us`;
+        const chat = `chat${i % 150}@c.us`; // more chats than one claim batch (50), so both workers get work
         expected.push(`${chat}|m${i}`);
         await workers[i % 2]!.outbox.enqueue({ chatId: chat, key: `k${i}`, text: `m${i}` });
       }
