@@ -1,13 +1,13 @@
 /** Builds the bot the same way for `start`, `chat`, `send`, the tests and the benchmarks. */
 import { Bot } from '../bot/bot.js';
+import { pauseAlert } from '../bot/texts.js';
 import { CommandCatalog, loadCommands } from '../bot/catalog.js';
 import type { CommandSpec } from '../bot/command.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../log.js';
 import { phoneChatId } from '../identity/wa-id.js';
-import { KillSwitch, type PauseState } from '../outbox/kill-switch.js';
-import { formatStamp } from '../time/format.js';
+import { KillSwitch } from '../outbox/kill-switch.js';
 import { NO_PACING, Outbox, type OutboxSettings } from '../outbox/outbox.js';
 import type { Transport } from '../transport/transport.js';
 
@@ -68,15 +68,6 @@ export function outboxSettings(config: BotConfig, transport: Transport): OutboxS
 /** Where admins are reached: `<phone>@c.us`, or the LID itself. */
 export function adminChats(config: Pick<BotConfig, 'ADMIN_WHATSAPP'>): string[] {
   return config.ADMIN_WHATSAPP.map((a) => (a.kind === 'phone' ? phoneChatId(a.phone) : a.lid));
-}
-
-function pauseAlert(state: PauseState, timezone: string): string {
-  return [
-    '🚨 *Cicero menjeda semua pengiriman pesan*',
-    `Alasan: ${state.reason}`,
-    `Sejak: ${formatStamp(state.since, timezone)}`,
-    'WhatsApp mungkin sedang membatasi nomor bot. Periksa nomor tersebut di ponsel, lalu kirim *outbox#resume* untuk melanjutkan.',
-  ].join('\n');
 }
 
 export async function createBot(options: CreateBotOptions): Promise<Bot> {

@@ -74,3 +74,13 @@ export function offlineNote(sentAt: Date, timezone: string): string {
     'Silakan kirim ulang perintah Anda bila masih diperlukan.'
   );
 }
+
+/** Sent straight to every admin when the outbox pauses (the queue itself is held). */
+export function pauseAlert(state: { reason: string; since: Date }, timezone: string): string {
+  return [
+    '🚨 *Cicero menjeda semua pengiriman pesan*',
+    `Alasan: ${state.reason}`,
+    `Sejak: ${formatStamp(state.since, timezone)}`,
+    'WhatsApp mungkin sedang membatasi nomor bot. Periksa nomor tersebut di ponsel, lalu kirim *outbox#resume* untuk melanjutkan.',
+  ].join('\n');
+}
