@@ -1,0 +1,54 @@
+/**
+ * The order units read their lists in: divisions by kind (BAG, SAT, SI, SPKT,
+ * POLSEK, then the rest alphabetically), and within a division members by
+ * position (jabatan), then rank (pangkat), then name.
+ */
+
+const DIVISION_PREFIXES = ['BAG', 'SAT', 'SI', 'SPKT', 'POLSEK'];
+
+function divisionRank(divisi: string): number {
+  const upper = divisi.trim().toUpperCase();
+  const index = DIVISION_PREFIXES.findIndex((p) => upper === p || upper.startsWith(`${p} `) || upper.startsWith(`${p}.`));
+  return index === -1 ? DIVISION_PREFIXES.length : index;
+}
+
+export function compareDivisions(a: string, b: string): number {
+  return divisionRank(a) - divisionRank(b) || a.localeCompare(b, 'id', { sensitivity: 'base' });
+}
+
+/** Heads first: the earlier a keyword in this list, the higher the position. */
+const POSITIONS = ['KAPOLRES', 'WAKAPOLRES', 'DIR', 'WADIR', 'KASUBDIT', 'KABAG', 'KASUBBAG', 'KASAT', 'KASI', 'KA SPKT', 'KAPOLSEK', 'KANIT'];
+
+function positionRank(jabatan: string | null): number {
+  const upper = (jabatan ?? '').trim().toUpperCase();
+  const index = POSITIONS.findIndex((p) => upper === p || upper.startsWith(`${p} `));
+  return index === -1 ? POSITIONS.length : index;
+}
+
+/** Police ranks high to low, then civil-service grades. */
+const RANKS = [
+  'KOMBES', 'KBP', 'AKBP', 'KOMPOL', 'AKP', 'IPTU', 'IPDA', 'AIPTU', 'AIPDA', 'BRIPKA', 'BRIGADIR', 'BRIGPOL',
+  'BRIPTU', 'BRIPDA', 'PEMBINA', 'PENATA', 'PENGATUR', 'JURU', 'PPPK', 'PHL',
+];
+
+function rankRank(title: string | null): number {
+  const upper = (title ?? '').trim().toUpperCase();
+  // KOMBES and KBP are the same rank.
+  if (upper === 'KBP') return 0;
+  const index = RANKS.findIndex((r) => upper === r || upper.startsWith(`${r} `));
+  return index === -1 ? RANKS.length : index;
+}
+
+export interface Ranked {
+  jabatan: string | null;
+  title: string | null;
+  nama: string | null;
+}
+
+export function compareMembers(a: Ranked, b: Ranked): number {
+  return (
+    positionRank(a.jabatan) - positionRank(b.jabatan) ||
+    rankRank(a.title) - rankRank(b.title) ||
+    (a.nama ?? '').localeCompare(b.nama ?? '', 'id', { sensitivity: 'base' })
+  );
+}
