@@ -5,6 +5,7 @@
  */
 import { Cron } from 'croner';
 import { CommandAudit } from '../bot/audit.js';
+import { ConversationStore } from '../bot/conversation.js';
 import { InboundLog } from '../bot/inbound-log.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
@@ -38,12 +39,11 @@ export async function prune(db: Db, config: HousekeepingConfig, now: Date): Prom
     ago(config.CICERO_DEAD_LETTER_RETENTION_DAYS * DAY),
   );
   const inbound = await new InboundLog(db).prune(ago(config.CICERO_DEDUP_RETENTION_HOURS * HOUR));
-  const { rows } = await db.query<{ n: number }>(
-    'WITH gone AS (DELETE FROM conversation WHERE expires_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone',
-    [ago(config.CICERO_EXPIRED_CONVERSATION_RETENTION_HOURS * HOUR)],
+  const conversations = await new ConversationStore(db).pruneExpired(
+    ago(config.CICERO_EXPIRED_CONVERSATION_RETENTION_HOURS * HOUR),
   );
   const audit = await new CommandAudit(db).prune(ago(config.CICERO_AUDIT_RETENTION_DAYS * DAY));
-  return { outbox, inbound, conversations: rows[0]?.n ?? 0, audit };
+  return { outbox, inbound, conversations, audit };
 }
 
 export function scheduleHousekeeping(db: Db, config: HousekeepingConfig, log: Logger): { stop(): void } {

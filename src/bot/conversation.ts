@@ -83,6 +83,15 @@ export class ConversationStore {
     await this.db.query('DELETE FROM conversation WHERE chat_id = $1 AND sender_id = $2', [chatId, senderId]);
   }
 
+  /** Drops conversations that expired before `before` and were never announced (housekeeping). */
+  async pruneExpired(before: Date): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(
+      'WITH gone AS (DELETE FROM conversation WHERE expires_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone',
+      [before],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   /** Removes and returns the conversations idle past their expiry (to announce them). */
   async takeExpired(now: Date): Promise<ConversationState[]> {
     const { rows } = await this.db.query<Row>('DELETE FROM conversation WHERE expires_at <= $1 RETURNING *', [now]);

@@ -2,6 +2,7 @@
 import type { Role } from '../identity/sender.js';
 import type { CommandSpec } from './command.js';
 import { formatStamp } from '../time/format.js';
+import type { RestrictionSignal } from '../transport/transport.js';
 
 export const ROLE_LABEL: Record<Role, string> = {
   admin: 'admin',
@@ -73,6 +74,18 @@ export function offlineNote(sentAt: Date, timezone: string): string {
     `🙏 Maaf, Cicero sedang offline ketika pesan Anda dikirim (${formatStamp(sentAt, timezone)}). ` +
     'Silakan kirim ulang perintah Anda bila masih diperlukan.'
   );
+}
+
+/** Why sending paused, as admins read it in alerts, `status` and `outbox`. */
+export function restrictionReason(signal: RestrictionSignal): string {
+  switch (signal.kind) {
+    case 'logout':
+      return 'WhatsApp mengeluarkan (LOGOUT) sesi bot';
+    case 'relink':
+      return 'WhatsApp meminta QR baru setelah nomor tertaut (sesi keluar atau hilang)';
+    case 'blocked':
+      return `WhatsApp melaporkan status ${signal.state}`;
+  }
 }
 
 /** Sent straight to every admin when the outbox pauses (the queue itself is held). */

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { CONSOLE_VARIABLES, runConsoleSession } from './console-session.js';
+import { BOT_VARIABLES } from '../app/create-bot.js';
+import { runConsoleSession } from './console-session.js';
 import { withDatabase } from './context.js';
 
 export function registerChat(program: Command): void {
@@ -14,7 +15,7 @@ export function registerChat(program: Command): void {
     .requiredOption('--from <number>', 'the sender: a phone number in any common form, or a LID (…@lid)')
     .option('--group <groupId>', 'start inside this group (…@g.us) instead of the private chat')
     .action((options: { from: string; group?: string }) =>
-      withDatabase('cicero chat', CONSOLE_VARIABLES, async (ctx) => {
+      withDatabase('cicero chat', BOT_VARIABLES, async (ctx) => {
         const interactive = process.stdin.isTTY === true;
         const reader = createInterface({ input: process.stdin, terminal: false });
         // Take the iterator now: readline drops lines emitted before anyone iterates.

@@ -11,7 +11,6 @@ import { ConsoleTransport } from '../transport/console.js';
 import type { CommandContext } from './context.js';
 import { CliError } from './errors.js';
 
-export const CONSOLE_VARIABLES = BOT_VARIABLES;
 
 /** `0812-…`, `+62 …`, `…@c.us` → `62…@c.us`; a LID stays a LID. */
 export function senderIdFrom(text: string): string | null {
@@ -87,7 +86,7 @@ export async function feedLines(
 }
 
 export async function runConsoleSession(
-  ctx: CommandContext<(typeof CONSOLE_VARIABLES)[number]>,
+  ctx: CommandContext<(typeof BOT_VARIABLES)[number]>,
   start: ConsoleStart,
   lines: AsyncIterable<string>,
   options: Omit<LineOptions, 'afterMessage'> = {},

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { CONSOLE_VARIABLES, runConsoleSession } from './console-session.js';
+import { BOT_VARIABLES } from '../app/create-bot.js';
+import { runConsoleSession } from './console-session.js';
 import { withDatabase } from './context.js';
 
 async function* once(text: string): AsyncIterable<string> {
@@ -14,7 +15,7 @@ export function registerSend(program: Command): void {
     .option('--group <groupId>', 'send it inside this group (…@g.us)')
     .argument('<text>', 'the message')
     .action((text: string, options: { from: string; group?: string }) =>
-      withDatabase('cicero send', CONSOLE_VARIABLES, (ctx) =>
+      withDatabase('cicero send', BOT_VARIABLES, (ctx) =>
         // A message that starts with "/" is still a message here, not a console directive.
         runConsoleSession(ctx, options, once(text), { directives: false }),
       ),

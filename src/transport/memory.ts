@@ -3,7 +3,13 @@
  * and resolves once the bot has finished with it; what the bot sent is in `sent`.
  */
 import { randomUUID } from 'node:crypto';
-import { BaseTransport, type InboundMessage, type OutgoingDocument, type Transport } from './transport.js';
+import {
+  BaseTransport,
+  type InboundMessage,
+  type OutgoingDocument,
+  type RestrictionSignal,
+  type Transport,
+} from './transport.js';
 
 export type SentMessage =
   | { chatId: string; kind: 'text'; text: string }
@@ -30,8 +36,8 @@ export class MemoryTransport extends BaseTransport implements Transport {
   }
 
   /** Simulates WhatsApp restricting the number. */
-  simulateRestriction(reason: string): void {
-    this.restricted(reason);
+  simulateRestriction(signal: RestrictionSignal): void {
+    this.restricted(signal);
   }
 
   async sendText(chatId: string, text: string): Promise<void> {

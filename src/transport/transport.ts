@@ -34,6 +34,15 @@ export type ConnectionState =
   | 'ready'
   | 'disconnected';
 
+/** A sign that WhatsApp is restricting the number; the bot's texts say it to admins. */
+export type RestrictionSignal =
+  /** WhatsApp logged the session out. */
+  | { kind: 'logout' }
+  /** A new QR code after the number had been linked: the session was lost. */
+  | { kind: 'relink' }
+  /** WhatsApp reported a blocking state (TOS_BLOCK, SMB_TOS_BLOCK, PROXYBLOCK). */
+  | { kind: 'blocked'; state: string };
+
 export type MessageHandler = (message: InboundMessage) => Promise<void>;
 export type StateHandler = (state: ConnectionState, detail?: string) => void;
 
@@ -56,7 +65,7 @@ export interface Transport {
   sendText(chatId: string, text: string): Promise<void>;
   sendDocument(chatId: string, document: OutgoingDocument): Promise<void>;
   /** Signs that WhatsApp is restricting the number (logout, re-link, blocked state). */
-  onRestriction(handler: (reason: string) => void): void;
+  onRestriction(handler: (signal: RestrictionSignal) => void): void;
 }
 
 /** Shared plumbing for transports: state and the two listener lists. */
@@ -64,7 +73,7 @@ export abstract class BaseTransport {
   private current: ConnectionState = 'stopped';
   private readonly messageHandlers: MessageHandler[] = [];
   private readonly stateHandlers: StateHandler[] = [];
-  private readonly restrictionHandlers: Array<(reason: string) => void> = [];
+  private readonly restrictionHandlers: Array<(signal: RestrictionSignal) => void> = [];
 
   state(): ConnectionState {
     return this.current;
@@ -78,12 +87,12 @@ export abstract class BaseTransport {
     this.stateHandlers.push(handler);
   }
 
-  onRestriction(handler: (reason: string) => void): void {
+  onRestriction(handler: (signal: RestrictionSignal) => void): void {
     this.restrictionHandlers.push(handler);
   }
 
-  protected restricted(reason: string): void {
-    for (const handler of this.restrictionHandlers) handler(reason);
+  protected restricted(signal: RestrictionSignal): void {
+    for (const handler of this.restrictionHandlers) handler(signal);
   }
 
   protected setState(state: ConnectionState, detail?: string): void {

@@ -197,7 +197,7 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
       this.setState('pairing');
       if (this.everReady) {
         log.error('WhatsApp asks to be linked again: the session was logged out or lost');
-        this.restricted('WhatsApp meminta QR baru setelah nomor tertaut (sesi keluar atau hilang)');
+        this.restricted({ kind: 'relink' });
       }
       this.options.onQr?.(qr);
     });
@@ -230,13 +230,13 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
       this.clearWatchdog();
       this.setState('disconnected', String(reason));
       log.warn({ reason }, 'WhatsApp disconnected');
-      if (String(reason) === 'LOGOUT') this.restricted('WhatsApp mengeluarkan (LOGOUT) sesi bot');
+      if (String(reason) === 'LOGOUT') this.restricted({ kind: 'logout' });
       if (this.everReady) this.scheduleReconnect();
     });
     client.on('change_state', (state: string) => {
       log.debug({ state }, 'WhatsApp state changed');
       if (client === this.client && RESTRICTED_STATES.has(String(state))) {
-        this.restricted(`WhatsApp melaporkan status ${state}`);
+        this.restricted({ kind: 'blocked', state: String(state) });
       }
     });
     client.on('message', (message: WaMessage) => {

@@ -18,11 +18,11 @@ describe(`kill-switch (${backend})`, () => {
   }
 
   it.each([
-    ['a LOGOUT', 'WhatsApp mengeluarkan (LOGOUT) sesi bot'],
-    ['a new QR after linking', 'WhatsApp meminta QR baru setelah nomor tertaut (sesi keluar atau hilang)'],
-    ['a TOS_BLOCK state', 'WhatsApp melaporkan status TOS_BLOCK'],
-  ])('pauses on %s from the transport and alerts the admins directly', async (_, reason) => {
-    const t = await pausedBot(async (bot) => bot.transport.simulateRestriction(reason));
+    ['a LOGOUT', { kind: 'logout' }, 'WhatsApp mengeluarkan (LOGOUT) sesi bot'],
+    ['a new QR after linking', { kind: 'relink' }, 'WhatsApp meminta QR baru setelah nomor tertaut (sesi keluar atau hilang)'],
+    ['a TOS_BLOCK state', { kind: 'blocked', state: 'TOS_BLOCK' }, 'WhatsApp melaporkan status TOS_BLOCK'],
+  ] as const)('pauses on %s from the transport and alerts the admins directly', async (_, signal, reason) => {
+    const t = await pausedBot(async (bot) => bot.transport.simulateRestriction(signal));
     expect(t.bot.outbox.paused()?.reason).toBe(reason);
     await expect.poll(() => t.transport.sent.length).toBe(2); // both admin ids (phone and LID)
     const alerts = t.transport.takeTexts();
@@ -45,7 +45,7 @@ describe(`kill-switch (${backend})`, () => {
   });
 
   it('while paused: members wait, admins can still check and resume; the pause survives a restart', async () => {
-    const first = await pausedBot(async (t) => t.transport.simulateRestriction('WhatsApp melaporkan status TOS_BLOCK'));
+    const first = await pausedBot(async (t) => t.transport.simulateRestriction({ kind: 'blocked', state: 'TOS_BLOCK' }));
     first.transport.takeTexts();
     // A restart: the new bot reads the pause from the database.
     const t = await createTestBot(database().db);

@@ -213,7 +213,7 @@ describe('clearStaleProfileLocks', () => {
 describe('restriction signals and catch-up', () => {
   it('reports LOGOUT, a new QR after linking and blocked states as restrictions', async () => {
     const { transport, clients } = setup([emitSoon('ready')]);
-    const reasons: string[] = [];
+    const reasons: unknown[] = [];
     transport.onRestriction((r) => reasons.push(r));
     await transport.start();
     const c = clients[0]!;
@@ -221,16 +221,12 @@ describe('restriction signals and catch-up', () => {
     c.emit('change_state', 'TOS_BLOCK');
     c.emit('qr', 'again');
     c.emit('disconnected', 'LOGOUT');
-    expect(reasons).toEqual([
-      'WhatsApp melaporkan status TOS_BLOCK',
-      'WhatsApp meminta QR baru setelah nomor tertaut (sesi keluar atau hilang)',
-      'WhatsApp mengeluarkan (LOGOUT) sesi bot',
-    ]);
+    expect(reasons).toEqual([{ kind: 'blocked', state: 'TOS_BLOCK' }, { kind: 'relink' }, { kind: 'logout' }]);
   });
 
   it('a first QR (not yet linked) is no restriction', async () => {
     const { transport } = setup([emitSoon('qr', 'first')]);
-    const reasons: string[] = [];
+    const reasons: unknown[] = [];
     transport.onRestriction((r) => reasons.push(r));
     await transport.start();
     expect(reasons).toEqual([]);

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { HOUSEKEEPING_VARIABLES, prune } from '../../src/app/housekeeping.js';
+import { loadConfig } from '../../src/config.js';
+import { backend, useTestDatabase } from '../helpers/db.js';
+
+describe(`housekeeping (${backend})`, () => {
+  const database = useTestDatabase();
+
+  it('prunes each kind of row after its own retention and keeps the rest', async () => {
+    const { db } = database();
+    const now = new Date('2026-11-25T03:00:00Z');
+    const ago = (hours: number) => new Date(now.getTime() - hours * 3_600_000);
+    const config = loadConfig(HOUSEKEEPING_VARIABLES, {
+      CICERO_OUTBOX_RETENTION_DAYS: '7',
+      CICERO_DEAD_LETTER_RETENTION_DAYS: '30',
+      CICERO_DEDUP_RETENTION_HOURS: '48',
+      CICERO_EXPIRED_CONVERSATION_RETENTION_HOURS: '24',
+      CICERO_AUDIT_RETENTION_DAYS: '90',
+    });
+    const outbox = async (key: string, status: string, at: Date) =>
+      db.query(
+        `INSERT INTO outbox (message_key, endpoint, chat_id, body, status, created_at, sent_at)
+         VALUES ($1, 'whatsapp', 'a@c.us', 'x', $2, $3, CASE WHEN $2 = 'sent' THEN $3::timestamptz END)`,
+        [key, status, at],
+      );
+    await outbox('sent-old', 'sent', ago(8 * 24));
+    await outbox('sent-new', 'sent', ago(6 * 24));
+    await outbox('dead-old', 'dead', ago(31 * 24));
+    await outbox('dead-new', 'dead', ago(8 * 24)); // dead letters are kept longer than sent rows
+    await outbox('pending-old', 'pending', ago(60 * 24)); // never pruned: still to be sent
+    for (const [id, hours] of [['in-old', 49], ['in-new', 47]] as const) {
+      await db.query(`INSERT INTO inbound_message (id, chat_id, sender_id, received_at) VALUES ($1, 'a', 'a', $2)`, [id, ago(hours)]);
+    }
+    for (const [sender, hours] of [['conv-old', 25], ['conv-new', 23]] as const) {
+      await db.query(
+        `INSERT INTO conversation (chat_id, sender_id, flow, step, expires_at) VALUES ('a', $1, 'f', 's', $2)`,
+        [sender, ago(hours)],
+      );
+    }
+    for (const [command, days] of [['old', 91], ['new', 89]] as const) {
+      await db.query(
+        `INSERT INTO command_audit (at, sender_id, role, command, chat_id, outcome) VALUES ($1, 'a', 'admin', $2, 'a', 'done')`,
+        [ago(days * 24), command],
+      );
+    }
+
+    expect(await prune(db, config, now)).toEqual({ outbox: 2, inbound: 1, conversations: 1, audit: 1 });
+    const left = async (sql: string) => (await db.query<{ k: string }>(sql)).rows.map((r) => r.k).sort();
+    expect(await left('SELECT message_key AS k FROM outbox')).toEqual(['dead-new', 'pending-old', 'sent-new']);
+    expect(await left('SELECT id AS k FROM inbound_message')).toEqual(['in-new']);
+    expect(await left('SELECT sender_id AS k FROM conversation')).toEqual(['conv-new']);
+    expect(await left('SELECT command AS k FROM command_audit')).toEqual(['new']);
+  });
+});
