@@ -5,7 +5,7 @@ import path from 'node:path';
  * other non-blank line is a message, and its replies are printed before the next
  * line is read.
  */
-import { BOT_VARIABLES, createBot } from '../app/create-bot.js';
+import { type BOT_VARIABLES, createBot } from '../app/create-bot.js';
 import { parseWaIdentity } from '../identity/wa-id.js';
 import { ConsoleTransport } from '../transport/console.js';
 import type { CommandContext } from './context.js';
