@@ -1,4 +1,4 @@
-/** A comparable description of the public schema: columns, constraints, indexes. */
+/** A comparable description of the public schema: columns, constraints, indexes, functions, triggers. */
 import type { Queryable } from '../../src/db/db.js';
 
 export async function describeSchema(q: Queryable): Promise<Record<string, unknown[]>> {
@@ -19,5 +19,23 @@ export async function describeSchema(q: Queryable): Promise<Record<string, unkno
       WHERE schemaname = 'public' AND tablename <> 'schemaversion'
       ORDER BY 1, 2`,
   );
-  return { columns: columns.rows, constraints: constraints.rows, indexes: indexes.rows };
+  const functions = await q.query(
+    `SELECT p.proname, pg_get_function_identity_arguments(p.oid) AS args, p.provolatile, p.prosrc
+       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+      WHERE n.nspname = 'public'
+      ORDER BY 1, 2`,
+  );
+  const triggers = await q.query(
+    `SELECT t.tgrelid::regclass::text AS table_name, t.tgname, pg_get_triggerdef(t.oid) AS definition
+       FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND NOT t.tgisinternal
+      ORDER BY 1, 2`,
+  );
+  return {
+    columns: columns.rows,
+    constraints: constraints.rows,
+    indexes: indexes.rows,
+    functions: functions.rows,
+    triggers: triggers.rows,
+  };
 }
