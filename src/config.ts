@@ -147,6 +147,11 @@ export const variables = {
     '4000',
     'Longer texts are split at line boundaries into several messages of at most this many characters',
   ),
+  CICERO_REPORT_MAX_LINES: variable(
+    positiveInt(1_000_000),
+    '400',
+    'A compliance report listing more members than this is sent as a summary per division, with the full lists in Excel',
+  ),
   CICERO_PACE_GLOBAL_MS: variable(nonNegativeInt(600_000), '1000', 'Least milliseconds between any two WhatsApp sends'),
   CICERO_PACE_CHAT_MS: variable(nonNegativeInt(600_000), '3000', 'Least milliseconds between two WhatsApp sends to the same chat'),
   CICERO_PACE_JITTER_MS: variable(nonNegativeInt(600_000), '2000', 'Random extra wait (up to this) before a WhatsApp send'),

@@ -28,6 +28,7 @@ export const BOT_VARIABLES = [
   'CICERO_OUTBOX_CLAIM_TIMEOUT_S',
   'CICERO_CATCHUP_WINDOW_S',
   'CICERO_DB_WAIT_NOTICE_S',
+  'CICERO_REPORT_MAX_LINES',
 ] as const;
 export type BotConfig = Config<(typeof BOT_VARIABLES)[number]>;
 
@@ -102,6 +103,7 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     flood: { max: config.CICERO_FLOOD_MAX, windowMs: config.CICERO_FLOOD_WINDOW_S * 1000 },
     catchUpWindowMs: config.CICERO_CATCHUP_WINDOW_S * 1000,
     hold: { max: 1000, noticeAfterMs: config.CICERO_DB_WAIT_NOTICE_S * 1000 },
+    reportMaxLines: config.CICERO_REPORT_MAX_LINES,
     now,
   });
 }

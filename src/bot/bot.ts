@@ -53,6 +53,8 @@ export interface BotOptions {
   catchUpWindowMs?: number;
   /** While the database is away: how many messages wait in memory, and when senders are told. */
   hold?: { max: number; noticeAfterMs: number };
+  /** Member lines above which a compliance report is summarised; default 400. */
+  reportMaxLines?: number;
 }
 
 const SWEEP_INTERVAL_MS = 30_000;
@@ -104,6 +106,7 @@ export class Bot {
       status: this.status,
       conversationTimeoutMs: timeoutMs,
       outbox: this.outbox,
+      reportMaxLines: options.reportMaxLines ?? 400,
     };
   }
 

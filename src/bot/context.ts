@@ -22,6 +22,8 @@ export interface BotServices {
   /** Idle time after which a conversation ends. */
   conversationTimeoutMs: number;
   outbox: Outbox;
+  /** Member lines above which a compliance report is summarised (full lists in Excel). */
+  reportMaxLines: number;
 }
 
 export interface ChatInfo {

@@ -5,9 +5,18 @@ const ZONE_NAMES: Record<string, string> = { 'Asia/Jakarta': 'WIB', 'Asia/Makass
 
 /** `Rabu, 25/11/2026 13.05.12 WIB` */
 export function formatStamp(at: Date, zone: string): string {
-  const dt = DateTime.fromJSDate(at, { zone }).setLocale('id');
-  const suffix = ZONE_NAMES[zone] ?? dt.toFormat('ZZZZ');
-  return `${dt.toFormat('cccc, d/M/yyyy HH.mm.ss')} ${suffix}`;
+  return `${formatDay(at, zone)} ${formatTime(at, zone)}`;
+}
+
+/** `Rabu, 25/11/2026` */
+export function formatDay(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at, { zone }).setLocale('id').toFormat('cccc, d/M/yyyy');
+}
+
+/** `13.05.12 WIB` */
+export function formatTime(at: Date, zone: string): string {
+  const dt = DateTime.fromJSDate(at, { zone });
+  return `${dt.toFormat('HH.mm.ss')} ${ZONE_NAMES[zone] ?? dt.toFormat('ZZZZ')}`;
 }
 
 /** `2 hari 3 jam 4 menit`, or `kurang dari 1 menit` */

@@ -6,6 +6,11 @@ import { backend, useTestDatabase } from '../helpers/db.js';
 const SENDERS = { admin: ADMIN, operator: OPERATOR, member: MEMBER, unknown: STRANGER } as const;
 type RoleName = keyof typeof SENDERS;
 
+const NO_INSTA = /^⚠️ Akun Instagram client \*POLRESABC\* \(POLRES ABC\) belum diatur\.$/;
+const NO_TIKTOK = /^⚠️ Akun TikTok client \*POLRESABC\* \(POLRES ABC\) belum diatur\.$/;
+const NO_POSTS = /^Tidak ada konten Instagram untuk \*Polres\*: \*POLRES ABC\* pada Rabu, 25\/11\/2026\.$/;
+const NOT_BOUND = /^❌ Nomor Anda belum terhubung dengan NRP\/NIP\./;
+
 /** What each command answers for each role: a pattern, or `refused`. */
 const EXPECTED: Record<string, Record<RoleName, RegExp | 'refused'>> = {
   help: {
@@ -22,14 +27,39 @@ const EXPECTED: Record<string, Record<RoleName, RegExp | 'refused'>> = {
   },
   status: { admin: /^🖥️ \*Status Cicero\*\nWhatsApp: \*siap\* \(memory\)/, operator: 'refused', member: 'refused', unknown: 'refused' },
   outbox: { admin: /^📮 \*Antrean Kirim Cicero\*\nStatus: berjalan/, operator: 'refused', member: 'refused', unknown: 'refused' },
+  absensilikes: { admin: NO_INSTA, operator: NO_INSTA, member: 'refused', unknown: 'refused' },
+  absensikomentar: { admin: NO_TIKTOK, operator: NO_TIKTOK, member: 'refused', unknown: 'refused' },
+  absensilink: { admin: NO_POSTS, operator: NO_POSTS, member: 'refused', unknown: 'refused' },
+  rekaplink: { admin: NO_POSTS, operator: NO_POSTS, member: 'refused', unknown: 'refused' },
+  absensiregistrasi: { admin: /^📋 \*Absensi Registrasi\*/, operator: /^📋 \*Absensi Registrasi\*/, member: 'refused', unknown: 'refused' },
+  ambangabsensi: { admin: /^Syarat sudah untuk \*POLRESABC\*/, operator: /^Syarat sudah untuk \*POLRESABC\*/, member: 'refused', unknown: 'refused' },
+  laporlink: { admin: NOT_BOUND, operator: NOT_BOUND, member: /^❌ Konten \*ABCDE12\* bukan konten resmi client Anda\.$/, unknown: 'refused' },
 };
+
+/** What each command is sent as (the bare name when absent). */
+const SEND: Record<string, string> = {
+  absensilikes: 'absensilikes#POLRESABC#akumulasi',
+  absensikomentar: 'absensikomentar#polresabc',
+  absensilink: 'absensilink#POLRESABC#akumulasi#belum',
+  rekaplink: 'rekaplink#POLRESABC',
+  absensiregistrasi: 'absensiregistrasi#POLRESABC',
+  ambangabsensi: 'ambangabsensi#POLRESABC',
+  laporlink: 'laporlink#ABCDE12#https://x.com/budi/status/1',
+};
+
+/** Who a refusal names, per command (admin only when absent). */
+const ALLOWED: Record<string, string> = { laporlink: 'admin atau operator atau anggota' };
+for (const name of ['absensilikes', 'absensikomentar', 'absensilink', 'rekaplink', 'absensiregistrasi', 'ambangabsensi']) {
+  ALLOWED[name] = 'admin atau operator';
+}
 
 describe(`role matrix (${backend})`, () => {
   const database = useTestDatabase();
   let t: TestBot;
   beforeAll(async () => {
     await seedChatFixture(database().db);
-    t = await createTestBot(database().db);
+    // Every role sends every command several times here: the flood limit is not under test.
+    t = await createTestBot(database().db, { env: { CICERO_FLOOD_MAX: '1000' } });
   });
 
   const cases = Object.entries(EXPECTED).flatMap(([command, byRole]) =>
@@ -38,18 +68,18 @@ describe(`role matrix (${backend})`, () => {
 
   describe('in a private chat', () => {
     it.each(cases)('%s from %s', async (command, role, expected) => {
-      const sent = await t.say(SENDERS[role], command);
+      const sent = await t.say(SENDERS[role], SEND[command] ?? command);
       expect(sent).toHaveLength(1);
       expect(sent[0]!.chatId).toBe(dm(SENDERS[role]));
       if (expected !== 'refused') expect(sent[0]!.text).toMatch(expected);
       else if (role === 'unknown') expect(sent[0]!.text).toBe(unknownTextHint('unknown')); // reveals nothing
-      else expect(sent[0]!.text).toBe(`❌ Perintah *${command}* hanya dapat digunakan oleh admin.`);
+      else expect(sent[0]!.text).toBe(`❌ Perintah *${command}* hanya dapat digunakan oleh ${ALLOWED[command] ?? 'admin'}.`);
     });
   });
 
   describe('in a group bound to a client', () => {
     it.each(cases)('%s from %s answers in the group', async (command, role, expected) => {
-      const sent = await t.say(SENDERS[role], command, { group: GROUP });
+      const sent = await t.say(SENDERS[role], SEND[command] ?? command, { group: GROUP });
       expect(sent).toHaveLength(1);
       expect(sent[0]!.chatId).toBe(GROUP);
       if (expected === 'refused') expect(sent[0]!.text).toBe('❌ Maaf, Anda tidak memiliki akses ke perintah ini.');
@@ -75,7 +105,7 @@ describe(`role matrix (${backend})`, () => {
 
   describe('in a group bound to no client', () => {
     it.each(cases)('%s from %s', async (command, role, expected) => {
-      const sent = await t.say(SENDERS[role], command, { group: UNBOUND_GROUP });
+      const sent = await t.say(SENDERS[role], SEND[command] ?? command, { group: UNBOUND_GROUP });
       if (role !== 'admin') {
         expect(sent).toEqual([]);
         return;
@@ -91,8 +121,11 @@ describe(`role matrix (${backend})`, () => {
       const [text] = await t.replies(who, 'bantuan');
       return [...text!.matchAll(/^\*([a-z]+)\*/gm)].map((m) => m[1]!);
     };
-    expect(await listed(ADMIN)).toEqual(['help', 'outbox', 'status', 'whoami']);
-    for (const who of [OPERATOR, MEMBER, STRANGER]) expect(await listed(who)).toEqual(['help', 'whoami']);
+    const reports = ['absensikomentar', 'absensilikes', 'absensilink', 'absensiregistrasi', 'ambangabsensi'];
+    expect(await listed(ADMIN)).toEqual([...reports, 'help', 'laporlink', 'outbox', 'rekaplink', 'status', 'whoami']);
+    expect(await listed(OPERATOR)).toEqual([...reports, 'help', 'laporlink', 'rekaplink', 'whoami']);
+    expect(await listed(MEMBER)).toEqual(['help', 'laporlink', 'whoami']);
+    expect(await listed(STRANGER)).toEqual(['help', 'whoami']);
   });
 
   it('help#<command> explains one command, and only one the sender may use', async () => {

@@ -1,0 +1,61 @@
+/** The client a report is about, found the way operators type it (any case). */
+import type { Queryable } from '../db/db.js';
+import type { Threshold } from './classify.js';
+
+export interface ComplianceClient {
+  clientId: string;
+  nama: string;
+  active: boolean;
+  /** Instagram account and whether Instagram compliance is on. */
+  insta: string | null;
+  instaEnabled: boolean;
+  tiktok: string | null;
+  tiktokEnabled: boolean;
+  amplifyEnabled: boolean;
+  threshold: Threshold;
+}
+
+interface Row {
+  client_id: string;
+  nama: string;
+  client_status: boolean;
+  client_insta: string | null;
+  client_insta_status: boolean;
+  client_tiktok: string | null;
+  client_tiktok_status: boolean;
+  client_amplify_status: boolean;
+  absensi_threshold: Threshold;
+}
+
+export async function findClient(db: Queryable, typed: string): Promise<ComplianceClient | null> {
+  const { rows } = await db.query<Row>(
+    `SELECT client_id, nama, client_status, client_insta, client_insta_status, client_tiktok, client_tiktok_status,
+            client_amplify_status, absensi_threshold
+       FROM clients WHERE lower(client_id) = lower($1)
+      ORDER BY client_id = $1 DESC LIMIT 1`,
+    [typed.trim()],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const blank = (v: string | null) => (v === null || v.trim() === '' ? null : v.trim());
+  return {
+    clientId: r.client_id,
+    nama: r.nama,
+    active: r.client_status,
+    insta: blank(r.client_insta),
+    instaEnabled: r.client_insta_status,
+    tiktok: blank(r.client_tiktok),
+    tiktokEnabled: r.client_tiktok_status,
+    amplifyEnabled: r.client_amplify_status,
+    threshold: r.absensi_threshold,
+  };
+}
+
+export async function listClientIds(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ client_id: string }>(`SELECT client_id FROM clients ORDER BY client_id`);
+  return rows.map((r) => r.client_id);
+}
+
+export async function setThreshold(db: Queryable, clientId: string, threshold: Threshold): Promise<void> {
+  await db.query(`UPDATE clients SET absensi_threshold = $2, updated_at = now() WHERE client_id = $1`, [clientId, threshold]);
+}

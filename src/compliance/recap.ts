@@ -1,0 +1,112 @@
+/**
+ * A day's engagement turned into verdicts: every member's count, tier and
+ * sudah/belum/exception verdict, in unit order, plus per-post and per-division
+ * figures. Pure: the chat text and the Excel file are both read from this.
+ */
+import { type Threshold, type Tier, type Verdict, needed, tierOf, verdictOf } from './classify.js';
+import type { DayPost, EngagementDay, MemberEngagement } from './engagement.js';
+import { compareDivisions, compareMembers } from './ordering.js';
+
+export interface RecapMember extends MemberEngagement {
+  /** Countable posts engaged with. */
+  count: number;
+  tier: Tier;
+  verdict: Verdict;
+}
+
+export interface Counts {
+  members: number;
+  sudah: number;
+  belum: number;
+  exception: number;
+}
+
+export interface DivisionGroup<M> {
+  divisi: string;
+  members: M[];
+}
+
+export interface Recap {
+  day: EngagementDay;
+  threshold: Threshold;
+  /** Posts with engagement data: N in "(c/N konten)". */
+  countable: number;
+  /** Posts needed for sudah. */
+  needed: number;
+  /** Every active member, divisions in unit order, members by position, rank, name. */
+  members: RecapMember[];
+  counts: Counts;
+}
+
+export function buildRecap(day: EngagementDay, threshold: Threshold): Recap {
+  const countableIndex = new Set(day.posts.flatMap((p, i) => (p.fetched ? [i] : [])));
+  const countable = countableIndex.size;
+  const members = day.members
+    .map((m): RecapMember => {
+      const count = m.engaged.filter((i) => countableIndex.has(i)).length;
+      const tally = { hasHandle: m.handle !== null, exception: m.exception, count };
+      return { ...m, count, tier: tierOf(tally, countable), verdict: verdictOf(tally, countable, threshold) };
+    })
+    .sort((a, b) => compareDivisions(a.divisi, b.divisi) || compareMembers(a, b) || a.userId.localeCompare(b.userId));
+  return { day, threshold, countable, needed: needed(countable, threshold), members, counts: countsOf(members) };
+}
+
+export function countsOf(members: readonly { verdict: Verdict }[]): Counts {
+  const counts: Counts = { members: members.length, sudah: 0, belum: 0, exception: 0 };
+  for (const m of members) counts[m.verdict] += 1;
+  return counts;
+}
+
+/** Consecutive members of one division (input already in unit order). */
+export function byDivision<M extends { divisi: string }>(members: readonly M[]): DivisionGroup<M>[] {
+  const groups: DivisionGroup<M>[] = [];
+  for (const m of members) {
+    const last = groups.at(-1);
+    if (last && last.divisi === m.divisi) last.members.push(m);
+    else groups.push({ divisi: m.divisi, members: [m] });
+  }
+  return groups;
+}
+
+export interface PostVerdicts {
+  post: DayPost;
+  index: number;
+  /** Exception members are in neither list. */
+  sudah: RecapMember[];
+  belum: RecapMember[];
+}
+
+/** Who engaged with each post; null lists for a post whose data is not available. */
+export function perPost(recap: Recap): Array<PostVerdicts | { post: DayPost; index: number; sudah: null; belum: null }> {
+  return recap.day.posts.map((post, index) => {
+    if (!post.fetched) return { post, index, sudah: null, belum: null };
+    const counted = recap.members.filter((m) => m.verdict !== 'exception');
+    return {
+      post,
+      index,
+      sudah: counted.filter((m) => m.engaged.includes(index)),
+      belum: counted.filter((m) => !m.engaged.includes(index)),
+    };
+  });
+}
+
+export interface DivisionScore {
+  divisi: string;
+  counts: Counts;
+  /** sudah / (sudah + belum), 0..1; null when everyone is an exception. */
+  rate: number | null;
+}
+
+/** Per-division figures, weakest first (lowest rate, then most belum, then unit order). */
+export function divisionScores(recap: Recap): DivisionScore[] {
+  return byDivision(recap.members)
+    .map((g): DivisionScore => {
+      const counts = countsOf(g.members);
+      const judged = counts.sudah + counts.belum;
+      return { divisi: g.divisi, counts, rate: judged ? counts.sudah / judged : null };
+    })
+    .sort(
+      (a, b) =>
+        (a.rate ?? 2) - (b.rate ?? 2) || b.counts.belum - a.counts.belum || compareDivisions(a.divisi, b.divisi),
+    );
+}

@@ -1,0 +1,53 @@
+/**
+ * Who has finished registering: WhatsApp bound to their NRP, Instagram and TikTok
+ * handles set (each only where the client uses that platform).
+ */
+import type { Queryable } from '../db/db.js';
+import type { ComplianceClient } from './clients.js';
+import { normaliseHandle } from './handle.js';
+import { compareDivisions, compareMembers } from './ordering.js';
+
+export type Missing = 'whatsapp' | 'instagram' | 'tiktok';
+
+export interface RegistrationMember {
+  userId: string;
+  nama: string;
+  title: string;
+  divisi: string;
+  jabatan: string | null;
+  missing: Missing[];
+}
+
+const upper = (v: string | null): string => (v ?? '').trim().toUpperCase();
+
+export async function loadRegistration(db: Queryable, client: ComplianceClient): Promise<RegistrationMember[]> {
+  const { rows } = await db.query<{
+    user_id: string;
+    nama: string | null;
+    title: string | null;
+    divisi: string | null;
+    jabatan: string | null;
+    whatsapp: string | null;
+    insta: string | null;
+    tiktok: string | null;
+  }>(
+    `SELECT user_id, nama, title, divisi, jabatan, whatsapp, insta, tiktok FROM "user" WHERE client_id = $1 AND status`,
+    [client.clientId],
+  );
+  return rows
+    .map((r): RegistrationMember => {
+      const missing: Missing[] = [];
+      if (!r.whatsapp) missing.push('whatsapp');
+      if (client.instaEnabled && !normaliseHandle(r.insta, 'instagram')) missing.push('instagram');
+      if (client.tiktokEnabled && !normaliseHandle(r.tiktok, 'tiktok')) missing.push('tiktok');
+      return {
+        userId: r.user_id,
+        nama: upper(r.nama),
+        title: upper(r.title),
+        divisi: upper(r.divisi) || '-',
+        jabatan: r.jabatan,
+        missing,
+      };
+    })
+    .sort((a, b) => compareDivisions(a.divisi, b.divisi) || compareMembers(a, b) || a.userId.localeCompare(b.userId));
+}

@@ -1,0 +1,63 @@
+/** `absensiregistrasi`: who has bound WhatsApp and set their handles, by division. */
+import type { ComplianceClient } from '../compliance/clients.js';
+import { byDivision } from '../compliance/recap.js';
+import type { Missing, RegistrationMember } from '../compliance/registration.js';
+import { formatStamp } from '../time/format.js';
+import { compareDivisions } from '../compliance/ordering.js';
+
+export const MISSING_LABEL: Record<Missing, string> = { whatsapp: 'WhatsApp', instagram: 'Instagram', tiktok: 'TikTok' };
+
+export interface RegistrationOptions {
+  client: ComplianceClient;
+  filter: 'all' | 'sudah' | 'belum';
+  now: Date;
+  timezone: string;
+  maxLines: number;
+}
+
+const who = (m: RegistrationMember): string => `- ${[m.title, m.nama].filter(Boolean).join(' ')}`;
+
+function section(title: string, members: RegistrationMember[]): string[] {
+  const lines = ['', title];
+  if (members.length === 0) return [...lines, '-'];
+  byDivision(members).forEach((g, i) => {
+    if (i > 0) lines.push('');
+    lines.push(`*${g.divisi}* (${g.members.length} user):`);
+    for (const m of g.members) {
+      lines.push(m.missing.length ? `${who(m)} : belum ${m.missing.map((x) => MISSING_LABEL[x]).join(', ')}` : who(m));
+    }
+  });
+  return lines;
+}
+
+export function renderRegistration(members: RegistrationMember[], o: RegistrationOptions): { text: string; summarised: boolean } {
+  const done = members.filter((m) => m.missing.length === 0);
+  const open = members.filter((m) => m.missing.length > 0);
+  const lacking = (x: Missing) => members.filter((m) => m.missing.includes(x)).length;
+  const lines = [
+    `📋 *Absensi Registrasi* untuk *${o.client.nama}*`,
+    formatStamp(o.now, o.timezone),
+    '',
+    `*Total user aktif:* ${members.length}`,
+    `📱 WhatsApp terhubung: ${members.length - lacking('whatsapp')} user`,
+  ];
+  if (o.client.instaEnabled) lines.push(`📸 Instagram terisi: ${members.length - lacking('instagram')} user`);
+  if (o.client.tiktokEnabled) lines.push(`🎵 TikTok terisi: ${members.length - lacking('tiktok')} user`);
+  lines.push(`✅ *Sudah lengkap* : *${done.length} user*`, `❌ *Belum lengkap* : *${open.length} user*`);
+  const listed = (o.filter !== 'belum' ? done.length : 0) + (o.filter !== 'sudah' ? open.length : 0);
+  const summarised = listed > o.maxLines;
+  if (summarised) {
+    lines.push('', '📊 *Per divisi* (terlemah lebih dulu):');
+    const groups = byDivision(members)
+      .map((g) => ({ divisi: g.divisi, total: g.members.length, done: g.members.filter((m) => m.missing.length === 0).length }))
+      .sort((a, b) => a.done / a.total - b.done / b.total || compareDivisions(a.divisi, b.divisi));
+    for (const g of groups) {
+      lines.push(`- *${g.divisi}*: ${g.done}/${g.total} lengkap (${Math.round((g.done / g.total) * 100)}%)`);
+    }
+    lines.push('', `📎 Daftar lengkap ${members.length} user ada di lampiran Excel.`);
+  } else {
+    if (o.filter !== 'belum') lines.push(...section(`✅ *Sudah lengkap* (${done.length} user):`, done));
+    if (o.filter !== 'sudah') lines.push(...section(`❌ *Belum lengkap* (${open.length} user):`, open));
+  }
+  return { text: lines.join('\n'), summarised };
+}
