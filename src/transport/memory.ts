@@ -62,10 +62,13 @@ export class MemoryTransport extends BaseTransport implements Transport {
     });
   }
 
-  /** Texts sent since the last call, and forgets them. */
+  /** Everything sent since the last take, and forgets it. */
+  takeSent(): SentMessage[] {
+    return this.sent.splice(0, this.sent.length);
+  }
+
+  /** Texts sent since the last take (documents are dropped), and forgets them. */
   takeTexts(): Array<{ chatId: string; text: string }> {
-    const texts = this.sent.flatMap((m) => (m.kind === 'text' ? [{ chatId: m.chatId, text: m.text }] : []));
-    this.sent.length = 0;
-    return texts;
+    return this.takeSent().flatMap((m) => (m.kind === 'text' ? [{ chatId: m.chatId, text: m.text }] : []));
   }
 }

@@ -6,7 +6,7 @@ import { loadCommands } from '../../src/bot/catalog.js';
 import type { CommandSpec } from '../../src/bot/command.js';
 import { loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/db.js';
-import { MemoryTransport } from '../../src/transport/memory.js';
+import { MemoryTransport, type SentMessage } from '../../src/transport/memory.js';
 
 export const ADMIN = '6281100000001';
 export const ADMIN_LID = '111111111111111@lid';
@@ -40,6 +40,8 @@ export interface TestBot {
   clock: { now: Date };
   /** Sends `text` from `from` (phone digits or a LID) and returns the texts the bot sent. */
   say(from: string, text: string, options?: { group?: string; senderPhone?: string }): Promise<Array<{ chatId: string; text: string }>>;
+  /** Like `say`, but everything sent, documents included. */
+  exchange(from: string, text: string, options?: { group?: string }): Promise<SentMessage[]>;
   /** Only the reply texts, for the common private-chat case. */
   replies(from: string, text: string, options?: { group?: string; senderPhone?: string }): Promise<string[]>;
 }
@@ -57,6 +59,12 @@ export async function createTestBot(
   const bot = await createBot({ config, db, log: silentLog, transport, commands, now: () => clock.now });
   transport.onMessage((m) => bot.handle(m));
   await transport.start();
+  const exchange: TestBot['exchange'] = async (from, text, opts = {}) => {
+    const senderId = from.includes('@') ? from : dm(from);
+    await transport.receive({ senderId, chatId: opts.group ?? senderId, text, timestamp: clock.now });
+    await bot.outbox.drain();
+    return transport.takeSent();
+  };
   const say: TestBot['say'] = async (from, text, opts = {}) => {
     const senderId = from.includes('@') ? from : dm(from);
     await transport.receive({
@@ -74,6 +82,7 @@ export async function createTestBot(
     transport,
     clock,
     say,
+    exchange,
     replies: async (from, text, opts) => (await say(from, text, opts)).map((m) => m.text),
   };
 }

@@ -1,0 +1,328 @@
+/** The compliance reports driven through the bot, on the worked example of the reference (§2.6). */
+import ExcelJS from 'exceljs';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN, CLIENT, createTestBot, OPERATOR, type TestBot } from '../helpers/bot.js';
+import { MEMBERS, seedWorkedExample } from '../helpers/compliance.js';
+import { backend, useTestDatabase } from '../helpers/db.js';
+
+const HEADER = (title: string, n = 2) =>
+  [
+    'Mohon ijin Komandan,',
+    '',
+    `📋 *${title}*`,
+    '*Polres*: *POLRES ABC*',
+    'Rabu, 25/11/2026',
+    'Jam: 10.00.00 WIB',
+    '',
+    `*Jumlah Konten:* ${n}`,
+    '*Daftar Link Konten:*',
+    'https://www.instagram.com/p/sc1',
+    'https://www.instagram.com/p/sc2',
+  ].join('\n');
+
+const COUNTS = [
+  '*Jumlah user:* 5',
+  '✅ *Sudah melaksanakan* : *2 user*',
+  '❌ *Belum melaksanakan* : *2 user*',
+  '➖ *Dikecualikan (exception)* : *1 user*',
+  '*Syarat sudah:* minimal 1 dari 2 konten',
+].join('\n');
+
+const EXCEPTION = ['➖ *Dikecualikan (exception)* (1 user):', '*BAG OPS* (1 user):', '- KOMPOL DEDI : @dedi (0/2 konten)'].join('\n');
+
+const ACCUMULATED = `${HEADER('Rekap Akumulasi Likes Instagram')}
+*Data likes terakhir diperbarui:* Rabu, 25/11/2026 09.30.00 WIB
+
+${COUNTS}
+
+✅ *Sudah melaksanakan* (2 user):
+*BAG OPS* (1 user):
+- AIPTU BUDI : @budi.s (2/2 konten)
+
+*SAT BINMAS* (1 user):
+- BRIPKA ANI : @ani_r (1/2 konten)
+
+❌ *Belum melaksanakan* (2 user):
+*SAT LANTAS* (1 user):
+- BRIPDA CANDRA : belum mengisi data instagram
+
+*POLSEK KOTA* (1 user):
+- BRIGPOL EKO : @eko (0/2 konten)
+
+${EXCEPTION}
+
+Terimakasih.`;
+
+const PER_CONTENT = `${HEADER('Rekap Per Konten Likes Instagram')}
+*Data likes terakhir diperbarui:* Rabu, 25/11/2026 09.30.00 WIB
+
+${COUNTS}
+
+*Konten 1:* https://www.instagram.com/p/sc1
+✅ *Sudah melaksanakan* (2 user):
+*BAG OPS* (1 user):
+- AIPTU BUDI : @budi.s
+
+*SAT BINMAS* (1 user):
+- BRIPKA ANI : @ani_r
+
+❌ *Belum melaksanakan* (2 user):
+*SAT LANTAS* (1 user):
+- BRIPDA CANDRA : belum mengisi data instagram
+
+*POLSEK KOTA* (1 user):
+- BRIGPOL EKO : @eko
+
+*Konten 2:* https://www.instagram.com/p/sc2
+✅ *Sudah melaksanakan* (1 user):
+*BAG OPS* (1 user):
+- AIPTU BUDI : @budi.s
+
+❌ *Belum melaksanakan* (3 user):
+*SAT BINMAS* (1 user):
+- BRIPKA ANI : @ani_r
+
+*SAT LANTAS* (1 user):
+- BRIPDA CANDRA : belum mengisi data instagram
+
+*POLSEK KOTA* (1 user):
+- BRIGPOL EKO : @eko
+
+${EXCEPTION}
+
+Terimakasih.`;
+
+/** Section headers and the member lines under them. */
+function sections(text: string): string[] {
+  return text.split('\n').filter((l) => /^(✅|❌|➖) \*.*\(\d+ user\):$|^- /.test(l));
+}
+
+describe(`compliance reports (${backend})`, () => {
+  const database = useTestDatabase();
+  let t: TestBot;
+  beforeAll(async () => {
+    await seedWorkedExample(database().db);
+    t = await createTestBot(database().db, { env: { CICERO_FLOOD_MAX: '1000' } });
+  });
+  beforeEach(async () => {
+    await database().db.query(`UPDATE clients SET absensi_threshold = 'half', client_insta_status = true, client_tiktok_status = true`);
+  });
+
+  const ask = async (text: string, from = ADMIN): Promise<string> => {
+    const replies = await t.replies(from, text);
+    expect(replies).toHaveLength(1);
+    return replies[0]!;
+  };
+
+  describe('the worked example', () => {
+    it('accumulated: Jumlah user 5, Sudah 2, Belum 2, Dikecualikan 1, exactly as laid out', async () => {
+      expect(await ask(`absensilikes#${CLIENT}#akumulasi`)).toBe(ACCUMULATED);
+    });
+
+    it('per content: one section pair per post, the exception section once', async () => {
+      expect(await ask(`absensilikes#${CLIENT}`)).toBe(PER_CONTENT);
+    });
+
+    it('the sudah and belum filters leave out the other sections and keep every count', async () => {
+      const accSudah = await ask(`absensilikes#${CLIENT}#akumulasi#sudah`);
+      expect(accSudah).toContain(COUNTS);
+      expect(sections(accSudah)).toEqual([
+        '✅ *Sudah melaksanakan* (2 user):',
+        '- AIPTU BUDI : @budi.s (2/2 konten)',
+        '- BRIPKA ANI : @ani_r (1/2 konten)',
+      ]);
+      const accBelum = await ask(`absensilikes#${CLIENT}#AKUMULASI#Belum`);
+      expect(accBelum).toContain(COUNTS);
+      expect(sections(accBelum)).toEqual([
+        '❌ *Belum melaksanakan* (2 user):',
+        '- BRIPDA CANDRA : belum mengisi data instagram',
+        '- BRIGPOL EKO : @eko (0/2 konten)',
+      ]);
+      const perSudah = await ask(`absensilikes#${CLIENT}#sudah`);
+      expect(perSudah).toContain(COUNTS);
+      expect(sections(perSudah)).toEqual([
+        '✅ *Sudah melaksanakan* (2 user):',
+        '- AIPTU BUDI : @budi.s',
+        '- BRIPKA ANI : @ani_r',
+        '✅ *Sudah melaksanakan* (1 user):',
+        '- AIPTU BUDI : @budi.s',
+      ]);
+      const perBelum = await ask(`absensilikes#${CLIENT}#belum`);
+      expect(perBelum).toContain(COUNTS);
+      expect(sections(perBelum)).toEqual([
+        '❌ *Belum melaksanakan* (2 user):',
+        '- BRIPDA CANDRA : belum mengisi data instagram',
+        '- BRIGPOL EKO : @eko',
+        '❌ *Belum melaksanakan* (3 user):',
+        '- BRIPKA ANI : @ani_r',
+        '- BRIPDA CANDRA : belum mengisi data instagram',
+        '- BRIGPOL EKO : @eko',
+      ]);
+    });
+
+    it('the client id is case-insensitive, and the operator gets their own client', async () => {
+      expect(await ask('absensilikes#polresabc#akumulasi', OPERATOR)).toBe(ACCUMULATED);
+    });
+
+    it('a client requiring all posts moves ANI (1 of 2) to belum', async () => {
+      expect(await ask(`ambangabsensi#${CLIENT}#semua`, OPERATOR)).toMatch(/^✅ Syarat sudah untuk \*POLRESABC\*/);
+      const text = await ask(`absensilikes#${CLIENT}#akumulasi`);
+      expect(text).toContain('✅ *Sudah melaksanakan* : *1 user*\n❌ *Belum melaksanakan* : *3 user*');
+      expect(text).toContain('*Syarat sudah:* semua 2 konten');
+      expect(sections(text)).toContain('- BRIPKA ANI : @ani_r (1/2 konten)');
+      expect(text.indexOf('- BRIPKA ANI')).toBeGreaterThan(text.indexOf('❌ *Belum melaksanakan* (3 user):'));
+    });
+  });
+
+  describe('days', () => {
+    it('kemarin, 2026-11-24 and 24-11-2026 pick the post at 23:59 WIB yesterday, and only it', async () => {
+      for (const day of ['kemarin', '2026-11-24', '24-11-2026', '24/11/2026']) {
+        const text = await ask(`absensilikes#${CLIENT}#${day}#akumulasi`);
+        expect(text).toContain('Selasa, 24/11/2026\nDibuat: Rabu, 25/11/2026 10.00.00 WIB');
+        expect(text).toContain('*Jumlah Konten:* 1\n*Daftar Link Konten:*\nhttps://www.instagram.com/p/old1\n');
+        expect(sections(text)).toContain('- BRIGPOL EKO : @eko (1/1 konten)');
+      }
+    });
+
+    it('the post at 00:01 WIB belongs to today, whatever the server zone', async () => {
+      const text = await ask(`absensilikes#${CLIENT}#akumulasi#2026-11-25`);
+      expect(text).toContain('https://www.instagram.com/p/sc1\nhttps://www.instagram.com/p/sc2\n*Data');
+      expect(text).not.toContain('old1');
+    });
+
+    it('a day without posts says so, naming the client and the date', async () => {
+      expect(await ask(`absensilikes#${CLIENT}#akumulasi#2026-11-01`)).toBe(
+        'Tidak ada konten Instagram untuk *Polres*: *POLRES ABC* pada Minggu, 1/11/2026.',
+      );
+    });
+
+    it('a malformed or future date says so', async () => {
+      expect(await ask(`absensilikes#${CLIENT}#2026-13-01`)).toBe(
+        '⚠️ Tanggal *2026-13-01* tidak valid. Gunakan format 2026-11-24, 24-11-2026, atau *kemarin*.',
+      );
+      expect(await ask(`absensilikes#${CLIENT}#31-02-2026`)).toMatch(/^⚠️ Tanggal \*31-02-2026\* tidak valid/);
+      expect(await ask(`absensilikes#${CLIENT}#akumulasi#2026-11-26`)).toBe(
+        '⚠️ Tanggal *2026-11-26* belum terjadi (hari ini 2026-11-25).',
+      );
+      expect(await ask(`absensilikes#${CLIENT}#kemarin#2026-11-20`)).toMatch(/^⚠️ Tanggal hanya boleh satu\.\nFormat: /);
+    });
+  });
+
+  describe('bad input and scope', () => {
+    it('an unknown mode answers with the syntax and an example', async () => {
+      expect(await ask(`absensilikes#${CLIENT}#rekap`)).toBe(
+        [
+          '⚠️ Mode *rekap* tidak dikenal. Pilih mode [akumulasi|sudah|belum].',
+          'Format: *absensilikes#<client>[#akumulasi|sudah|belum[#sudah|belum]][#<tanggal>|kemarin][#excel]*',
+          'Contoh: absensilikes#POLRESABC#akumulasi#belum',
+        ].join('\n'),
+      );
+      expect(await ask(`absensilikes#${CLIENT}#akumulasi#semua`)).toMatch(/^⚠️ Mode \*akumulasi#semua\* tidak dikenal/);
+      expect(await ask(`absensilikes#${CLIENT}#sudah#belum`)).toMatch(/^⚠️ Mode \*sudah#belum\* tidak dikenal/);
+      expect(await ask('absensilikes')).toMatch(/^⚠️ Format perintah salah\.\nFormat: \*absensilikes#<client>/);
+    });
+
+    it('an unknown client: admins get the valid ids, operators a refusal', async () => {
+      await database().db.query(`INSERT INTO clients (client_id, nama) VALUES ('POLRESXYZ', 'POLRES XYZ') ON CONFLICT DO NOTHING`);
+      expect(await ask('absensilikes#NOPE#akumulasi')).toBe(
+        '❌ Client *NOPE* tidak dikenal.\nClient yang terdaftar: POLRESABC, POLRESXYZ',
+      );
+      const refusal = '❌ Anda hanya dapat melihat rekap client Anda sendiri (*POLRESABC*).';
+      expect(await ask('absensilikes#NOPE#akumulasi', OPERATOR)).toBe(refusal);
+      expect(await ask('absensilikes#POLRESXYZ#akumulasi', OPERATOR)).toBe(refusal);
+      expect(await ask('ambangabsensi#POLRESXYZ#semua', OPERATOR)).toBe(refusal);
+      const { rows } = await database().db.query(`SELECT absensi_threshold FROM clients WHERE client_id = 'POLRESXYZ'`);
+      expect(rows).toEqual([{ absensi_threshold: 'half' }]);
+    });
+
+    it('a platform switched off or without an account says so', async () => {
+      await database().db.query(`UPDATE clients SET client_insta_status = false WHERE client_id = $1`, [CLIENT]);
+      expect(await ask(`absensilikes#${CLIENT}`)).toBe('⚠️ Absensi Instagram dinonaktifkan untuk client *POLRESABC* (POLRES ABC).');
+      await database().db.query(`UPDATE clients SET client_tiktok_status = false WHERE client_id = $1`, [CLIENT]);
+      expect(await ask(`absensikomentar#${CLIENT}`)).toBe('⚠️ Absensi TikTok dinonaktifkan untuk client *POLRESABC* (POLRES ABC).');
+      expect(await ask('ambangabsensi#POLRESABC#banyak')).toMatch(/^⚠️ Pilihan \*banyak\* tidak dikenal\.\nFormat: /);
+    });
+  });
+
+  describe('data', () => {
+    it('a post whose likes were never fetched accuses no one', async () => {
+      const { db } = database();
+      await db.query(`INSERT INTO insta_post (shortcode, client_id, created_at) VALUES ('sc3', $1, '2026-11-25T02:50:00Z')`, [CLIENT]);
+      try {
+        const text = await ask(`absensilikes#${CLIENT}#akumulasi`);
+        expect(text).toContain('https://www.instagram.com/p/sc3 (data likes belum tersedia)\n');
+        expect(text).toContain('⚠️ 1 konten belum tersedia data likesnya dan tidak dihitung.');
+        expect(text).toContain(COUNTS); // still N = 2
+        const perContent = await ask(`absensilikes#${CLIENT}`);
+        expect(perContent).toContain('*Konten 3:* https://www.instagram.com/p/sc3\n⚠️ Data likes belum tersedia; konten ini tidak dihitung.');
+      } finally {
+        await db.query(`DELETE FROM insta_post WHERE shortcode = 'sc3'`);
+      }
+    });
+
+    it('when no post of the day has data, nobody is judged', async () => {
+      const { db } = database();
+      await db.query(`INSERT INTO insta_post (shortcode, client_id, created_at) VALUES ('nodata', $1, '2026-11-20T02:00:00Z')`, [CLIENT]);
+      const text = await ask(`absensilikes#${CLIENT}#akumulasi#2026-11-20`);
+      expect(text).toContain('*Jumlah user:* 5\n⚠️ Data likes belum tersedia untuk konten hari itu; belum ada yang dinilai.\n\nTerimakasih.');
+      expect(text).toContain('*Data likes terakhir diperbarui:* belum pernah diambil');
+      expect(sections(text)).toEqual([]);
+    });
+
+    it('a member who fixes their handle is counted at once; inactive members never appear', async () => {
+      const { db } = database();
+      await db.query(`UPDATE "user" SET insta = 'https://instagram.com/Eko.Baru?igsh=x' WHERE user_id = $1`, [MEMBERS.eko]);
+      await db.query(`UPDATE insta_like SET likes = likes || '["eko.baru"]' WHERE shortcode = 'sc2'`);
+      try {
+        const text = await ask(`absensilikes#${CLIENT}#akumulasi`);
+        expect(sections(text)).toContain('- BRIGPOL EKO : @eko.baru (1/2 konten)');
+        expect(text).not.toContain('LAMA');
+      } finally {
+        await db.query(`UPDATE "user" SET insta = 'https://www.instagram.com/eko/' WHERE user_id = $1`, [MEMBERS.eko]);
+        // Back to the fixture, its "last updated" stamp included.
+        await db.query(`UPDATE insta_like SET likes = likes - 'eko.baru', updated_at = '2026-11-25T02:20:00Z' WHERE shortcode = 'sc2'`);
+      }
+    });
+
+    it('TikTok comments: object-form commenters, handles without @, TikTok links', async () => {
+      const text = await ask(`absensikomentar#${CLIENT}#akumulasi`);
+      expect(text).toContain('📋 *Rekap Akumulasi Komentar TikTok*');
+      expect(text).toContain('*Daftar Link Konten:*\nhttps://www.tiktok.com/@polresabc/video/v1\n');
+      expect(sections(text)).toEqual([
+        '✅ *Sudah melaksanakan* (1 user):',
+        '- BRIPKA ANI : @ani.r (1/1 konten)',
+        '❌ *Belum melaksanakan* (3 user):',
+        '- AIPTU BUDI : @budi.s (0/1 konten)',
+        '- BRIPDA CANDRA : belum mengisi data tiktok',
+        '- BRIGPOL EKO : belum mengisi data tiktok',
+        '➖ *Dikecualikan (exception)* (1 user):',
+        '- KOMPOL DEDI : belum mengisi data tiktok',
+      ]);
+    });
+  });
+
+  describe('Excel', () => {
+    it('#excel sends the recap as an .xlsx document that reads back to the same verdicts', async () => {
+      const sent = await t.exchange(ADMIN, `absensilikes#${CLIENT}#akumulasi#excel`);
+      expect(sent.map((m) => m.kind)).toEqual(['text', 'document']);
+      expect(sent[0]).toMatchObject({ kind: 'text', text: ACCUMULATED });
+      const doc = sent[1]!.kind === 'document' ? sent[1]!.document : null;
+      expect(doc?.fileName).toBe('rekap-likes-instagram-polresabc-2026-11-25.xlsx');
+      expect(doc?.caption).toMatch(/^📎 Rekap Excel POLRES ABC, 2026-11-25: 5 user/);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(doc!.data as unknown as ArrayBuffer);
+      const sheet = book.getWorksheet('Rekap')!;
+      const rows: unknown[][] = [];
+      sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+      expect(rows[3]).toEqual(['No', 'NRP/NIP', 'Pangkat', 'Nama', 'Divisi', 'Jabatan', 'Akun', 'Konten 1', 'Konten 2', 'Jumlah', 'Status', 'Tingkat']);
+      expect(rows.slice(4)).toEqual([
+        // Unit order: the head of BAG OPS (KABAG) before his members, whatever their rank.
+        [1, MEMBERS.dedi, 'KOMPOL', 'DEDI', 'BAG OPS', 'KABAG OPS', '@dedi', 0, 0, 0, 'Dikecualikan', 'Belum'],
+        [2, MEMBERS.budi, 'AIPTU', 'BUDI', 'BAG OPS', '', '@budi.s', 1, 1, 2, 'Sudah', 'Lengkap'],
+        [3, MEMBERS.ani, 'BRIPKA', 'ANI', 'SAT BINMAS', '', '@ani_r', 1, 0, 1, 'Sudah', 'Kurang lengkap'],
+        [4, MEMBERS.candra, 'BRIPDA', 'CANDRA', 'SAT LANTAS', '', '', 0, 0, 0, 'Belum', 'Belum mengisi akun'],
+        [5, MEMBERS.eko, 'BRIGPOL', 'EKO', 'POLSEK KOTA', '', '@eko', 0, 0, 0, 'Belum', 'Belum'],
+      ]);
+    });
+  });
+});
