@@ -33,7 +33,7 @@ export function linkPlatform(raw: string): { platform: LinkPlatform; url: string
 /** The shortcode an official post link (or a bare shortcode) names. */
 export function shortcodeOf(raw: string): string | null {
   const text = raw.trim();
-  if (/^[A-Za-z0-9_-]{5,64}$/.test(text)) return text;
+  if (/^[A-Za-z0-9_-]{3,64}$/.test(text)) return text;
   const found = linkPlatform(text);
   if (found?.platform !== 'instagram') return null;
   return PATTERNS.instagram.exec(found.url)?.[1] ?? null;
