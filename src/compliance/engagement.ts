@@ -1,6 +1,6 @@
 /**
  * The numbers behind a compliance report: a client's posts of one Jakarta day and,
- * for every active member, which of those posts they engaged with. Two queries
+ * for every active member, which of those posts they engaged with. Three queries
  * whatever the size of the unit: the matching itself was done when the likes,
  * comments or handles were written (engagement_match, migration 004).
  */
@@ -70,31 +70,32 @@ const POSTS: Record<Source, string> = {
            ORDER BY p.created_at, p.shortcode`,
 };
 
-const MEMBER_COLUMNS = `u.user_id, u.nama, u.title, u.divisi, u.jabatan, u.exception, u.whatsapp IS NOT NULL AS whatsapp`;
+const HANDLE: Record<Source, string> = { likes: 'u.insta', comments: 'u.tiktok', links: "''" };
 
-/** $1 client, $2 the day's post ids (in report order); `engaged` holds 1-based positions in $2. */
-const MEMBERS: Record<Source, string> = {
-  likes: `SELECT ${MEMBER_COLUMNS}, u.insta AS handle, coalesce(m.engaged, '{}') AS engaged, 0 AS links
-            FROM "user" u
-            LEFT JOIN (SELECT user_id, array_agg(array_position($2::text[], post_id)) AS engaged
-                         FROM engagement_match WHERE platform = 'instagram' AND post_id = ANY ($2::text[])
-                        GROUP BY user_id) m ON m.user_id = u.user_id
-           WHERE u.client_id = $1 AND u.status`,
-  comments: `SELECT ${MEMBER_COLUMNS}, u.tiktok AS handle, coalesce(m.engaged, '{}') AS engaged, 0 AS links
-               FROM "user" u
-               LEFT JOIN (SELECT user_id, array_agg(array_position($2::text[], post_id)) AS engaged
-                            FROM engagement_match WHERE platform = 'tiktok' AND post_id = ANY ($2::text[])
-                           GROUP BY user_id) m ON m.user_id = u.user_id
-              WHERE u.client_id = $1 AND u.status`,
-  links: `SELECT ${MEMBER_COLUMNS}, '' AS handle, coalesce(r.engaged, '{}') AS engaged, coalesce(r.links, 0)::int AS links
-            FROM "user" u
-            LEFT JOIN (SELECT user_id, array_agg(array_position($2::text[], shortcode)) AS engaged,
-                              sum(num_nonnulls(instagram_link, facebook_link, twitter_link, tiktok_link, youtube_link)) AS links
-                         FROM link_report
-                        WHERE shortcode = ANY ($2::text[])
-                          AND num_nonnulls(instagram_link, facebook_link, twitter_link, tiktok_link, youtube_link) > 0
-                        GROUP BY user_id) r ON r.user_id = u.user_id
-           WHERE u.client_id = $1 AND u.status`,
+/** $1 client. */
+const MEMBERS = (source: Source) =>
+  `SELECT u.user_id, u.nama, u.title, u.divisi, u.jabatan, u.exception, u.whatsapp IS NOT NULL AS whatsapp,
+          ${HANDLE[source]} AS handle
+     FROM "user" u WHERE u.client_id = $1 AND u.status`;
+
+/**
+ * $1 the day's post ids in report order; `engaged` holds 1-based positions in $1.
+ * Read apart from the members, not joined to them: a join's plan depends on table
+ * statistics, which are stale right after a collector wrote the day's likes.
+ */
+const ENGAGED: Record<Source, string> = {
+  likes: `SELECT user_id, array_agg(array_position($1::text[], post_id)) AS engaged, 0 AS links
+            FROM engagement_match WHERE platform = 'instagram' AND post_id = ANY ($1::text[])
+           GROUP BY user_id`,
+  comments: `SELECT user_id, array_agg(array_position($1::text[], post_id)) AS engaged, 0 AS links
+               FROM engagement_match WHERE platform = 'tiktok' AND post_id = ANY ($1::text[])
+              GROUP BY user_id`,
+  links: `SELECT user_id, array_agg(array_position($1::text[], shortcode)) AS engaged,
+                 sum(num_nonnulls(instagram_link, facebook_link, twitter_link, tiktok_link, youtube_link))::int AS links
+            FROM link_report
+           WHERE shortcode = ANY ($1::text[])
+             AND num_nonnulls(instagram_link, facebook_link, twitter_link, tiktok_link, youtube_link) > 0
+           GROUP BY user_id`,
 };
 
 interface PostRow {
@@ -113,6 +114,10 @@ interface MemberRow {
   exception: boolean;
   whatsapp: boolean;
   handle: string | null;
+}
+
+interface EngagedRow {
+  user_id: string;
   engaged: number[];
   links: number;
 }
@@ -136,8 +141,14 @@ export async function loadEngagement(
   );
   const ids = posts.map((p) => p.id);
   const platform = PLATFORM_OF[source];
-  const members = (await db.query<MemberRow>(MEMBERS[source], [client.clientId, ids])).rows.map(
-    (r): MemberEngagement => ({
+  const [memberRows, engagedRows] = await Promise.all([
+    db.query<MemberRow>(MEMBERS(source), [client.clientId]),
+    db.query<EngagedRow>(ENGAGED[source], [ids]),
+  ]);
+  const engagedBy = new Map(engagedRows.rows.map((r) => [r.user_id, r]));
+  const members = memberRows.rows.map((r): MemberEngagement => {
+    const e = engagedBy.get(r.user_id);
+    return {
       userId: r.user_id,
       nama: upper(r.nama),
       title: upper(r.title),
@@ -146,10 +157,10 @@ export async function loadEngagement(
       handle: source === 'links' ? '' : normaliseHandle(r.handle, platform),
       exception: r.exception,
       whatsapp: r.whatsapp,
-      engaged: r.engaged.map((position) => position - 1).sort((a, b) => a - b),
-      links: r.links,
-    }),
-  );
+      engaged: (e?.engaged ?? []).map((position) => position - 1).sort((a, b) => a - b),
+      links: e?.links ?? 0,
+    };
+  });
   const stamps = posts.flatMap((p) => (p.updatedAt ? [p.updatedAt.getTime()] : []));
   return {
     source,

@@ -190,7 +190,7 @@ function summary(recap: Recap, o: RenderOptions): string[] {
     }
   }
   // Names only where a division has few of them: those are the ones to chase by name.
-  const budget = Math.max(FEW, Math.floor(o.maxLines / 4));
+  const budget = Math.max(2 * FEW, Math.floor(o.maxLines / 4));
   const verdict = o.filter === 'sudah' ? 'sudah' : 'belum';
   const few = byDivision(recap.members.filter((m) => m.verdict === verdict)).filter((g) => g.members.length <= FEW);
   const shown: RecapMember[] = [];

@@ -1,0 +1,17 @@
+import { performance } from 'node:perf_hooks';
+import { compareDivisions, compareMembers } from '../src/compliance/ordering.js';
+const names = Array.from({ length: 10000 }, (_, i) => ({ divisi: ['SAT 01', 'BAG OPS', 'POLSEK 07', 'SI TIK'][i % 4]!, jabatan: i % 7 ? null : 'KANIT 1', title: 'BRIPDA', nama: `BUDI ${(i * 7919) % 10000}`, userId: String(i) }));
+let t = performance.now();
+let n = 0;
+[...names].sort((a, b) => { n++; return compareDivisions(a.divisi, b.divisi) || compareMembers(a, b) || a.userId.localeCompare(b.userId); });
+console.log('src comparator', (performance.now() - t).toFixed(0), 'ms', n, 'comparisons');
+t = performance.now();
+for (let i = 0; i < n; i++) 'BUDI 1'.localeCompare('BUDI 2', 'id', { sensitivity: 'base' });
+console.log(`${n} × localeCompare(id, base)`, (performance.now() - t).toFixed(0), 'ms');
+const coll = new Intl.Collator('id', { sensitivity: 'base' });
+t = performance.now();
+for (let i = 0; i < n; i++) coll.compare('BUDI 1', 'BUDI 2');
+console.log(`${n} × cached Intl.Collator`, (performance.now() - t).toFixed(0), 'ms');
+t = performance.now();
+for (let i = 0; i < n; i++) 'BUDI 1'.localeCompare('BUDI 2');
+console.log(`${n} × localeCompare()`, (performance.now() - t).toFixed(0), 'ms');
