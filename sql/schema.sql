@@ -509,36 +509,27 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION cicero_insta_like_sync() RETURNS trigger
+-- TG_ARGV: platform, the post id column, the engagement array column.
+CREATE FUNCTION cicero_engagement_sync() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+  old_id text := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) ->> TG_ARGV[1] END;
+  new_id text := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) ->> TG_ARGV[1] END;
 BEGIN
-  IF TG_OP IN ('UPDATE', 'DELETE') AND (TG_OP = 'DELETE' OR OLD.shortcode <> NEW.shortcode) THEN
-    PERFORM cicero_engagement_store('instagram', OLD.shortcode, NULL);
+  IF old_id IS DISTINCT FROM new_id AND old_id IS NOT NULL THEN
+    PERFORM cicero_engagement_store(TG_ARGV[0], old_id, NULL);
   END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    PERFORM cicero_engagement_store('instagram', NEW.shortcode, NEW.likes);
-  END IF;
-  RETURN NULL;
-END
-$$;
-
-CREATE FUNCTION cicero_tiktok_comment_sync() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP IN ('UPDATE', 'DELETE') AND (TG_OP = 'DELETE' OR OLD.video_id <> NEW.video_id) THEN
-    PERFORM cicero_engagement_store('tiktok', OLD.video_id, NULL);
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    PERFORM cicero_engagement_store('tiktok', NEW.video_id, NEW.comments);
+  IF new_id IS NOT NULL THEN
+    PERFORM cicero_engagement_store(TG_ARGV[0], new_id, to_jsonb(NEW) -> TG_ARGV[2]);
   END IF;
   RETURN NULL;
 END
 $$;
 
 CREATE TRIGGER insta_like_engagement_sync AFTER INSERT OR DELETE OR UPDATE OF shortcode, likes ON insta_like
-  FOR EACH ROW EXECUTE FUNCTION cicero_insta_like_sync();
+  FOR EACH ROW EXECUTE FUNCTION cicero_engagement_sync('instagram', 'shortcode', 'likes');
 CREATE TRIGGER tiktok_comment_engagement_sync AFTER INSERT OR DELETE OR UPDATE OF video_id, comments ON tiktok_comment
-  FOR EACH ROW EXECUTE FUNCTION cicero_tiktok_comment_sync();
+  FOR EACH ROW EXECUTE FUNCTION cicero_engagement_sync('tiktok', 'video_id', 'comments');
 
 -- TRUNCATE fires no row triggers.
 CREATE FUNCTION cicero_engagement_truncate() RETURNS trigger
@@ -570,31 +561,32 @@ CREATE TRIGGER insta_post_engagement_sync AFTER UPDATE OF client_id ON insta_pos
 CREATE TRIGGER tiktok_post_engagement_sync AFTER UPDATE OF client_id ON tiktok_post
   FOR EACH ROW EXECUTE FUNCTION cicero_post_client_sync('tiktok');
 
--- A member whose handle or client changes is rematched against the posts holding the handle.
-CREATE FUNCTION cicero_user_engagement_sync() RETURNS trigger
+-- Rematches one member on one platform: every post of their client holding their handle.
+CREATE FUNCTION cicero_match_member(plat text, member varchar, owner varchar, raw_handle text) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-  h text;
+  h text := cicero_handle(raw_handle, plat);
+BEGIN
+  DELETE FROM engagement_match WHERE platform = plat AND user_id = member;
+  IF h IS NULL OR owner IS NULL THEN
+    RETURN;
+  END IF;
+  INSERT INTO engagement_match (platform, post_id, user_id)
+  SELECT plat, e.post_id, member
+    FROM engagement_post e
+   WHERE e.platform = plat AND e.handles @> ARRAY[h] AND cicero_post_client(plat, e.post_id) = owner;
+END
+$$;
+
+-- A member whose handle or client changes is rematched.
+CREATE FUNCTION cicero_user_engagement_sync() RETURNS trigger
+LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' OR NEW.insta IS DISTINCT FROM OLD.insta OR NEW.client_id IS DISTINCT FROM OLD.client_id THEN
-    DELETE FROM engagement_match WHERE platform = 'instagram' AND user_id = NEW.user_id;
-    h := cicero_handle(NEW.insta, 'instagram');
-    IF h IS NOT NULL AND NEW.client_id IS NOT NULL THEN
-      INSERT INTO engagement_match (platform, post_id, user_id)
-      SELECT 'instagram', e.post_id, NEW.user_id
-        FROM engagement_post e JOIN insta_post p ON p.shortcode = e.post_id
-       WHERE e.platform = 'instagram' AND e.handles @> ARRAY[h] AND p.client_id = NEW.client_id;
-    END IF;
+    PERFORM cicero_match_member('instagram', NEW.user_id, NEW.client_id, NEW.insta);
   END IF;
   IF TG_OP = 'INSERT' OR NEW.tiktok IS DISTINCT FROM OLD.tiktok OR NEW.client_id IS DISTINCT FROM OLD.client_id THEN
-    DELETE FROM engagement_match WHERE platform = 'tiktok' AND user_id = NEW.user_id;
-    h := cicero_handle(NEW.tiktok, 'tiktok');
-    IF h IS NOT NULL AND NEW.client_id IS NOT NULL THEN
-      INSERT INTO engagement_match (platform, post_id, user_id)
-      SELECT 'tiktok', e.post_id, NEW.user_id
-        FROM engagement_post e JOIN tiktok_post p ON p.video_id = e.post_id
-       WHERE e.platform = 'tiktok' AND e.handles @> ARRAY[h] AND p.client_id = NEW.client_id;
-    END IF;
+    PERFORM cicero_match_member('tiktok', NEW.user_id, NEW.client_id, NEW.tiktok);
   END IF;
   RETURN NULL;
 END

@@ -8,6 +8,7 @@ import type { Queryable } from '../db/db.js';
 import type { DayWindow } from '../time/day.js';
 import type { ComplianceClient } from './clients.js';
 import { normaliseHandle, type Platform } from './handle.js';
+import { type MemberName, type MemberNameRow, memberName } from './member.js';
 
 /** What members are asked to do: like Instagram posts, comment on TikTok videos, or report re-post links. */
 export type Source = 'likes' | 'comments' | 'links';
@@ -24,12 +25,7 @@ export interface DayPost {
   updatedAt: Date | null;
 }
 
-export interface MemberEngagement {
-  userId: string;
-  nama: string;
-  title: string;
-  divisi: string;
-  jabatan: string | null;
+export interface MemberEngagement extends MemberName {
   /** Normalised handle for the platform; null = not registered (always '' for links, which need none). */
   handle: string | null;
   exception: boolean;
@@ -105,12 +101,7 @@ interface PostRow {
   updated_at: Date | null;
 }
 
-interface MemberRow {
-  user_id: string;
-  nama: string | null;
-  title: string | null;
-  divisi: string | null;
-  jabatan: string | null;
+interface MemberRow extends MemberNameRow {
   exception: boolean;
   whatsapp: boolean;
   handle: string | null;
@@ -121,8 +112,6 @@ interface EngagedRow {
   engaged: number[];
   links: number;
 }
-
-const upper = (v: string | null): string => (v ?? '').trim().toUpperCase();
 
 export async function loadEngagement(
   db: Queryable,
@@ -149,11 +138,7 @@ export async function loadEngagement(
   const members = memberRows.rows.map((r): MemberEngagement => {
     const e = engagedBy.get(r.user_id);
     return {
-      userId: r.user_id,
-      nama: upper(r.nama),
-      title: upper(r.title),
-      divisi: upper(r.divisi) || '-',
-      jabatan: r.jabatan,
+      ...memberName(r),
       handle: source === 'links' ? '' : normaliseHandle(r.handle, platform),
       exception: r.exception,
       whatsapp: r.whatsapp,

@@ -5,7 +5,8 @@
  */
 import { type Threshold, type Tier, type Verdict, needed, tierOf, verdictOf } from './classify.js';
 import type { DayPost, EngagementDay, MemberEngagement } from './engagement.js';
-import { compareDivisions, compareMembers } from './ordering.js';
+import { unitOrder } from './member.js';
+import { compareDivisions } from './ordering.js';
 
 export interface RecapMember extends MemberEngagement {
   /** Countable posts engaged with. */
@@ -47,7 +48,7 @@ export function buildRecap(day: EngagementDay, threshold: Threshold): Recap {
       const tally = { hasHandle: m.handle !== null, exception: m.exception, count };
       return { ...m, count, tier: tierOf(tally, countable), verdict: verdictOf(tally, countable, threshold) };
     })
-    .sort((a, b) => compareDivisions(a.divisi, b.divisi) || compareMembers(a, b) || a.userId.localeCompare(b.userId));
+    .sort(unitOrder);
   return { day, threshold, countable, needed: needed(countable, threshold), members, counts: countsOf(members) };
 }
 

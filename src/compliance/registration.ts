@@ -5,20 +5,13 @@
 import type { Queryable } from '../db/db.js';
 import type { ComplianceClient } from './clients.js';
 import { normaliseHandle } from './handle.js';
-import { compareDivisions, compareMembers } from './ordering.js';
+import { type MemberName, memberName, unitOrder } from './member.js';
 
 export type Missing = 'whatsapp' | 'instagram' | 'tiktok';
 
-export interface RegistrationMember {
-  userId: string;
-  nama: string;
-  title: string;
-  divisi: string;
-  jabatan: string | null;
+export interface RegistrationMember extends MemberName {
   missing: Missing[];
 }
-
-const upper = (v: string | null): string => (v ?? '').trim().toUpperCase();
 
 export async function loadRegistration(db: Queryable, client: ComplianceClient): Promise<RegistrationMember[]> {
   const { rows } = await db.query<{
@@ -41,13 +34,9 @@ export async function loadRegistration(db: Queryable, client: ComplianceClient):
       if (client.instaEnabled && !normaliseHandle(r.insta, 'instagram')) missing.push('instagram');
       if (client.tiktokEnabled && !normaliseHandle(r.tiktok, 'tiktok')) missing.push('tiktok');
       return {
-        userId: r.user_id,
-        nama: upper(r.nama),
-        title: upper(r.title),
-        divisi: upper(r.divisi) || '-',
-        jabatan: r.jabatan,
+        ...memberName(r),
         missing,
       };
     })
-    .sort((a, b) => compareDivisions(a.divisi, b.divisi) || compareMembers(a, b) || a.userId.localeCompare(b.userId));
+    .sort(unitOrder);
 }
