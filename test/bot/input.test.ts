@@ -59,7 +59,7 @@ describe(`bad input (${backend})`, () => {
     ['emoji command name', '👍#POLRESABC'],
     ['SQL-looking text', `'; DROP TABLE "user"; --`],
     ['SQL in a command name', `help'--#x`],
-    ['an unknown command', 'absensilikes#POLRESABC'],
+    ['an unknown command', 'rekapsemua#POLRESABC'],
     ['a greeting', 'Selamat pagi pak'],
   ])('%s gets the sender’s hint', async (_, text) => {
     expect(await t.replies(MEMBER, text)).toEqual([unknownTextHint('member')]);
