@@ -75,24 +75,28 @@ const MEMBERS = (source: Source) =>
      FROM "user" u WHERE u.client_id = $1 AND u.status`;
 
 /**
- * $1 the day's post ids in report order; `engaged` holds 1-based positions in $1.
- * Read apart from the members, not joined to them: a join's plan depends on table
- * statistics, which are stale right after a collector wrote the day's likes.
+ * $1 the day's post ids: who engaged with each, one row per post. Read apart from the
+ * members, not joined to them: a join's plan depends on table statistics, which are
+ * stale right after a collector wrote the day's likes. Grouped by post (a handful of
+ * rows) rather than by member (thousands).
  */
 const ENGAGED: Record<Source, string> = {
-  likes: `SELECT user_id, array_agg(array_position($1::text[], post_id)) AS engaged, 0 AS links
+  likes: `SELECT post_id, string_agg(user_id, chr(31)) AS users, NULL::int[] AS links
             FROM engagement_match WHERE platform = 'instagram' AND post_id = ANY ($1::text[])
-           GROUP BY user_id`,
-  comments: `SELECT user_id, array_agg(array_position($1::text[], post_id)) AS engaged, 0 AS links
+           GROUP BY post_id`,
+  comments: `SELECT post_id, string_agg(user_id, chr(31)) AS users, NULL::int[] AS links
                FROM engagement_match WHERE platform = 'tiktok' AND post_id = ANY ($1::text[])
-              GROUP BY user_id`,
-  links: `SELECT user_id, array_agg(array_position($1::text[], shortcode)) AS engaged,
-                 sum(num_nonnulls(instagram_link, facebook_link, twitter_link, tiktok_link, youtube_link))::int AS links
+              GROUP BY post_id`,
+  links: `SELECT shortcode AS post_id, string_agg(user_id, chr(31) ORDER BY user_id) AS users,
+                 array_agg(num_nonnulls(instagram_link, facebook_link, twitter_link, tiktok_link, youtube_link) ORDER BY user_id) AS links
             FROM link_report
            WHERE shortcode = ANY ($1::text[])
              AND num_nonnulls(instagram_link, facebook_link, twitter_link, tiktok_link, youtube_link) > 0
-           GROUP BY user_id`,
+           GROUP BY shortcode`,
 };
+
+/** Separates the user ids of one post: one string parses far faster than a text[] of thousands. */
+const SEPARATOR = String.fromCharCode(31);
 
 interface PostRow {
   id: string;
@@ -108,9 +112,11 @@ interface MemberRow extends MemberNameRow {
 }
 
 interface EngagedRow {
-  user_id: string;
-  engaged: number[];
-  links: number;
+  post_id: string;
+  /** User ids joined by SEPARATOR. */
+  users: string;
+  /** Links per user (links source only). */
+  links: number[] | null;
 }
 
 export async function loadEngagement(
@@ -134,16 +140,38 @@ export async function loadEngagement(
     db.query<MemberRow>(MEMBERS(source), [client.clientId]),
     db.query<EngagedRow>(ENGAGED[source], [ids]),
   ]);
-  const engagedBy = new Map(engagedRows.rows.map((r) => [r.user_id, r]));
-  const members = memberRows.rows.map((r): MemberEngagement => {
-    const e = engagedBy.get(r.user_id);
+  // Members by user id; each post's engagers are looked up there (inactive members and
+  // strangers to this client are simply not found).
+  const rows = memberRows.rows;
+  const row = new Map(rows.map((r, i) => [r.user_id, i]));
+  const engaged = rows.map((): number[] => []);
+  const links = new Int32Array(rows.length);
+  const position = new Map(ids.map((id, i) => [id, i]));
+  const byPosition = engagedRows.rows
+    .map((r) => ({ r, at: position.get(r.post_id)! }))
+    .sort((x, y) => x.at - y.at);
+  for (const { r, at } of byPosition) {
+    const users = r.users.split(SEPARATOR);
+    for (let k = 0; k < users.length; k++) {
+      const i = row.get(users[k]!);
+      if (i === undefined) continue;
+      engaged[i]!.push(at);
+      links[i]! += r.links?.[k] ?? 0;
+    }
+  }
+  const members = rows.map((r, i): MemberEngagement => {
+    const name = memberName(r);
     return {
-      ...memberName(r),
+      userId: name.userId,
+      nama: name.nama,
+      title: name.title,
+      divisi: name.divisi,
+      jabatan: name.jabatan,
       handle: source === 'links' ? '' : normaliseHandle(r.handle, platform),
       exception: r.exception,
       whatsapp: r.whatsapp,
-      engaged: (e?.engaged ?? []).map((position) => position - 1).sort((a, b) => a - b),
-      links: e?.links ?? 0,
+      engaged: engaged[i]!,
+      links: links[i]!,
     };
   });
   const stamps = posts.flatMap((p) => (p.updatedAt ? [p.updatedAt.getTime()] : []));

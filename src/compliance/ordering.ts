@@ -6,20 +6,24 @@
 
 const DIVISION_PREFIXES = ['BAG', 'SAT', 'SI', 'SPKT', 'POLSEK'];
 
-function divisionRank(divisi: string): number {
+/** One collator for every comparison: building one per call costs more than the sort itself. */
+const collator = new Intl.Collator('id', { sensitivity: 'base' });
+export const compareText = (a: string, b: string): number => collator.compare(a, b);
+
+export function divisionRank(divisi: string): number {
   const upper = divisi.trim().toUpperCase();
   const index = DIVISION_PREFIXES.findIndex((p) => upper === p || upper.startsWith(`${p} `) || upper.startsWith(`${p}.`));
   return index === -1 ? DIVISION_PREFIXES.length : index;
 }
 
 export function compareDivisions(a: string, b: string): number {
-  return divisionRank(a) - divisionRank(b) || a.localeCompare(b, 'id', { sensitivity: 'base' });
+  return divisionRank(a) - divisionRank(b) || compareText(a, b);
 }
 
 /** Heads first: the earlier a keyword in this list, the higher the position. */
 const POSITIONS = ['KAPOLRES', 'WAKAPOLRES', 'DIR', 'WADIR', 'KASUBDIT', 'KABAG', 'KASUBBAG', 'KASAT', 'KASI', 'KA SPKT', 'KAPOLSEK', 'KANIT'];
 
-function positionRank(jabatan: string | null): number {
+export function positionRank(jabatan: string | null): number {
   const upper = (jabatan ?? '').trim().toUpperCase();
   const index = POSITIONS.findIndex((p) => upper === p || upper.startsWith(`${p} `));
   return index === -1 ? POSITIONS.length : index;
@@ -31,7 +35,7 @@ const RANKS = [
   'BRIPTU', 'BRIPDA', 'PEMBINA', 'PENATA', 'PENGATUR', 'JURU', 'PPPK', 'PHL',
 ];
 
-function rankRank(title: string | null): number {
+export function rankRank(title: string | null): number {
   const upper = (title ?? '').trim().toUpperCase();
   // KOMBES and KBP are the same rank.
   if (upper === 'KBP') return 0;
@@ -49,6 +53,6 @@ export function compareMembers(a: Ranked, b: Ranked): number {
   return (
     positionRank(a.jabatan) - positionRank(b.jabatan) ||
     rankRank(a.title) - rankRank(b.title) ||
-    (a.nama ?? '').localeCompare(b.nama ?? '', 'id', { sensitivity: 'base' })
+    compareText(a.nama ?? '', b.nama ?? '')
   );
 }

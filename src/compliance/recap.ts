@@ -5,7 +5,7 @@
  */
 import { type Threshold, type Tier, type Verdict, needed, tierOf, verdictOf } from './classify.js';
 import type { DayPost, EngagementDay, MemberEngagement } from './engagement.js';
-import { unitOrder } from './member.js';
+import { sortInUnitOrder } from './member.js';
 import { compareDivisions } from './ordering.js';
 
 export interface RecapMember extends MemberEngagement {
@@ -40,15 +40,31 @@ export interface Recap {
 }
 
 export function buildRecap(day: EngagementDay, threshold: Threshold): Recap {
-  const countableIndex = new Set(day.posts.flatMap((p, i) => (p.fetched ? [i] : [])));
-  const countable = countableIndex.size;
-  const members = day.members
-    .map((m): RecapMember => {
-      const count = m.engaged.filter((i) => countableIndex.has(i)).length;
+  const hasData = day.posts.map((p) => p.fetched);
+  const countable = hasData.filter(Boolean).length;
+  const members = sortInUnitOrder(
+    day.members.map((m): RecapMember => {
+      let count = 0;
+      for (const i of m.engaged) if (hasData[i]) count += 1;
       const tally = { hasHandle: m.handle !== null, exception: m.exception, count };
-      return { ...m, count, tier: tierOf(tally, countable), verdict: verdictOf(tally, countable, threshold) };
-    })
-    .sort(unitOrder);
+      // Spelled out rather than spread: this runs for every member of a province.
+      return {
+        userId: m.userId,
+        nama: m.nama,
+        title: m.title,
+        divisi: m.divisi,
+        jabatan: m.jabatan,
+        handle: m.handle,
+        exception: m.exception,
+        whatsapp: m.whatsapp,
+        engaged: m.engaged,
+        links: m.links,
+        count,
+        tier: tierOf(tally, countable),
+        verdict: verdictOf(tally, countable, threshold),
+      };
+    }),
+  );
   return { day, threshold, countable, needed: needed(countable, threshold), members, counts: countsOf(members) };
 }
 
@@ -77,18 +93,23 @@ export interface PostVerdicts {
   belum: RecapMember[];
 }
 
-/** Who engaged with each post; null lists for a post whose data is not available. */
+/** Who engaged with each post (one pass over the members); null lists for a post whose data is not available. */
 export function perPost(recap: Recap): Array<PostVerdicts | { post: DayPost; index: number; sudah: null; belum: null }> {
-  return recap.day.posts.map((post, index) => {
-    if (!post.fetched) return { post, index, sudah: null, belum: null };
-    const counted = recap.members.filter((m) => m.verdict !== 'exception');
-    return {
-      post,
-      index,
-      sudah: counted.filter((m) => m.engaged.includes(index)),
-      belum: counted.filter((m) => !m.engaged.includes(index)),
-    };
-  });
+  const posts = recap.day.posts;
+  const sudah = posts.map((): RecapMember[] => []);
+  const belum = posts.map((): RecapMember[] => []);
+  const engaged = new Uint8Array(posts.length);
+  for (const m of recap.members) {
+    if (m.verdict === 'exception') continue;
+    engaged.fill(0);
+    for (const i of m.engaged) engaged[i] = 1;
+    for (let i = 0; i < posts.length; i++) {
+      if (posts[i]!.fetched) (engaged[i] ? sudah : belum)[i]!.push(m);
+    }
+  }
+  return posts.map((post, index) =>
+    post.fetched ? { post, index, sudah: sudah[index]!, belum: belum[index]! } : { post, index, sudah: null, belum: null },
+  );
 }
 
 export interface DivisionScore {

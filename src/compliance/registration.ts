@@ -5,7 +5,7 @@
 import type { Queryable } from '../db/db.js';
 import type { ComplianceClient } from './clients.js';
 import { normaliseHandle } from './handle.js';
-import { type MemberName, memberName, unitOrder } from './member.js';
+import { type MemberName, memberName, sortInUnitOrder } from './member.js';
 
 export type Missing = 'whatsapp' | 'instagram' | 'tiktok';
 
@@ -27,8 +27,8 @@ export async function loadRegistration(db: Queryable, client: ComplianceClient):
     `SELECT user_id, nama, title, divisi, jabatan, whatsapp, insta, tiktok FROM "user" WHERE client_id = $1 AND status`,
     [client.clientId],
   );
-  return rows
-    .map((r): RegistrationMember => {
+  return sortInUnitOrder(
+    rows.map((r): RegistrationMember => {
       const missing: Missing[] = [];
       if (!r.whatsapp) missing.push('whatsapp');
       if (client.instaEnabled && !normaliseHandle(r.insta, 'instagram')) missing.push('instagram');
@@ -37,6 +37,6 @@ export async function loadRegistration(db: Queryable, client: ComplianceClient):
         ...memberName(r),
         missing,
       };
-    })
-    .sort(unitOrder);
+    }),
+  );
 }
