@@ -398,6 +398,19 @@ async function run(name: string, db: Db, data: Dataset): Promise<void> {
       `(sudah ${c.sudah} + belum ${c.belum} + exception ${c.exception} = ${c.members} active; matches the generated data)`,
   );
 
+  // A collector's refresh: the stored array grows by a few likers, the trigger rematches the post.
+  const refreshed = data.posts[0]!;
+  const extra = data.members.filter((m) => m.active && m.insta).slice(-100).map((m) => m.insta!);
+  const refresh = await timed(
+    async () => {
+      await db.query(`UPDATE insta_like SET likes = $2 WHERE shortcode = $1`, [refreshed.shortcode, JSON.stringify([...refreshed.likes, ...extra])]);
+      await db.query(`UPDATE insta_like SET likes = $2 WHERE shortcode = $1`, [refreshed.shortcode, JSON.stringify(refreshed.likes)]);
+    },
+    1,
+    5,
+  );
+  console.log(`  refresh of one post (+100 likers, then back): median ${ms(refresh.median / 2)} per write`);
+
   const { recap, client } = accumulated.last;
   const excel = await timed(() => recapWorkbook(recap, { client, now: NOW, timezone: TIMEZONE }), 1, 5);
   console.log(

@@ -13,8 +13,8 @@ ALTER TABLE clients ADD COLUMN absensi_threshold text NOT NULL DEFAULT 'half'
 
 -- The comparable form of a handle, exactly as src/compliance/handle.ts computes it
 -- (a test holds the two equal): trimmed, lower-case, no '@', no profile URL, and
--- valid for the platform, else NULL.
-CREATE FUNCTION cicero_handle(raw text, platform text) RETURNS text
+-- valid for the platform, else NULL. Called through cicero_handle below.
+CREATE FUNCTION cicero_handle_parse(raw text, platform text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
   -- JavaScript's String.prototype.trim() whitespace set.
@@ -26,7 +26,7 @@ BEGIN
   IF t = '' OR t = '-' THEN
     RETURN NULL;
   END IF;
-  -- The common case, a plain username, needs no URL parsing.
+  -- Without a '/' there is no URL to parse.
   IF t !~ '/' THEN
     t := regexp_replace(t, '^@+', '');
   ELSE
@@ -59,16 +59,31 @@ BEGIN
 END
 $$;
 
+-- The common case, a stored username already in normal form, without the cost of
+-- a PL/pgSQL call (a post can have tens of thousands of likers). Schema-qualified:
+-- index maintenance runs with a search_path that holds only pg_catalog.
+CREATE FUNCTION cicero_handle(raw text, platform text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE
+    WHEN platform = 'instagram' AND raw ~ '^[a-z0-9._]{1,30}$' THEN raw
+    WHEN platform = 'tiktok' AND raw ~ '^[a-z0-9._]{2,24}$' THEN raw
+    ELSE public.cicero_handle_parse(raw, platform)
+  END
+$$;
+
 -- The handle in one stored liker/commenter entry: a string, or an object with
 -- username, unique_id, user.unique_id or user.username (the first one present).
+-- One expression, no sub-select, not STRICT: PostgreSQL then inlines it per element.
 CREATE FUNCTION cicero_entry_handle(entry jsonb, platform text) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE jsonb_typeof(entry)
-    WHEN 'string' THEN cicero_handle(entry #>> '{}', platform)
-    WHEN 'object' THEN (
-      SELECT CASE WHEN jsonb_typeof(v) = 'string' THEN cicero_handle(v #>> '{}', platform) END
-        FROM (SELECT coalesce(nullif(entry -> 'username', 'null'), nullif(entry -> 'unique_id', 'null'),
-                              nullif(entry #> '{user,unique_id}', 'null'), nullif(entry #> '{user,username}', 'null')) AS v) AS c)
+    WHEN 'string' THEN public.cicero_handle(entry #>> '{}', platform)
+    WHEN 'object' THEN public.cicero_handle(
+      CASE WHEN jsonb_typeof(coalesce(nullif(entry -> 'username', 'null'), nullif(entry -> 'unique_id', 'null'),
+                                      nullif(entry #> '{user,unique_id}', 'null'), nullif(entry #> '{user,username}', 'null'))) = 'string'
+           THEN coalesce(nullif(entry -> 'username', 'null'), nullif(entry -> 'unique_id', 'null'),
+                         nullif(entry #> '{user,unique_id}', 'null'), nullif(entry #> '{user,username}', 'null')) #>> '{}' END,
+      platform)
   END
 $$;
 
@@ -76,8 +91,7 @@ $$;
 CREATE FUNCTION cicero_handles(entries jsonb, platform text) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT coalesce(array_agg(DISTINCT h), '{}')
-    FROM jsonb_array_elements(entries) AS e (entry)
-    CROSS JOIN LATERAL cicero_entry_handle(e.entry, platform) AS h
+    FROM (SELECT public.cicero_entry_handle(e.entry, platform) AS h FROM jsonb_array_elements(entries) AS e (entry)) AS x
    WHERE h IS NOT NULL
 $$;
 
@@ -119,22 +133,25 @@ LANGUAGE plpgsql AS $$
 DECLARE
   hs text[] := (SELECT handles FROM engagement_post WHERE platform = plat AND post_id = post);
   owner varchar := cicero_post_client(plat, post);
+  engaged varchar[];
 BEGIN
-  DELETE FROM engagement_match WHERE platform = plat AND post_id = post;
   IF hs IS NULL OR owner IS NULL THEN
+    DELETE FROM engagement_match WHERE platform = plat AND post_id = post;
     RETURN;
   END IF;
   IF plat = 'instagram' THEN
-    INSERT INTO engagement_match (platform, post_id, user_id)
-    SELECT DISTINCT plat, post, u.user_id
-      FROM unnest(hs) AS h (handle)
-      JOIN "user" u ON u.client_id = owner AND cicero_handle(u.insta, 'instagram') = h.handle;
+    engaged := ARRAY(SELECT DISTINCT u.user_id FROM unnest(hs) AS h (handle)
+                       JOIN "user" u ON u.client_id = owner AND cicero_handle(u.insta, 'instagram') = h.handle);
   ELSE
-    INSERT INTO engagement_match (platform, post_id, user_id)
-    SELECT DISTINCT plat, post, u.user_id
-      FROM unnest(hs) AS h (handle)
-      JOIN "user" u ON u.client_id = owner AND cicero_handle(u.tiktok, 'tiktok') = h.handle;
+    engaged := ARRAY(SELECT DISTINCT u.user_id FROM unnest(hs) AS h (handle)
+                       JOIN "user" u ON u.client_id = owner AND cicero_handle(u.tiktok, 'tiktok') = h.handle);
   END IF;
+  -- Only the difference is written: a refresh adds a few likers to thousands.
+  DELETE FROM engagement_match
+   WHERE platform = plat AND post_id = post AND user_id NOT IN (SELECT unnest(engaged));
+  INSERT INTO engagement_match (platform, post_id, user_id)
+  SELECT plat, post, unnest(engaged)
+  ON CONFLICT DO NOTHING;
 END
 $$;
 

@@ -97,6 +97,14 @@ describe(`engagement matching in SQL (${backend})`, () => {
     expect(rows[0]).toEqual({ n: 0 });
   });
 
+  it('survives maintenance, which evaluates the handle indexes with only pg_catalog on the search_path', async () => {
+    const { db } = database();
+    await db.exec(`INSERT INTO clients (client_id, nama) VALUES ('VAC', 'POLRES VAC');
+                   INSERT INTO "user" (user_id, client_id, insta) VALUES ('v1', 'VAC', 'https://instagram.com/Vac.One/')`);
+    await db.exec('VACUUM ANALYZE "user"');
+    await db.exec('REINDEX TABLE "user"');
+  });
+
   it('matches TikTok comments, and forgets everything on TRUNCATE', async () => {
     const { db } = database();
     await db.exec(`
