@@ -31,8 +31,9 @@ export default defineCommand({
           `❌ Link tidak dikenali: ${raw}\nKirim link postingan Instagram, Facebook, Twitter/X, TikTok, atau YouTube.`,
         );
       }
-      if (found.platform === 'instagram' && shortcodeOf(found.url) === shortcode) {
-        throw new UserError(`❌ ${raw} adalah link konten resmi itu sendiri, bukan link re-post Anda.`);
+      const repost = found.platform === 'instagram' ? shortcodeOf(found.url) : null;
+      if (repost && (repost === shortcode || (await findOfficialPost(ctx.services.db, repost)))) {
+        throw new UserError(`❌ ${raw} adalah link konten resmi, bukan link re-post Anda.`);
       }
       if (links[found.platform]) {
         throw new UserError(`❌ Ada dua link ${LINK_PLATFORM_LABEL[found.platform]}; kirim satu link per platform.`);

@@ -17,9 +17,13 @@ ALTER TABLE clients ADD COLUMN absensi_threshold text NOT NULL DEFAULT 'half'
 CREATE FUNCTION cicero_handle_parse(raw text, platform text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
-  -- JavaScript's String.prototype.trim() whitespace set.
-  ws constant text := '[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]';
-  t text := lower(regexp_replace(raw, '^' || ws || '+|' || ws || '+$', '', 'g'));
+  -- Exactly JavaScript's String.prototype.trim() set (a regex \s class depends on the build).
+  ws constant text := '[' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || ' ' || chr(160) || chr(5760)
+                      || chr(8192) || '-' || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287)
+                      || chr(12288) || chr(65279) || ']';
+  -- ASCII letters only: lower() of other letters depends on the locale (İ becomes i).
+  t text := translate(regexp_replace(raw, '^' || ws || '+|' || ws || '+$', '', 'g'),
+                      'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz');
   m text[];
   first text;
 BEGIN
@@ -127,14 +131,26 @@ LANGUAGE sql STABLE AS $$
   END
 $$;
 
+-- Serialises matching per client. A likes write and a handle change in two concurrent
+-- transactions would otherwise each miss the other's uncommitted row and leave a match
+-- out; behind this lock the later one reads (in a fresh snapshot) what the earlier one wrote.
+CREATE FUNCTION cicero_lock_client(owner varchar) RETURNS void
+LANGUAGE sql AS $$
+  SELECT pg_advisory_xact_lock(hashtext('cicero.engagement'), hashtext(owner))
+$$;
+
 -- Recomputes one post's matches from its stored handles.
 CREATE FUNCTION cicero_match_post(plat text, post text) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-  hs text[] := (SELECT handles FROM engagement_post WHERE platform = plat AND post_id = post);
   owner varchar := cicero_post_client(plat, post);
+  hs text[];
   engaged varchar[];
 BEGIN
+  IF owner IS NOT NULL THEN
+    PERFORM cicero_lock_client(owner);
+  END IF;
+  hs := (SELECT handles FROM engagement_post WHERE platform = plat AND post_id = post);
   IF hs IS NULL OR owner IS NULL THEN
     DELETE FROM engagement_match WHERE platform = plat AND post_id = post;
     RETURN;
@@ -211,6 +227,7 @@ CREATE FUNCTION cicero_post_client_sync() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   IF NEW.client_id IS DISTINCT FROM OLD.client_id THEN
+    PERFORM cicero_lock_client(c) FROM unnest(ARRAY[OLD.client_id, NEW.client_id]) AS c WHERE c IS NOT NULL ORDER BY c;
     PERFORM cicero_match_post(TG_ARGV[0], CASE TG_ARGV[0] WHEN 'instagram' THEN to_jsonb(NEW) ->> 'shortcode'
                                                          ELSE to_jsonb(NEW) ->> 'video_id' END);
   END IF;
@@ -228,6 +245,9 @@ LANGUAGE plpgsql AS $$
 DECLARE
   h text := cicero_handle(raw_handle, plat);
 BEGIN
+  IF owner IS NOT NULL THEN
+    PERFORM cicero_lock_client(owner);
+  END IF;
   DELETE FROM engagement_match WHERE platform = plat AND user_id = member;
   IF h IS NULL OR owner IS NULL THEN
     RETURN;
@@ -243,6 +263,10 @@ $$;
 CREATE FUNCTION cicero_user_engagement_sync() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.client_id IS DISTINCT FROM OLD.client_id THEN
+    -- The old client's posts are being written too; both locks, in one order.
+    PERFORM cicero_lock_client(c) FROM unnest(ARRAY[OLD.client_id, NEW.client_id]) AS c WHERE c IS NOT NULL ORDER BY c;
+  END IF;
   IF TG_OP = 'INSERT' OR NEW.insta IS DISTINCT FROM OLD.insta OR NEW.client_id IS DISTINCT FROM OLD.client_id THEN
     PERFORM cicero_match_member('instagram', NEW.user_id, NEW.client_id, NEW.insta);
   END IF;

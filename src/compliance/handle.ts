@@ -31,7 +31,8 @@ function fromUrl(text: string, platform: Platform): string | null | undefined {
 /** The comparable form of a handle, or null when the text holds none. */
 export function normaliseHandle(raw: string | null | undefined, platform: Platform): string | null {
   if (raw === null || raw === undefined) return null;
-  const text = raw.trim().toLowerCase();
+  // ASCII letters only, as the SQL twin does: lower-casing other letters depends on the locale.
+  const text = raw.trim().replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
   if (text === '' || text === '-') return null;
   const url = fromUrl(text, platform);
   const handle = (url === undefined ? text : url ?? '').replace(/^@+/, '').replace(/\/+$/, '');

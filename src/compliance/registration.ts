@@ -1,6 +1,6 @@
 /**
  * Who has finished registering: WhatsApp bound to their NRP, Instagram and TikTok
- * handles set (each only where the client uses that platform).
+ * handles set (each only where the client uses that platform: switched on, account set).
  */
 import type { Queryable } from '../db/db.js';
 import type { ComplianceClient } from './clients.js';
@@ -12,6 +12,10 @@ export type Missing = 'whatsapp' | 'instagram' | 'tiktok';
 export interface RegistrationMember extends MemberName {
   missing: Missing[];
 }
+
+/** A platform counts when it is switched on and the client has an account there. */
+export const usesInstagram = (c: ComplianceClient): boolean => c.instaEnabled && c.insta !== null;
+export const usesTiktok = (c: ComplianceClient): boolean => c.tiktokEnabled && c.tiktok !== null;
 
 export async function loadRegistration(db: Queryable, client: ComplianceClient): Promise<RegistrationMember[]> {
   const { rows } = await db.query<{
@@ -31,8 +35,8 @@ export async function loadRegistration(db: Queryable, client: ComplianceClient):
     rows.map((r): RegistrationMember => {
       const missing: Missing[] = [];
       if (!r.whatsapp) missing.push('whatsapp');
-      if (client.instaEnabled && !normaliseHandle(r.insta, 'instagram')) missing.push('instagram');
-      if (client.tiktokEnabled && !normaliseHandle(r.tiktok, 'tiktok')) missing.push('tiktok');
+      if (usesInstagram(client) && !normaliseHandle(r.insta, 'instagram')) missing.push('instagram');
+      if (usesTiktok(client) && !normaliseHandle(r.tiktok, 'tiktok')) missing.push('tiktok');
       return {
         ...memberName(r),
         missing,

@@ -122,9 +122,10 @@ export async function recapWorkbook(recap: Recap, meta: WorkbookMeta): Promise<B
 
     const divisions = book.addWorksheet('Divisi');
     boldRow(divisions, ['Divisi', 'Jumlah user', 'Sudah', 'Belum', 'Dikecualikan', 'Persen sudah']);
+    if (!judged) divisions.addRow([`Belum dinilai: data ${LABELS[source].data} belum tersedia untuk konten hari itu.`]).commit();
     await addRows(
       divisions,
-      divisionScores(recap).map((d): Cell[] => [
+      (judged ? divisionScores(recap) : []).map((d): Cell[] => [
         d.divisi, d.counts.members, d.counts.sudah, d.counts.belum, d.counts.exception,
         d.rate === null ? '' : Math.round(d.rate * 1000) / 10,
       ]),

@@ -1,7 +1,7 @@
 /** `absensiregistrasi`: who has bound WhatsApp and set their handles, by division. */
 import type { ComplianceClient } from '../compliance/clients.js';
 import { byDivision } from '../compliance/recap.js';
-import type { Missing, RegistrationMember } from '../compliance/registration.js';
+import { type Missing, type RegistrationMember, usesInstagram, usesTiktok } from '../compliance/registration.js';
 import { formatStamp } from '../time/format.js';
 import { compareDivisions } from '../compliance/ordering.js';
 
@@ -41,8 +41,8 @@ export function renderRegistration(members: RegistrationMember[], o: Registratio
     `*Total user aktif:* ${members.length}`,
     `📱 WhatsApp terhubung: ${members.length - lacking('whatsapp')} user`,
   ];
-  if (o.client.instaEnabled) lines.push(`📸 Instagram terisi: ${members.length - lacking('instagram')} user`);
-  if (o.client.tiktokEnabled) lines.push(`🎵 TikTok terisi: ${members.length - lacking('tiktok')} user`);
+  if (usesInstagram(o.client)) lines.push(`📸 Instagram terisi: ${members.length - lacking('instagram')} user`);
+  if (usesTiktok(o.client)) lines.push(`🎵 TikTok terisi: ${members.length - lacking('tiktok')} user`);
   lines.push(`✅ *Sudah lengkap* : *${done.length} user*`, `❌ *Belum lengkap* : *${open.length} user*`);
   const listed = (o.filter !== 'belum' ? done.length : 0) + (o.filter !== 'sudah' ? open.length : 0);
   const summarised = listed > o.maxLines;

@@ -54,6 +54,7 @@ export function splitOptions(
   let excel = false;
   const words: string[] = [];
   for (const token of tokens) {
+    if (token === '') continue; // `client##akumulasi`: a doubled # adds nothing
     if (token.toLowerCase() === 'excel' || token.toLowerCase() === 'xlsx') {
       excel = true;
       continue;

@@ -162,6 +162,7 @@ describe(`compliance reports (${backend})`, () => {
 
     it('the client id is case-insensitive, and the operator gets their own client', async () => {
       expect(await ask('absensilikes#polresabc#akumulasi', OPERATOR)).toBe(ACCUMULATED);
+      expect(await ask(`absensilikes#${CLIENT}##akumulasi#`)).toBe(ACCUMULATED); // stray #s add nothing
     });
 
     it('a client requiring all posts moves ANI (1 of 2) to belum', async () => {
@@ -267,6 +268,19 @@ describe(`compliance reports (${backend})`, () => {
       expect(text).toContain('*Jumlah user:* 5\n⚠️ Data likes belum tersedia untuk konten hari itu; belum ada yang dinilai.\n\nTerimakasih.');
       expect(text).toContain('*Data likes terakhir diperbarui:* belum pernah diambil');
       expect(sections(text)).toEqual([]);
+      // Nor in the Excel file.
+      const sent = await t.exchange(ADMIN, `absensilikes#${CLIENT}#akumulasi#2026-11-20#excel`);
+      const doc = sent[1]?.kind === 'document' ? sent[1].document : null;
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(doc!.data as unknown as ArrayBuffer);
+      const statuses: unknown[] = [];
+      book.getWorksheet('Rekap')!.eachRow((row, n) => {
+        if (n > 4) statuses.push(row.getCell(10).value);
+      });
+      expect(statuses).toEqual(Array(5).fill('Belum dinilai'));
+      const divisions: unknown[] = [];
+      book.getWorksheet('Divisi')!.eachRow((row) => divisions.push(row.getCell(1).value));
+      expect(divisions).toEqual(['Divisi', 'Belum dinilai: data likes belum tersedia untuk konten hari itu.']);
     });
 
     it('a member who fixes their handle is counted at once; inactive members never appear', async () => {

@@ -13,7 +13,8 @@ const RAW_HANDLES = [
   'https://www.tiktok.com/@budi', 'tiktok.com/@Budi_S?lang=id', 'https://www.tiktok.com/@budi.santoso/video/73',
   'https://www.tiktok.com/video/123', 'budi santoso', 'a'.repeat(31), 'a'.repeat(30), '', '   ', '-', 'x', '@@budi',
   'budi/', 'https://instagram.com/', 'https://www.instagram.com//budi', 'BudiSantoso', 'österreich', 'budi#1',
-  'facebook.com/budi', 'https://tiktok.com/@', '@', 'Ünïcode', 'budi.s/extra',
+  'facebook.com/budi', 'https://tiktok.com/@', '@', 'Ünïcode', 'budi.s/extra', '\u0130bu', 'BUD\u0130', 'bu\u0085',
+  '\u180ebudi', '\u200bbudi', '\u3000budi\ufeff', 'Instagram.COM/Budi',
 ];
 
 const ENTRIES: unknown[] = [

@@ -115,7 +115,10 @@ describe(`laporlink, absensilink, rekaplink, absensiregistrasi (${backend})`, ()
       '❌ Ada dua link Twitter/X; kirim satu link per platform.',
     );
     expect(await ask(MEMBER, 'laporlink#sc1#https://www.instagram.com/p/sc1/')).toBe(
-      '❌ https://www.instagram.com/p/sc1/ adalah link konten resmi itu sendiri, bukan link re-post Anda.',
+      '❌ https://www.instagram.com/p/sc1/ adalah link konten resmi, bukan link re-post Anda.',
+    );
+    expect(await ask(MEMBER, 'laporlink#sc1#https://www.instagram.com/p/sc2/')).toBe(
+      '❌ https://www.instagram.com/p/sc2/ adalah link konten resmi, bukan link re-post Anda.',
     );
     expect(await ask(MEMBER, 'laporlink#NOTOURS1#https://x.com/a/status/1')).toBe('❌ Konten *NOTOURS1* bukan konten resmi client Anda.');
     expect(await ask(MEMBER, 'laporlink#!!#https://x.com/a/status/1')).toMatch(/^⚠️ Konten resmi \*!!\* tidak dikenali.*\nFormat: \*laporlink#/);
@@ -181,6 +184,15 @@ describe(`laporlink, absensilink, rekaplink, absensiregistrasi (${backend})`, ()
         '- BRIGPOL EKO : belum WhatsApp, TikTok',
       ].join('\n'),
     );
+    // A platform without an account is not asked for.
+    await database().db.query(`UPDATE clients SET client_tiktok = NULL WHERE client_id = $1`, [CLIENT]);
+    try {
+      const noTiktok = await ask(OPERATOR, `absensiregistrasi#${CLIENT}`);
+      expect(noTiktok).not.toContain('TikTok');
+      expect(noTiktok).toContain('✅ *Sudah lengkap* : *3 user*\n❌ *Belum lengkap* : *2 user*');
+    } finally {
+      await database().db.query(`UPDATE clients SET client_tiktok = '@polresabc' WHERE client_id = $1`, [CLIENT]);
+    }
     const belum = await ask(OPERATOR, `absensiregistrasi#${CLIENT}#belum`);
     expect(belum).not.toContain('✅ *Sudah lengkap* (');
     expect(await ask(OPERATOR, `absensiregistrasi#${CLIENT}#lengkap`)).toMatch(/^⚠️ Pilih \[sudah\|belum\]/);
