@@ -119,6 +119,29 @@ interface EngagedRow {
   links: number[] | null;
 }
 
+/**
+ * Per member (by index in `members`): the positions of the posts they engaged with, in
+ * order, and the links they reported. Inactive members and strangers to the client are
+ * not among `members`, so their rows are passed over.
+ */
+function tally(members: MemberRow[], perPost: EngagedRow[], ids: string[]): { engaged: number[][]; links: Int32Array } {
+  const index = new Map(members.map((m, i) => [m.user_id, i]));
+  const engaged = members.map((): number[] => []);
+  const links = new Int32Array(members.length);
+  const position = new Map(ids.map((id, i) => [id, i]));
+  const inOrder = perPost.map((r) => ({ r, at: position.get(r.post_id)! })).sort((x, y) => x.at - y.at);
+  for (const { r, at } of inOrder) {
+    const users = r.users.split(SEPARATOR);
+    for (let k = 0; k < users.length; k++) {
+      const i = index.get(users[k]!);
+      if (i === undefined) continue;
+      engaged[i]!.push(at);
+      links[i]! += r.links?.[k] ?? 0;
+    }
+  }
+  return { engaged, links };
+}
+
 export async function loadEngagement(
   db: Queryable,
   client: ComplianceClient,
@@ -140,25 +163,8 @@ export async function loadEngagement(
     db.query<MemberRow>(MEMBERS(source), [client.clientId]),
     db.query<EngagedRow>(ENGAGED[source], [ids]),
   ]);
-  // Members by user id; each post's engagers are looked up there (inactive members and
-  // strangers to this client are simply not found).
   const rows = memberRows.rows;
-  const row = new Map(rows.map((r, i) => [r.user_id, i]));
-  const engaged = rows.map((): number[] => []);
-  const links = new Int32Array(rows.length);
-  const position = new Map(ids.map((id, i) => [id, i]));
-  const byPosition = engagedRows.rows
-    .map((r) => ({ r, at: position.get(r.post_id)! }))
-    .sort((x, y) => x.at - y.at);
-  for (const { r, at } of byPosition) {
-    const users = r.users.split(SEPARATOR);
-    for (let k = 0; k < users.length; k++) {
-      const i = row.get(users[k]!);
-      if (i === undefined) continue;
-      engaged[i]!.push(at);
-      links[i]! += r.links?.[k] ?? 0;
-    }
-  }
+  const { engaged, links } = tally(rows, engagedRows.rows, ids);
   const members = rows.map((r, i): MemberEngagement => {
     const name = memberName(r);
     return {
