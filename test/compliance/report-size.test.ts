@@ -115,6 +115,18 @@ describe(`report size (${backend})`, () => {
     expect(text.length).toBeLessThan(4000);
   });
 
+  it('a large registration recap is summarised per division, with the full list in Excel', async () => {
+    const t = await createTestBot(database().db, { env: { CICERO_FLOOD_MAX: '1000' } });
+    const sent = await t.exchange(ADMIN, 'absensiregistrasi#LARGE');
+    expect(sent.map((m) => m.kind)).toEqual(['text', 'document']);
+    const text = sent[0]!.kind === 'text' ? sent[0]!.text : '';
+    expect(text).toContain('*Total user aktif:* 1000\n📱 WhatsApp terhubung: 0 user');
+    expect(text).toContain('📊 *Per divisi* (terlemah lebih dulu):\n- *SAT 0*: 0/125 lengkap (0%)');
+    expect(text).not.toContain('- BRIPDA ANGGOTA');
+    const doc = sent[1]!.kind === 'document' ? sent[1]!.document : null;
+    expect(doc?.fileName).toBe('registrasi-large.xlsx');
+  });
+
   it('a per-content report at 1,000 × 20 is summarised per post too; sudah/belum lists split at line ends when asked for small', async () => {
     const t = await createTestBot(database().db, { env: { CICERO_FLOOD_MAX: '1000', CICERO_REPORT_MAX_LINES: '100000', CICERO_MESSAGE_MAX_CHARS: '4000' } });
     const parts = await t.replies(ADMIN, 'absensilikes#SMALL#akumulasi');
