@@ -1,5 +1,6 @@
 import { defineCommand } from '../src/bot/command.js';
 import { UsageError, UserError } from '../src/bot/errors.js';
+import { instagramPostUrl } from '../src/compliance/engagement.js';
 import { findOfficialPost, type LinkPlatform, linkPlatform, saveLinkReport, shortcodeOf } from '../src/compliance/links.js';
 import { LINK_PLATFORM_LABEL } from '../src/reports/link-text.js';
 
@@ -43,7 +44,7 @@ export default defineCommand({
     const replaced = await saveLinkReport(ctx.services.db, { shortcode, userId: member.userId, links });
     await ctx.reply(
       [
-        `✅ Laporan amplifikasi untuk konten https://www.instagram.com/p/${shortcode} tersimpan${replaced ? ' (menggantikan laporan sebelumnya)' : ''}:`,
+        `✅ Laporan amplifikasi untuk konten ${instagramPostUrl(shortcode)} tersimpan${replaced ? ' (menggantikan laporan sebelumnya)' : ''}:`,
         ...Object.entries(links).map(([platform, url]) => `- ${LINK_PLATFORM_LABEL[platform as LinkPlatform]}: ${url}`),
       ].join('\n'),
     );

@@ -4,8 +4,9 @@ import { loadDayLinks } from '../src/compliance/links.js';
 import { noContentText } from '../src/reports/absensi-text.js';
 import { renderDayLinks } from '../src/reports/link-text.js';
 import { splitOptions } from '../src/reports/report-args.js';
-import { dayOf, ensureSourceEnabled } from '../src/reports/run-absensi.js';
+import { ensureSourceEnabled } from '../src/reports/run-absensi.js';
 import { clientInScope } from '../src/reports/scope.js';
+import { dayWindowOf } from '../src/time/day.js';
 
 export default defineCommand({
   name: 'rekaplink',
@@ -22,7 +23,7 @@ export default defineCommand({
     if (words.length > 0 || excel) throw new UsageError();
     const client = await clientInScope(ctx, typed);
     ensureSourceEnabled(client, 'links');
-    const day = dayOf(date, timezone);
+    const day = dayWindowOf(date, timezone);
     const links = await loadDayLinks(db, client.clientId, day);
     await ctx.reply(
       links.posts.length === 0

@@ -222,22 +222,21 @@ CREATE TRIGGER insta_like_engagement_truncate AFTER TRUNCATE ON insta_like
 CREATE TRIGGER tiktok_comment_engagement_truncate AFTER TRUNCATE ON tiktok_comment
   FOR EACH STATEMENT EXECUTE FUNCTION cicero_engagement_truncate('tiktok');
 
--- A post moved to another client is rematched.
+-- A post moved to another client is rematched. TG_ARGV: platform, the post id column.
 CREATE FUNCTION cicero_post_client_sync() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   IF NEW.client_id IS DISTINCT FROM OLD.client_id THEN
     PERFORM cicero_lock_client(c) FROM unnest(ARRAY[OLD.client_id, NEW.client_id]) AS c WHERE c IS NOT NULL ORDER BY c;
-    PERFORM cicero_match_post(TG_ARGV[0], CASE TG_ARGV[0] WHEN 'instagram' THEN to_jsonb(NEW) ->> 'shortcode'
-                                                         ELSE to_jsonb(NEW) ->> 'video_id' END);
+    PERFORM cicero_match_post(TG_ARGV[0], to_jsonb(NEW) ->> TG_ARGV[1]);
   END IF;
   RETURN NULL;
 END
 $$;
 CREATE TRIGGER insta_post_engagement_sync AFTER UPDATE OF client_id ON insta_post
-  FOR EACH ROW EXECUTE FUNCTION cicero_post_client_sync('instagram');
+  FOR EACH ROW EXECUTE FUNCTION cicero_post_client_sync('instagram', 'shortcode');
 CREATE TRIGGER tiktok_post_engagement_sync AFTER UPDATE OF client_id ON tiktok_post
-  FOR EACH ROW EXECUTE FUNCTION cicero_post_client_sync('tiktok');
+  FOR EACH ROW EXECUTE FUNCTION cicero_post_client_sync('tiktok', 'video_id');
 
 -- Rematches one member on one platform: every post of their client holding their handle.
 CREATE FUNCTION cicero_match_member(plat text, member varchar, owner varchar, raw_handle text) RETURNS void

@@ -29,7 +29,6 @@ export interface MemberEngagement extends MemberName {
   /** Normalised handle for the platform; null = not registered (always '' for links, which need none). */
   handle: string | null;
   exception: boolean;
-  whatsapp: boolean;
   /** Indexes into `posts` of the posts this member engaged with. */
   engaged: number[];
   /** Links reported (links source only). */
@@ -45,9 +44,11 @@ export interface EngagementDay {
   lastUpdated: Date | null;
 }
 
+export const instagramPostUrl = (shortcode: string): string => `https://www.instagram.com/p/${shortcode}`;
+
 export function postUrl(source: Source, client: ComplianceClient, id: string): string {
   if (source === 'comments') return `https://www.tiktok.com/@${(client.tiktok ?? '').replace(/^@+/, '')}/video/${id}`;
-  return `https://www.instagram.com/p/${id}`;
+  return instagramPostUrl(id);
 }
 
 const POSTS: Record<Source, string> = {
@@ -70,7 +71,7 @@ const HANDLE: Record<Source, string> = { likes: 'u.insta', comments: 'u.tiktok',
 
 /** $1 client. */
 const MEMBERS = (source: Source) =>
-  `SELECT u.user_id, u.nama, u.title, u.divisi, u.jabatan, u.exception, u.whatsapp IS NOT NULL AS whatsapp,
+  `SELECT u.user_id, u.nama, u.title, u.divisi, u.jabatan, u.exception,
           ${HANDLE[source]} AS handle
      FROM "user" u WHERE u.client_id = $1 AND u.status`;
 
@@ -107,7 +108,6 @@ interface PostRow {
 
 interface MemberRow extends MemberNameRow {
   exception: boolean;
-  whatsapp: boolean;
   handle: string | null;
 }
 
@@ -175,7 +175,6 @@ export async function loadEngagement(
       jabatan: name.jabatan,
       handle: source === 'links' ? '' : normaliseHandle(r.handle, platform),
       exception: r.exception,
-      whatsapp: r.whatsapp,
       engaged: engaged[i]!,
       links: links[i]!,
     };

@@ -64,16 +64,15 @@ export async function saveLinkReport(db: Queryable, report: LinkReport): Promise
 export interface OfficialPost {
   shortcode: string;
   clientId: string | null;
-  createdAt: Date;
 }
 
 export async function findOfficialPost(db: Queryable, shortcode: string): Promise<OfficialPost | null> {
-  const { rows } = await db.query<{ shortcode: string; client_id: string | null; created_at: Date }>(
-    `SELECT shortcode, client_id, created_at FROM insta_post WHERE shortcode = $1`,
+  const { rows } = await db.query<{ shortcode: string; client_id: string | null }>(
+    `SELECT shortcode, client_id FROM insta_post WHERE shortcode = $1`,
     [shortcode],
   );
   const r = rows[0];
-  return r ? { shortcode: r.shortcode, clientId: r.client_id, createdAt: r.created_at } : null;
+  return r ? { shortcode: r.shortcode, clientId: r.client_id } : null;
 }
 
 export interface DayLinks {

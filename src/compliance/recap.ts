@@ -56,7 +56,6 @@ export function buildRecap(day: EngagementDay, threshold: Threshold): Recap {
         jabatan: m.jabatan,
         handle: m.handle,
         exception: m.exception,
-        whatsapp: m.whatsapp,
         engaged: m.engaged,
         links: m.links,
         count,

@@ -6,8 +6,9 @@
  */
 import type { ComplianceClient } from '../compliance/clients.js';
 import type { Source } from '../compliance/engagement.js';
-import { type Recap, type RecapMember, byDivision, divisionScores, perPost } from '../compliance/recap.js';
+import { byDivision, divisionScores, perPost, type Recap, type RecapMember } from '../compliance/recap.js';
 import { formatDay, formatStamp, formatTime } from '../time/format.js';
+import { divisionSection, memberWho } from './division-lines.js';
 
 export type ReportKind = 'per_content' | 'accumulated';
 export type Filter = 'all' | 'sudah' | 'belum';
@@ -33,6 +34,7 @@ interface Labels {
   /** What was fetched per post. */
   data: string;
   noHandle: string;
+  /** Where the official posts are. */
   platform: string;
 }
 
@@ -42,7 +44,7 @@ export const LABELS: Record<Source, Labels> = {
   links: { title: 'Amplifikasi Link', data: 'laporan link', noHandle: '', platform: 'Instagram' },
 };
 
-export const SECTION = {
+const SECTION = {
   sudah: (n: number) => `✅ *Sudah melaksanakan* (${n} user):`,
   belum: (n: number) => `❌ *Belum melaksanakan* (${n} user):`,
   exception: (n: number) => `➖ *Dikecualikan (exception)* (${n} user):`,
@@ -53,8 +55,7 @@ const percent = (rate: number): string => `${Math.round(rate * 100)}%`;
 
 /** "Tidak ada konten …" when the client posted nothing that day. */
 export function noContentText(source: Source, client: ComplianceClient, day: Date, timezone: string): string {
-  const what = source === 'comments' ? 'TikTok' : 'Instagram';
-  return `Tidak ada konten ${what} untuk *Polres*: *${client.nama}* pada ${formatDay(day, timezone)}.`;
+  return `Tidak ada konten ${LABELS[source].platform} untuk *Polres*: *${client.nama}* pada ${formatDay(day, timezone)}.`;
 }
 
 function header(recap: Recap, o: RenderOptions): string[] {
@@ -103,7 +104,7 @@ function header(recap: Recap, o: RenderOptions): string[] {
 }
 
 function memberLine(m: RecapMember, recap: Recap, withCount: boolean): string {
-  const who = `- ${[m.title, m.nama].filter(Boolean).join(' ')}`;
+  const who = memberWho(m);
   const source = recap.day.source;
   if (source === 'links') {
     return withCount ? `${who} (${m.count}/${recap.countable} konten, ${m.links} link)` : who;
@@ -112,15 +113,8 @@ function memberLine(m: RecapMember, recap: Recap, withCount: boolean): string {
   return `${who} : @${m.handle}${withCount ? ` (${m.count}/${recap.countable} konten)` : ''}`;
 }
 
-function section(title: string, members: RecapMember[], recap: Recap, withCount: boolean): string[] {
-  const lines = [title];
-  if (members.length === 0) return [...lines, '-'];
-  byDivision(members).forEach((group, i) => {
-    if (i > 0) lines.push('');
-    lines.push(`*${group.divisi}* (${group.members.length} user):`);
-    for (const m of group.members) lines.push(memberLine(m, recap, withCount));
-  });
-  return lines;
+function section(title: string, members: readonly RecapMember[], recap: Recap, withCount: boolean): string[] {
+  return divisionSection(title, members, (m) => memberLine(m, recap, withCount));
 }
 
 const wants = (filter: Filter, part: 'sudah' | 'belum' | 'exception'): boolean =>
@@ -200,12 +194,7 @@ function summary(recap: Recap, o: RenderOptions): string[] {
   }
   if (shown.length > 0) {
     const title = verdict === 'sudah' ? '✅ *Sudah melaksanakan*' : '❌ *Belum melaksanakan*';
-    lines.push('', `${title}, divisi dengan paling banyak ${FEW} nama:`);
-    byDivision(shown).forEach((g, i) => {
-      if (i > 0) lines.push('');
-      lines.push(`*${g.divisi}* (${g.members.length} user):`);
-      for (const m of g.members) lines.push(memberLine(m, recap, true));
-    });
+    lines.push('', ...section(`${title}, divisi dengan paling banyak ${FEW} nama:`, shown, recap, true));
   }
   lines.push('', `📎 Daftar lengkap ${number(recap.counts.members)} user ada di lampiran Excel.`);
   return lines;

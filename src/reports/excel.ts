@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
 import type { ComplianceClient } from '../compliance/clients.js';
-import { divisionScores, type Recap, type RecapMember } from '../compliance/recap.js';
+import { divisionScores, perPost, type Recap, type RecapMember } from '../compliance/recap.js';
 import type { RegistrationMember } from '../compliance/registration.js';
 import { formatDay, formatStamp } from '../time/format.js';
 import { LABELS } from './absensi-text.js';
@@ -111,11 +111,10 @@ export async function recapWorkbook(recap: Recap, meta: WorkbookMeta): Promise<B
 
     const content = book.addWorksheet('Konten');
     boldRow(content, ['No', 'Link', 'Waktu unggah', `Data ${LABELS[source].data}`, 'Sudah']);
-    const sudah = posts.map((_, i) => recap.members.filter((m) => m.verdict !== 'exception' && m.engaged.includes(i)).length);
     await addRows(
       content,
-      posts.map((p, i): Cell[] => [
-        i + 1, p.url, formatStamp(p.createdAt, meta.timezone), p.fetched ? 'tersedia' : 'belum tersedia', p.fetched ? sudah[i]! : '',
+      perPost(recap).map(({ post, index, sudah }): Cell[] => [
+        index + 1, post.url, formatStamp(post.createdAt, meta.timezone), sudah ? 'tersedia' : 'belum tersedia', sudah?.length ?? '',
       ]),
     );
     content.commit();

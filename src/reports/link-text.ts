@@ -1,5 +1,6 @@
 /** `rekaplink`: the day's reported re-post links, per platform, ready to copy. */
 import type { ComplianceClient } from '../compliance/clients.js';
+import { instagramPostUrl } from '../compliance/engagement.js';
 import { LINK_PLATFORMS, type DayLinks, type LinkPlatform } from '../compliance/links.js';
 import { formatDay, formatStamp } from '../time/format.js';
 
@@ -21,7 +22,7 @@ export function renderDayLinks(links: DayLinks, o: { client: ComplianceClient; d
     `Dibuat: ${formatStamp(o.now, o.timezone)}`,
     '',
     `*Jumlah Konten Resmi:* ${links.posts.length}`,
-    ...links.posts.map((sc) => `https://www.instagram.com/p/${sc}`),
+    ...links.posts.map(instagramPostUrl),
     `*Jumlah user yang melapor:* ${links.reporters}`,
     `*Jumlah Total Link dari 5 Platform Sosial Media:* ${total}`,
   ];

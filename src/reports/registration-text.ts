@@ -3,6 +3,7 @@ import type { ComplianceClient } from '../compliance/clients.js';
 import { byDivision } from '../compliance/recap.js';
 import { type Missing, type RegistrationMember, usesInstagram, usesTiktok } from '../compliance/registration.js';
 import { formatStamp } from '../time/format.js';
+import { divisionSection, memberWho } from './division-lines.js';
 import { compareDivisions } from '../compliance/ordering.js';
 
 export const MISSING_LABEL: Record<Missing, string> = { whatsapp: 'WhatsApp', instagram: 'Instagram', tiktok: 'TikTok' };
@@ -15,19 +16,10 @@ export interface RegistrationOptions {
   maxLines: number;
 }
 
-const who = (m: RegistrationMember): string => `- ${[m.title, m.nama].filter(Boolean).join(' ')}`;
-
-function section(title: string, members: RegistrationMember[]): string[] {
-  const lines = ['', title];
-  if (members.length === 0) return [...lines, '-'];
-  byDivision(members).forEach((g, i) => {
-    if (i > 0) lines.push('');
-    lines.push(`*${g.divisi}* (${g.members.length} user):`);
-    for (const m of g.members) {
-      lines.push(m.missing.length ? `${who(m)} : belum ${m.missing.map((x) => MISSING_LABEL[x]).join(', ')}` : who(m));
-    }
-  });
-  return lines;
+function section(title: string, members: readonly RegistrationMember[]): string[] {
+  const line = (m: RegistrationMember): string =>
+    m.missing.length ? `${memberWho(m)} : belum ${m.missing.map((x) => MISSING_LABEL[x]).join(', ')}` : memberWho(m);
+  return ['', ...divisionSection(title, members, line)];
 }
 
 export function renderRegistration(members: RegistrationMember[], o: RegistrationOptions): { text: string; summarised: boolean } {

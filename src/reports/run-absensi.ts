@@ -3,13 +3,12 @@
  * check the scope and the client's settings, load the day, classify, answer with
  * the text and, when asked or when the lists are too long for a phone, the Excel file.
  */
-import { DateTime } from 'luxon';
 import type { Context } from '../bot/context.js';
 import { UserError } from '../bot/errors.js';
 import type { ComplianceClient } from '../compliance/clients.js';
 import { loadEngagement, type Source } from '../compliance/engagement.js';
 import { buildRecap } from '../compliance/recap.js';
-import { dayWindow } from '../time/day.js';
+import { dayWindowOf } from '../time/day.js';
 import { noContentText, renderAbsensi } from './absensi-text.js';
 import { XLSX_MIME, recapFileName, recapWorkbook } from './excel.js';
 import { parseReportArgs } from './report-args.js';
@@ -29,18 +28,13 @@ export function ensureSourceEnabled(client: ComplianceClient, source: Source): v
   }
 }
 
-/** The Jakarta day `yyyy-mm-dd` names. */
-export function dayOf(date: string, timezone: string) {
-  return dayWindow(DateTime.fromISO(date, { zone: timezone }).toJSDate(), timezone);
-}
-
 export async function runAbsensi(ctx: Context, source: Source): Promise<void> {
   const { db, now, timezone, reportMaxLines } = ctx.services;
   const at = now();
   const request = parseReportArgs(ctx.args, at, timezone);
   const client = await clientInScope(ctx, request.client);
   ensureSourceEnabled(client, source);
-  const day = dayOf(request.date, timezone);
+  const day = dayWindowOf(request.date, timezone);
   const data = await loadEngagement(db, client, source, day);
   if (data.posts.length === 0) {
     await ctx.reply(noContentText(source, client, day.start, timezone));

@@ -14,3 +14,8 @@ export function dayWindow(at: Date, timezone: string): DayWindow {
   const start = DateTime.fromJSDate(at, { zone: timezone }).startOf('day');
   return { date: start.toISODate()!, start: start.toJSDate(), end: start.plus({ days: 1 }).toJSDate() };
 }
+
+/** The zone's calendar day that `yyyy-mm-dd` names. */
+export function dayWindowOf(date: string, timezone: string): DayWindow {
+  return dayWindow(DateTime.fromISO(date, { zone: timezone }).toJSDate(), timezone);
+}

@@ -154,7 +154,6 @@ describe('the summary (pure)', () => {
     jabatan: null,
     handle: `h${i}`,
     exception: false,
-    whatsapp: true,
     engaged,
     links: 0,
   });
