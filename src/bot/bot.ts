@@ -179,6 +179,12 @@ export class Bot {
   }
 
   private async process(message: InboundMessage): Promise<void> {
+    // Most of what a group says is chatter, not for the bot: it costs no database work.
+    const groupCommand = message.isGroup ? this.commandIn(message.text) : null;
+    if (message.isGroup && !groupCommand) {
+      this.status.lastMessageAt = message.timestamp;
+      return;
+    }
     // Independent reads in one round trip: dedup, who is writing, and (in a private
     // chat, when the sender's key is known without the database) their conversation.
     const keyHint = message.isGroup ? null : senderKeyHint(message.senderId);
@@ -205,8 +211,8 @@ export class Bot {
           text: offlineNote(message.timestamp, this.services.timezone),
         });
       }
-    } else if (message.isGroup) {
-      audit = await this.handleGroup(message, sender);
+    } else if (groupCommand) {
+      audit = await this.handleGroup(message, sender, groupCommand);
     } else {
       const state = keyHint === sender.key ? preloaded : await this.conversations.get(message.chatId, sender.key);
       audit = await this.handlePrivate(message, sender, state ?? null);
@@ -333,10 +339,18 @@ export class Bot {
     return this.run(base, command, parsed.rest);
   }
 
-  private async handleGroup(message: InboundMessage, sender: Sender): Promise<AuditEntry | null> {
-    const parsed = parseCommand(message.text);
+  /** The command a text invokes, with its unsplit arguments; null for anything else. */
+  private commandIn(text: string): { command: CommandSpec; rest: string | null } | null {
+    const parsed = parseCommand(text);
     const command = parsed && this.options.catalog.find(parsed.name);
-    if (!parsed || !command) return null; // ordinary group chatter
+    return parsed && command ? { command, rest: parsed.rest } : null;
+  }
+
+  private async handleGroup(
+    message: InboundMessage,
+    sender: Sender,
+    { command, rest }: { command: CommandSpec; rest: string | null },
+  ): Promise<AuditEntry | null> {
     const client = await this.directory.clientOfGroup(message.chatId);
     if (!client && sender.role !== 'admin') return null; // a group Cicero does not serve
     if (!(await this.withinFloodLimit(message, sender))) return null;
@@ -345,7 +359,7 @@ export class Bot {
       await base.reply(GROUP_REFUSAL);
       return this.auditEntry(base, command, 'refused', 'role');
     }
-    return this.run(base, command, parsed.rest);
+    return this.run(base, command, rest);
   }
 
   private async run(base: BaseContext, command: CommandSpec, rest: string | null): Promise<AuditEntry> {

@@ -6,32 +6,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { findClient } from '../../src/compliance/clients.js';
 import { type EngagementDay, loadEngagement, type MemberEngagement, type Source } from '../../src/compliance/engagement.js';
 import { buildRecap } from '../../src/compliance/recap.js';
-import type { Db, Executor } from '../../src/db/db.js';
+import type { Db } from '../../src/db/db.js';
 import { renderAbsensi } from '../../src/reports/absensi-text.js';
 import { dayWindow } from '../../src/time/day.js';
 import { ADMIN, createTestBot } from '../helpers/bot.js';
-import { backend, useTestDatabase } from '../helpers/db.js';
-
-/** A Db that counts the statements sent through it. */
-function counting(db: Db): { db: Db; statements: string[] } {
-  const statements: string[] = [];
-  const wrap = <E extends Executor>(e: E): E =>
-    ({
-      ...e,
-      kind: (e as unknown as Db).kind,
-      query: (text: string, params?: readonly unknown[]) => {
-        statements.push(text);
-        return e.query(text, params);
-      },
-      exec: (sql: string) => {
-        statements.push(sql);
-        return e.exec(sql);
-      },
-      tx: <R>(fn: (t: Executor) => Promise<R>) => (e as unknown as Db).tx((t) => fn(wrap(t))),
-      close: () => (e as unknown as Db).close(),
-    }) as E;
-  return { db: wrap(db), statements };
-}
+import { backend, counting, useTestDatabase } from '../helpers/db.js';
 
 const NOW = new Date('2026-11-25T03:00:00Z');
 const DAY = dayWindow(NOW, 'Asia/Jakarta');

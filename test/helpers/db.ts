@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
-import type { Db } from '../../src/db/db.js';
+import type { Db, Executor } from '../../src/db/db.js';
 import { migrate } from '../../src/db/migrate.js';
 import { PgliteDb } from '../../src/db/pglite.js';
 import { PostgresDb } from '../../src/db/postgres.js';
@@ -69,4 +69,25 @@ export function useTestDatabase(options: { migrated?: boolean } = {}): () => Tes
     if (!current) throw new Error('test database not ready');
     return current;
   };
+}
+
+/** A Db that counts the statements sent through it. */
+export function counting(db: Db): { db: Db; statements: string[] } {
+  const statements: string[] = [];
+  const wrap = <E extends Executor>(e: E): E =>
+    ({
+      ...e,
+      kind: (e as unknown as Db).kind,
+      query: (text: string, params?: readonly unknown[]) => {
+        statements.push(text);
+        return e.query(text, params);
+      },
+      exec: (sql: string) => {
+        statements.push(sql);
+        return e.exec(sql);
+      },
+      tx: <R>(fn: (t: Executor) => Promise<R>) => (e as unknown as Db).tx((t) => fn(wrap(t))),
+      close: () => (e as unknown as Db).close(),
+    }) as E;
+  return { db: wrap(db), statements };
 }
