@@ -6,7 +6,7 @@ import type { CommandSpec } from '../bot/command.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../log.js';
-import { phoneChatId } from '../identity/wa-id.js';
+import { chatIdOf } from '../identity/wa-id.js';
 import { KillSwitch } from '../outbox/kill-switch.js';
 import { NO_PACING, Outbox, type OutboxSettings } from '../outbox/outbox.js';
 import type { Transport } from '../transport/transport.js';
@@ -68,7 +68,7 @@ export function outboxSettings(config: BotConfig, transport: Transport): OutboxS
 
 /** Where admins are reached: `<phone>@c.us`, or the LID itself. */
 export function adminChats(config: Pick<BotConfig, 'ADMIN_WHATSAPP'>): string[] {
-  return config.ADMIN_WHATSAPP.map((a) => (a.kind === 'phone' ? phoneChatId(a.phone) : a.lid));
+  return config.ADMIN_WHATSAPP.map(chatIdOf);
 }
 
 export async function createBot(options: CreateBotOptions): Promise<Bot> {

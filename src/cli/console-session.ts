@@ -6,7 +6,7 @@ import path from 'node:path';
  * line is read.
  */
 import { type BOT_VARIABLES, createBot } from '../app/create-bot.js';
-import { parseWaIdentity } from '../identity/wa-id.js';
+import { chatIdOf, parseWaIdentity } from '../identity/wa-id.js';
 import { ConsoleTransport } from '../transport/console.js';
 import type { CommandContext } from './context.js';
 import { CliError } from './errors.js';
@@ -16,7 +16,7 @@ import { CliError } from './errors.js';
 export function senderIdFrom(text: string): string | null {
   const id = parseWaIdentity(text);
   if (!id) return null;
-  return id.kind === 'phone' ? `${id.phone}@c.us` : id.lid;
+  return chatIdOf(id);
 }
 
 export function groupIdFrom(text: string): string | null {

@@ -8,7 +8,6 @@ import type { Queryable } from '../db/db.js';
 import { canonicalLid, canonicalPhone, type WaIdentity } from './wa-id.js';
 
 export type Role = 'admin' | 'operator' | 'member' | 'unknown';
-export const ROLES: readonly Role[] = ['admin', 'operator', 'member', 'unknown'];
 
 export interface MemberRecord {
   userId: string;

@@ -55,3 +55,8 @@ export function parseWaIdentity(input: string): WaIdentity | null {
 export function phoneChatId(phone: string): string {
   return `${phone}@c.us`;
 }
+
+/** Where a person is written to: `<phone>@c.us`, or the LID itself. */
+export function chatIdOf(id: WaIdentity): string {
+  return id.kind === 'phone' ? phoneChatId(id.phone) : id.lid;
+}

@@ -79,7 +79,7 @@ class Pacer {
   private lastAny = 0;
   private jitter = 0;
   private readonly lastChat = new Map<string, number>();
-  lastBroadcast: { key: string; at: number } | null = null;
+  private lastBroadcast: number | null = null;
 
   constructor(private readonly pacing: Pacing) {}
 
@@ -107,14 +107,14 @@ class Pacer {
   }
 
   broadcastGapOver(now: number): boolean {
-    return !this.lastBroadcast || now - this.lastBroadcast.at >= this.pacing.broadcastMs;
+    return this.lastBroadcast === null || now - this.lastBroadcast >= this.pacing.broadcastMs;
   }
 
   record(row: OutboxRow, now: number): void {
     this.lastAny = now;
     this.jitter = Math.random() * this.pacing.jitterMs;
     if (this.pacing.chatMs > 0) this.lastChat.set(row.chat_id, now);
-    if (row.origin === 'broadcast') this.lastBroadcast = { key: row.message_key, at: now };
+    if (row.origin === 'broadcast') this.lastBroadcast = now;
   }
 }
 

@@ -55,44 +55,45 @@ export interface ClaimOptions {
 export class OutboxStore {
   constructor(private readonly db: Queryable) {}
 
-  /** Inserts the rows; a row whose (message_key, part) exists is left alone. Returns how many were new. */
+  /**
+   * Inserts the rows (all parts of a message) in one statement; a row whose
+   * (message_key, part) exists is left alone. Returns how many were new.
+   */
   async insert(rows: NewRow[], now: Date): Promise<number> {
-    let added = 0;
-    for (const r of rows) {
-      const { rows: inserted } = await this.db.query(
-        `INSERT INTO outbox (message_key, part, parts, endpoint, chat_id, origin, body, document, document_name, document_mime,
-                             created_at, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
-         ON CONFLICT (message_key, part) DO NOTHING RETURNING id`,
-        [
-          r.messageKey,
-          r.part,
-          r.parts,
-          r.endpoint,
-          r.chatId,
-          r.origin,
-          r.body,
-          r.document?.data ?? null,
-          r.document?.name ?? null,
-          r.document?.mime ?? null,
-          now,
-        ],
-      );
-      added += inserted.length;
-    }
-    return added;
+    if (rows.length === 0) return 0;
+    const WIDTH = 10;
+    const values = rows.map((_, i) => {
+      const at = i * WIDTH;
+      const p = Array.from({ length: WIDTH }, (_, k) => `$${at + k + 2}`);
+      return `(${p.join(', ')}, $1, $1)`;
+    });
+    const params = rows.flatMap((r) => [
+      r.messageKey,
+      r.part,
+      r.parts,
+      r.endpoint,
+      r.chatId,
+      r.origin,
+      r.body,
+      r.document?.data ?? null,
+      r.document?.name ?? null,
+      r.document?.mime ?? null,
+    ]);
+    const { rows: inserted } = await this.db.query(
+      `INSERT INTO outbox (message_key, part, parts, endpoint, chat_id, origin, body, document, document_name, document_mime,
+                           created_at, next_attempt_at)
+       VALUES ${values.join(',\n              ')}
+       ON CONFLICT (message_key, part) DO NOTHING RETURNING id`,
+      [now, ...params],
+    );
+    return inserted.length;
   }
 
   /**
-   * Takes the oldest due row of this endpoint whose chat has nothing older still
-   * open (so a chat's messages keep their order across workers). SKIP LOCKED lets
-   * several workers claim side by side without waiting on each other.
+   * Takes up to `limit` due rows of this endpoint (in id order) whose chat has nothing
+   * older still open, so a chat's messages keep their order across workers. SKIP
+   * LOCKED lets several workers claim side by side without waiting on each other.
    */
-  async claim(o: ClaimOptions): Promise<OutboxRow | null> {
-    return (await this.claimMany({ ...o, limit: 1 }))[0] ?? null;
-  }
-
-  /** {@link claim} for up to `limit` rows, in id order. */
   async claimMany(o: ClaimOptions): Promise<OutboxRow[]> {
     const { rows } = await this.db.query<OutboxRow>(
       `WITH next AS (
@@ -116,12 +117,11 @@ export class OutboxStore {
     return rows.sort((a, b) => a.id - b.id);
   }
 
-  async markSent(ids: number | number[], worker: string, now: Date): Promise<void> {
-    if (Array.isArray(ids) && ids.length === 0) return;
+  async markSent(id: number, worker: string, now: Date): Promise<void> {
     await this.db.query(
       `UPDATE outbox SET status = 'sent', sent_at = $2, claimed_by = NULL, last_error = NULL
-        WHERE id = ANY ($1::bigint[]) AND claimed_by = $3`,
-      [Array.isArray(ids) ? ids : [ids], now, worker],
+        WHERE id = $1 AND claimed_by = $3`,
+      [id, now, worker],
     );
   }
 

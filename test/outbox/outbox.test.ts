@@ -139,7 +139,7 @@ describe(`outbox (${backend})`, () => {
     const t = await createTestOutbox(database().db, { claimTimeoutMs: 60_000 });
     await t.outbox.enqueue({ chatId: 'a@c.us', key: 'orphan', text: 'yatim' });
     // Another process claimed it, then was killed before sending.
-    const claimed = await t.outbox.store.claim({
+    const [claimed] = await t.outbox.store.claimMany({
       endpoint: t.outbox.endpoint,
       worker: 'dead-worker',
       now: t.clock.now,
