@@ -3,6 +3,7 @@
  * are written with the message's completion (InboundLog.finish); this prunes them.
  */
 import type { Queryable } from '../db/db.js';
+import { deleteCounting } from '../db/delete-counting.js';
 
 export type AuditOutcome = 'done' | 'refused' | 'error';
 
@@ -21,10 +22,6 @@ export class CommandAudit {
 
   /** Deletes rows older than the retention period; returns how many. */
   async prune(olderThan: Date): Promise<number> {
-    const { rows } = await this.db.query<{ n: number }>(
-      'WITH gone AS (DELETE FROM command_audit WHERE at < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone',
-      [olderThan],
-    );
-    return rows[0]?.n ?? 0;
+    return deleteCounting(this.db, 'DELETE FROM command_audit WHERE at < $1', [olderThan]);
   }
 }

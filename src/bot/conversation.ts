@@ -6,6 +6,7 @@
  */
 import type { Queryable } from '../db/db.js';
 import type { BaseContext } from './context.js';
+import { deleteCounting } from '../db/delete-counting.js';
 
 export type StepOutcome<D> =
   /** Go to `next` (and ask its question), optionally saying something first. */
@@ -85,11 +86,7 @@ export class ConversationStore {
 
   /** Drops conversations that expired before `before` and were never announced (housekeeping). */
   async pruneExpired(before: Date): Promise<number> {
-    const { rows } = await this.db.query<{ n: number }>(
-      'WITH gone AS (DELETE FROM conversation WHERE expires_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone',
-      [before],
-    );
-    return rows[0]?.n ?? 0;
+    return deleteCounting(this.db, 'DELETE FROM conversation WHERE expires_at < $1', [before]);
   }
 
   /** Removes and returns the conversations idle past their expiry (to announce them). */

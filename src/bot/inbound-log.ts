@@ -9,6 +9,7 @@
 import type { Queryable } from '../db/db.js';
 import type { InboundMessage } from '../transport/transport.js';
 import type { AuditEntry } from './audit.js';
+import { deleteCounting } from '../db/delete-counting.js';
 
 export type InboundStatus = 'new' | 'handled';
 
@@ -45,10 +46,6 @@ export class InboundLog {
   }
 
   async prune(before: Date): Promise<number> {
-    const { rows } = await this.db.query<{ n: number }>(
-      'WITH gone AS (DELETE FROM inbound_message WHERE received_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone',
-      [before],
-    );
-    return rows[0]?.n ?? 0;
+    return deleteCounting(this.db, 'DELETE FROM inbound_message WHERE received_at < $1', [before]);
   }
 }

@@ -1,5 +1,6 @@
 /** The outbox table: enqueue, claim, settle, report. All SQL of the outbox lives here. */
 import type { Queryable } from '../db/db.js';
+import { deleteCounting } from '../db/delete-counting.js';
 
 export type Origin = 'reply' | 'broadcast';
 
@@ -202,12 +203,10 @@ export class OutboxStore {
 
   /** Deletes sent rows older than `sentBefore` and dead rows older than `deadBefore`. */
   async prune(sentBefore: Date, deadBefore: Date): Promise<number> {
-    const { rows } = await this.db.query<{ n: number }>(
-      `WITH gone AS (
-         DELETE FROM outbox WHERE (status = 'sent' AND sent_at < $1) OR (status = 'dead' AND created_at < $2) RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
+    return deleteCounting(
+      this.db,
+      `DELETE FROM outbox WHERE (status = 'sent' AND sent_at < $1) OR (status = 'dead' AND created_at < $2)`,
       [sentBefore, deadBefore],
     );
-    return rows[0]?.n ?? 0;
   }
 }
