@@ -18,11 +18,11 @@ export default defineCommand({
   help: 'Menampilkan keadaan bot: koneksi WhatsApp, antrean kirim, pesan terakhir, dan lama aktif.',
   roles: ['admin'],
   async handler(ctx) {
-    const { status, timezone, now } = ctx.services;
+    const { status, timezone, now, outbox: queue } = ctx.services;
     const transport = status.transport();
     const at = now();
-    const outbox = await status.outbox();
-    const paused = status.paused();
+    const outbox = await queue.stats();
+    const paused = queue.paused();
     await ctx.reply(
       [
         '🖥️ *Status Cicero*',

@@ -8,7 +8,7 @@ import type { Db } from '../db/db.js';
 import type { Logger } from '../log.js';
 import { chatIdOf } from '../identity/wa-id.js';
 import { KillSwitch } from '../outbox/kill-switch.js';
-import { NO_PACING, Outbox, type OutboxSettings } from '../outbox/outbox.js';
+import { DEFAULT_SETTINGS, NO_PACING, Outbox, type OutboxSettings } from '../outbox/outbox.js';
 import type { Transport } from '../transport/transport.js';
 
 export const BOT_VARIABLES = [
@@ -46,6 +46,7 @@ export function outboxSettings(config: BotConfig, transport: Transport): OutboxS
   // Pacing protects a WhatsApp number from looking like a spammer; a console needs none.
   const paced = transport.name === 'whatsapp';
   return {
+    ...DEFAULT_SETTINGS, // what is not configurable
     maxChars: config.CICERO_MESSAGE_MAX_CHARS,
     pacing: paced
       ? {
@@ -57,10 +58,7 @@ export function outboxSettings(config: BotConfig, transport: Transport): OutboxS
       : NO_PACING,
     maxAttempts: config.CICERO_SEND_MAX_ATTEMPTS,
     retryBaseMs: config.CICERO_SEND_RETRY_BASE_MS,
-    retryMaxMs: 300_000,
     claimTimeoutMs: config.CICERO_OUTBOX_CLAIM_TIMEOUT_S * 1000,
-    sendTimeoutMs: 60_000,
-    pollMs: 500,
     budgetPerHour: config.CICERO_SEND_BUDGET_PER_HOUR,
     adminChats: adminChats(config),
   };

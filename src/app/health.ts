@@ -20,13 +20,13 @@ const MAX_PENDING_S = 300;
 
 export async function health(bot: Bot): Promise<{ healthy: boolean; body: Health }> {
   const status = bot.services.status;
-  const stats = await status.outbox();
+  const stats = await bot.outbox.stats();
   const body: Health = {
     whatsapp: status.transport().state,
     outboxDepth: stats.depth,
     oldestPendingS: stats.oldestPendingS,
     deadLetters: stats.deadLetters,
-    paused: status.paused() !== null,
+    paused: bot.outbox.paused() !== null,
     lastMessageAt: status.lastMessageAt?.toISOString() ?? null,
   };
   const healthy = body.whatsapp === 'ready' && !body.paused && (body.oldestPendingS ?? 0) < MAX_PENDING_S;

@@ -46,15 +46,15 @@ export interface BotOptions {
   admins: readonly WaIdentity[];
   timezone: string;
   outbox: Outbox;
-  now?: () => Date;
-  conversationTimeoutMs?: number;
-  flood?: { max: number; windowMs: number };
+  now: () => Date;
+  conversationTimeoutMs: number;
+  flood: { max: number; windowMs: number };
   /** Messages older than this when they reach the bot get a short note instead of a stale answer. */
-  catchUpWindowMs?: number;
+  catchUpWindowMs: number;
   /** While the database is away: how many messages wait in memory, and when senders are told. */
-  hold?: { max: number; noticeAfterMs: number };
-  /** Member lines above which a compliance report is summarised; default 400. */
-  reportMaxLines?: number;
+  hold: { max: number; noticeAfterMs: number };
+  /** Member lines above which a compliance report is summarised. */
+  reportMaxLines: number;
 }
 
 const SWEEP_INTERVAL_MS = 30_000;
@@ -81,21 +81,19 @@ export class Bot {
   private timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly options: BotOptions) {
-    const now = options.now ?? (() => new Date());
+    const now = options.now;
     this.outbox = options.outbox;
     this.inbound = new InboundLog(options.db);
     this.directory = new SenderDirectory(options.db, options.admins);
     this.conversations = new ConversationStore(options.db);
-    const timeoutMs = options.conversationTimeoutMs ?? 5 * 60_000;
+    const timeoutMs = options.conversationTimeoutMs;
     this.runner = new ConversationRunner(this.conversations, timeoutMs);
-    this.flood = new FloodLimiter(options.flood?.max ?? 20, options.flood?.windowMs ?? 60_000);
+    this.flood = new FloodLimiter(options.flood.max, options.flood.windowMs);
     const transport = options.transport;
     this.status = {
       startedAt: now(),
       lastMessageAt: null,
       transport: () => ({ name: transport.name, state: transport.state() }),
-      outbox: () => this.outbox.stats(),
-      paused: () => this.outbox.paused(),
     };
     this.services = {
       db: options.db,
@@ -106,7 +104,7 @@ export class Bot {
       status: this.status,
       conversationTimeoutMs: timeoutMs,
       outbox: this.outbox,
-      reportMaxLines: options.reportMaxLines ?? 400,
+      reportMaxLines: options.reportMaxLines,
     };
   }
 
@@ -201,7 +199,7 @@ export class Bot {
     const now = this.services.now();
     const age = now.getTime() - message.timestamp.getTime();
     let audit: AuditEntry | null = null;
-    if (age > (this.options.catchUpWindowMs ?? 30 * 60_000)) {
+    if (age > this.options.catchUpWindowMs) {
       // Sent while the bot was offline, too long ago for its answer to still be right.
       if (!message.isGroup) {
         const slot = Math.floor(now.getTime() / 600_000);
@@ -222,7 +220,7 @@ export class Bot {
 
   /** Keeps a message in memory (bounded) and retries it until the database answers again. */
   private holdForDatabase(message: InboundMessage): void {
-    const hold = this.options.hold ?? { max: 1000, noticeAfterMs: 20_000 };
+    const hold = this.options.hold;
     if (this.held.length >= hold.max) {
       this.options.log.error({ chatId: message.chatId }, 'database unavailable and the waiting room is full; message refused');
       this.tellDirectly(message.chatId, DATABASE_OVERLOAD_NOTICE);
@@ -244,7 +242,7 @@ export class Bot {
 
   /** Retries held messages in arrival order; stops at the first that still finds the database away. */
   async retryHeld(): Promise<void> {
-    const hold = this.options.hold ?? { max: 1000, noticeAfterMs: 20_000 };
+    const hold = this.options.hold;
     while (this.held.length > 0) {
       const entry = this.held[0]!;
       try {

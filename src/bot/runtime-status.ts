@@ -1,12 +1,8 @@
-/** What `status` reports about the running bot. */
-import type { OutboxStats } from '../outbox/store.js';
-import type { PauseState } from '../outbox/kill-switch.js';
+/** What `status` reports about the running bot, beside the outbox's own figures. */
 import type { ConnectionState } from '../transport/transport.js';
 
 export interface RuntimeStatus {
   startedAt: Date;
   lastMessageAt: Date | null;
   transport(): { name: string; state: ConnectionState };
-  outbox(): Promise<OutboxStats>;
-  paused(): PauseState | null;
 }

@@ -41,7 +41,7 @@ export interface TestBot {
   /** Sends `text` from `from` (phone digits or a LID) and returns the texts the bot sent. */
   say(from: string, text: string, options?: { group?: string; senderPhone?: string }): Promise<Array<{ chatId: string; text: string }>>;
   /** Like `say`, but everything sent, documents included. */
-  exchange(from: string, text: string, options?: { group?: string }): Promise<SentMessage[]>;
+  exchange(from: string, text: string, options?: { group?: string; senderPhone?: string }): Promise<SentMessage[]>;
   /** Only the reply texts, for the common private-chat case. */
   replies(from: string, text: string, options?: { group?: string; senderPhone?: string }): Promise<string[]>;
 }
@@ -61,12 +61,6 @@ export async function createTestBot(
   await transport.start();
   const exchange: TestBot['exchange'] = async (from, text, opts = {}) => {
     const senderId = from.includes('@') ? from : dm(from);
-    await transport.receive({ senderId, chatId: opts.group ?? senderId, text, timestamp: clock.now });
-    await bot.outbox.drain();
-    return transport.takeSent();
-  };
-  const say: TestBot['say'] = async (from, text, opts = {}) => {
-    const senderId = from.includes('@') ? from : dm(from);
     await transport.receive({
       senderId,
       chatId: opts.group ?? senderId,
@@ -75,8 +69,10 @@ export async function createTestBot(
       timestamp: clock.now,
     });
     await bot.outbox.drain();
-    return transport.takeTexts();
+    return transport.takeSent();
   };
+  const say: TestBot['say'] = async (from, text, opts) =>
+    (await exchange(from, text, opts)).flatMap((m) => (m.kind === 'text' ? [{ chatId: m.chatId, text: m.text }] : []));
   return {
     bot,
     transport,

@@ -1,11 +1,9 @@
 /** An outbox over a memory transport, with a controllable clock and failures. */
-import pino from 'pino';
 import type { Db } from '../../src/db/db.js';
 import { KillSwitch } from '../../src/outbox/kill-switch.js';
 import { DEFAULT_SETTINGS, NO_PACING, Outbox, type OutboxSettings } from '../../src/outbox/outbox.js';
 import { MemoryTransport } from '../../src/transport/memory.js';
-
-export const quietLog = pino({ level: 'silent' });
+import { silentLog } from './bot.js';
 
 export interface TestOutbox {
   outbox: Outbox;
@@ -21,13 +19,13 @@ export async function createTestOutbox(
   transport = new MemoryTransport(),
 ): Promise<TestOutbox> {
   const clock = { now: new Date('2026-11-25T03:00:00Z') };
-  const killSwitch = new KillSwitch(db, quietLog);
+  const killSwitch = new KillSwitch(db, silentLog);
   await killSwitch.refresh();
   const outbox = new Outbox(
     db,
     transport,
     killSwitch,
-    quietLog,
+    silentLog,
     { ...DEFAULT_SETTINGS, pacing: NO_PACING, ...settings },
     () => clock.now,
   );

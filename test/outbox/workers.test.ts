@@ -4,7 +4,7 @@ import { KillSwitch } from '../../src/outbox/kill-switch.js';
 import { DEFAULT_SETTINGS, NO_PACING, Outbox } from '../../src/outbox/outbox.js';
 import { BaseTransport, type OutgoingDocument, type Transport } from '../../src/transport/transport.js';
 import { backend, createTestDatabase } from '../helpers/db.js';
-import { quietLog } from '../helpers/outbox.js';
+import { silentLog } from '../helpers/bot.js';
 
 /** Two processes' transports for one endpoint; each records what it sent, slowly enough to interleave. */
 class SharedEndpoint extends BaseTransport implements Transport {
@@ -30,7 +30,7 @@ describe.runIf(backend === 'postgres')('two workers on one PostgreSQL database',
     try {
       const workers = dbs.map((db) => {
         const transport = new SharedEndpoint('whatsapp');
-        const outbox = new Outbox(db, transport, new KillSwitch(db, quietLog), quietLog, { ...DEFAULT_SETTINGS, pacing: NO_PACING });
+        const outbox = new Outbox(db, transport, new KillSwitch(db, silentLog), silentLog, { ...DEFAULT_SETTINGS, pacing: NO_PACING });
         return { transport, outbox };
       });
       const expected: string[] = [];
