@@ -1,4 +1,5 @@
 import { defineCommand } from '../src/bot/command.js';
+import { pauseReason } from '../src/bot/texts.js';
 import { UsageError, UserError } from '../src/bot/errors.js';
 import { formatStamp } from '../src/time/format.js';
 
@@ -16,7 +17,7 @@ export default defineCommand({
       const previous = await outbox.resume();
       await ctx.reply(
         previous
-          ? `✅ Pengiriman dilanjutkan (dijeda sejak ${formatStamp(previous.since, timezone)}: ${previous.reason}).`
+          ? `✅ Pengiriman dilanjutkan (dijeda sejak ${formatStamp(previous.since, timezone)}: ${pauseReason(previous.cause)}).`
           : 'ℹ️ Pengiriman tidak sedang dijeda.',
       );
       return;
@@ -35,7 +36,7 @@ export default defineCommand({
     const lines = [
       '📮 *Antrean Kirim Cicero*',
       paused
-        ? `Status: *DIJEDA* sejak ${formatStamp(paused.since, timezone)}\nAlasan: ${paused.reason}\nLanjutkan dengan *outbox#resume*.`
+        ? `Status: *DIJEDA* sejak ${formatStamp(paused.since, timezone)}\nAlasan: ${pauseReason(paused.cause)}\nLanjutkan dengan *outbox#resume*.`
         : 'Status: berjalan',
       `Menunggu dikirim: ${stats.depth} pesan`,
       `Pesan tertua: ${stats.oldestPendingS === null ? '-' : `${stats.oldestPendingS} detik`}`,

@@ -1,4 +1,5 @@
 import { defineCommand } from '../src/bot/command.js';
+import { pauseReason } from '../src/bot/texts.js';
 import { formatDuration, formatStamp } from '../src/time/format.js';
 import type { ConnectionState } from '../src/transport/transport.js';
 
@@ -28,7 +29,7 @@ export default defineCommand({
         '🖥️ *Status Cicero*',
         `WhatsApp: *${STATE_LABEL[transport.state]}* (${transport.name})`,
         paused
-          ? `Pengiriman: *DIJEDA* sejak ${formatStamp(paused.since, timezone)} (${paused.reason}). Lanjutkan dengan *outbox#resume*.`
+          ? `Pengiriman: *DIJEDA* sejak ${formatStamp(paused.since, timezone)} (${pauseReason(paused.cause)}). Lanjutkan dengan *outbox#resume*.`
           : 'Pengiriman: berjalan',
         `Antrean kirim: ${outbox.depth} pesan${outbox.oldestPendingS !== null ? ` (tertua ${outbox.oldestPendingS} detik)` : ''}`,
         `Gagal terkirim (dead letter): ${outbox.deadLetters}`,

@@ -1,6 +1,6 @@
 /** Builds the bot the same way for `start`, `chat`, `send`, the tests and the benchmarks. */
 import { Bot } from '../bot/bot.js';
-import { pauseAlert, restrictionReason } from '../bot/texts.js';
+import { pauseAlert } from '../bot/texts.js';
 import { CommandCatalog, loadCommands } from '../bot/catalog.js';
 import type { CommandSpec } from '../bot/command.js';
 import type { Config } from '../config.js';
@@ -78,8 +78,7 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
   const outbox = new Outbox(db, transport, killSwitch, log, outboxSettings(config, transport), now);
   // Signs of a restriction pause the outbox; admins hear it directly, by whatever still works.
   transport.onRestriction((signal) => {
-    const reason = restrictionReason(signal);
-    outbox.pause(reason).catch((error) => log.error({ err: error, reason }, 'could not pause the outbox'));
+    outbox.pause(signal).catch((error) => log.error({ err: error, signal }, 'could not pause the outbox'));
   });
   killSwitch.onTrip(async (state) => {
     if (transport.state() !== 'ready') return;

@@ -2,7 +2,7 @@
 import type { Role } from '../identity/sender.js';
 import type { CommandSpec } from './command.js';
 import { formatStamp } from '../time/format.js';
-import type { RestrictionSignal } from '../transport/transport.js';
+import type { PauseCause, PauseState } from '../outbox/kill-switch.js';
 
 export const ROLE_LABEL: Record<Role, string> = {
   admin: 'admin',
@@ -77,7 +77,7 @@ export function offlineNote(sentAt: Date, timezone: string): string {
 }
 
 /** Why sending paused, as admins read it in alerts, `status` and `outbox`. */
-export function restrictionReason(signal: RestrictionSignal): string {
+export function pauseReason(signal: PauseCause): string {
   switch (signal.kind) {
     case 'logout':
       return 'WhatsApp mengeluarkan (LOGOUT) sesi bot';
@@ -85,14 +85,18 @@ export function restrictionReason(signal: RestrictionSignal): string {
       return 'WhatsApp meminta QR baru setelah nomor tertaut (sesi keluar atau hilang)';
     case 'blocked':
       return `WhatsApp melaporkan status ${signal.state}`;
+    case 'send-refused':
+      return `WhatsApp menolak pengiriman ke ${signal.chatId} (${signal.error})`;
+    case 'recorded':
+      return signal.text;
   }
 }
 
 /** Sent straight to every admin when the outbox pauses (the queue itself is held). */
-export function pauseAlert(state: { reason: string; since: Date }, timezone: string): string {
+export function pauseAlert(state: PauseState, timezone: string): string {
   return [
     '🚨 *Cicero menjeda semua pengiriman pesan*',
-    `Alasan: ${state.reason}`,
+    `Alasan: ${pauseReason(state.cause)}`,
     `Sejak: ${formatStamp(state.since, timezone)}`,
     'WhatsApp mungkin sedang membatasi nomor bot. Periksa nomor tersebut di ponsel, lalu kirim *outbox#resume* untuk melanjutkan.',
   ].join('\n');

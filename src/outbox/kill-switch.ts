@@ -5,10 +5,26 @@
  */
 import type { Queryable } from '../db/db.js';
 import type { Logger } from '../log.js';
+import type { RestrictionSignal } from '../transport/transport.js';
+
+/**
+ * Why sending paused, as data: the bot's texts word it for admins. A pause stored
+ * before causes were recorded as data keeps its text.
+ */
+export type PauseCause =
+  | RestrictionSignal
+  | { kind: 'send-refused'; chatId: string; error: string }
+  | { kind: 'recorded'; text: string };
 
 export interface PauseState {
-  reason: string;
+  cause: PauseCause;
   since: Date;
+}
+
+interface Stored {
+  cause?: PauseCause;
+  reason?: string;
+  since: string;
 }
 
 const KEY = 'outbox_pause';
@@ -33,24 +49,23 @@ export class KillSwitch {
 
   /** Reloads the state (another process may have paused or resumed). */
   async refresh(): Promise<PauseState | null> {
-    const { rows } = await this.db.query<{ value: { reason: string; since: string } }>(
-      'SELECT value FROM bot_state WHERE key = $1',
-      [KEY],
-    );
+    const { rows } = await this.db.query<{ value: Stored }>('SELECT value FROM bot_state WHERE key = $1', [KEY]);
     const value = rows[0]?.value;
-    this.state = value ? { reason: value.reason, since: new Date(value.since) } : null;
+    this.state = value
+      ? { cause: value.cause ?? { kind: 'recorded', text: value.reason ?? '' }, since: new Date(value.since) }
+      : null;
     return this.state;
   }
 
-  async trip(reason: string, now: Date): Promise<void> {
+  async trip(cause: PauseCause, now: Date): Promise<void> {
     if (this.state) return;
-    const state = { reason, since: now };
+    const state = { cause, since: now };
     this.state = state;
-    this.log.error({ reason }, 'outbox paused: WhatsApp may be restricting this number; an admin resumes with outbox#resume');
+    this.log.error({ cause }, 'outbox paused: WhatsApp may be restricting this number; an admin resumes with outbox#resume');
     await this.db.query(
       `INSERT INTO bot_state (key, value, updated_at) VALUES ($1, $2::jsonb, $3)
        ON CONFLICT (key) DO NOTHING`,
-      [KEY, JSON.stringify({ reason, since: now.toISOString() }), now],
+      [KEY, JSON.stringify({ cause, since: now.toISOString() } satisfies Stored), now],
     );
     for (const handler of this.alertHandlers) {
       await handler(state).catch((error) => this.log.error({ err: error }, 'could not alert about the outbox pause'));
@@ -61,7 +76,7 @@ export class KillSwitch {
     const previous = (await this.refresh()) ?? this.state;
     await this.db.query('DELETE FROM bot_state WHERE key = $1', [KEY]);
     this.state = null;
-    if (previous) this.log.warn({ reason: previous.reason }, 'outbox resumed by an admin');
+    if (previous) this.log.warn({ cause: previous.cause }, 'outbox resumed by an admin');
     return previous;
   }
 }

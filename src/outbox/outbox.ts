@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/db.js';
 import type { Logger } from '../log.js';
 import type { OutgoingDocument, Transport } from '../transport/transport.js';
-import type { KillSwitch, PauseState } from './kill-switch.js';
+import type { KillSwitch, PauseCause, PauseState } from './kill-switch.js';
 import { splitText } from './split.js';
 import { type Origin, type OutboxRow, type OutboxStats, OutboxStore } from './store.js';
 
@@ -192,8 +192,8 @@ export class Outbox {
   }
 
   /** Trips the kill-switch (a restriction signal from the transport). */
-  async pause(reason: string): Promise<void> {
-    await this.killSwitch.trip(reason, this.now());
+  async pause(cause: PauseCause): Promise<void> {
+    await this.killSwitch.trip(cause, this.now());
   }
 
   /** Clears the pause; returns what it was, or null when the outbox was running. */
@@ -367,7 +367,7 @@ export class Outbox {
     // message (to an admin) is retried with backoff like any failure rather than hammered.
     if (isRestriction(error) && !this.killSwitch.paused()) {
       await this.store.release(row.id, this.worker);
-      await this.killSwitch.trip(`send to ${row.chat_id} refused: ${message}`, this.now());
+      await this.killSwitch.trip({ kind: 'send-refused', chatId: row.chat_id, error: message }, this.now());
       return 'held';
     }
     const last = row.attempts >= this.settings.maxAttempts;

@@ -44,7 +44,7 @@ describe(`/healthz and the pairing page (${backend})`, () => {
       await t.bot.outbox.drain();
       expect((await get('/healthz')).status).toBe(200);
 
-      await t.bot.outbox.pause('uji');
+      await t.bot.outbox.pause({ kind: 'blocked', state: 'UJI' });
       res = await get('/healthz');
       expect(res.status).toBe(503);
       expect(JSON.parse(res.body).paused).toBe(true);

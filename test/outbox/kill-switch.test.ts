@@ -1,4 +1,5 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pauseReason } from '../../src/bot/texts.js';
 import { ADMIN, createTestBot, dm, MEMBER, seedChatFixture } from '../helpers/bot.js';
 import { backend, useTestDatabase } from '../helpers/db.js';
 
@@ -23,7 +24,7 @@ describe(`kill-switch (${backend})`, () => {
     ['a TOS_BLOCK state', { kind: 'blocked', state: 'TOS_BLOCK' }, 'WhatsApp melaporkan status TOS_BLOCK'],
   ] as const)('pauses on %s from the transport and alerts the admins directly', async (_, signal, reason) => {
     const t = await pausedBot(async (bot) => bot.transport.simulateRestriction(signal));
-    expect(t.bot.outbox.paused()?.reason).toBe(reason);
+    expect(pauseReason(t.bot.outbox.paused()!.cause)).toBe(reason);
     await expect.poll(() => t.transport.sent.length).toBe(2); // both admin ids (phone and LID)
     const alerts = t.transport.takeTexts();
     expect(alerts.map((a) => a.chatId).sort()).toEqual([dm(ADMIN), '111111111111111@lid'].sort());
@@ -36,7 +37,8 @@ describe(`kill-switch (${backend})`, () => {
     t.transport.failSends = new Error('send failed: ack error 463');
     await t.transport.receive({ senderId: dm(MEMBER), text: 'whoami', timestamp: t.clock.now });
     await t.bot.outbox.drain();
-    expect(t.bot.outbox.paused()?.reason).toMatch(/463/);
+    expect(t.bot.outbox.paused()?.cause).toEqual({ kind: 'send-refused', chatId: dm(MEMBER), error: 'send failed: ack error 463' });
+    expect(pauseReason(t.bot.outbox.paused()!.cause)).toBe(`WhatsApp menolak pengiriman ke ${dm(MEMBER)} (send failed: ack error 463)`);
     const { rows } = await database().db.query<{ status: string; attempts: number }>(
       `SELECT status, attempts FROM outbox WHERE endpoint = $1 AND chat_id = $2`,
       [t.transport.endpoint, dm(MEMBER)],
@@ -44,12 +46,23 @@ describe(`kill-switch (${backend})`, () => {
     expect(rows).toEqual([{ status: 'pending', attempts: 0 }]);
   });
 
+  it('reads a pause stored as text before causes were stored as data', async () => {
+    await database().db.query('DELETE FROM bot_state');
+    await database().db.query(
+      `INSERT INTO bot_state (key, value) VALUES ('outbox_pause', '{"reason": "send to x refused: 463", "since": "2026-11-25T01:00:00Z"}')`,
+    );
+    const t = await createTestBot(database().db);
+    expect(t.bot.outbox.paused()).toEqual({ cause: { kind: 'recorded', text: 'send to x refused: 463' }, since: new Date('2026-11-25T01:00:00Z') });
+    expect(pauseReason(t.bot.outbox.paused()!.cause)).toBe('send to x refused: 463');
+    await database().db.query('DELETE FROM bot_state');
+  });
+
   it('while paused: members wait, admins can still check and resume; the pause survives a restart', async () => {
     const first = await pausedBot(async (t) => t.transport.simulateRestriction({ kind: 'blocked', state: 'TOS_BLOCK' }));
     first.transport.takeTexts();
     // A restart: the new bot reads the pause from the database.
     const t = await createTestBot(database().db);
-    expect(t.bot.outbox.paused()?.reason).toBe('WhatsApp melaporkan status TOS_BLOCK');
+    expect(pauseReason(t.bot.outbox.paused()!.cause)).toBe('WhatsApp melaporkan status TOS_BLOCK');
 
     expect(await t.replies(MEMBER, 'whoami')).toEqual([]);
     const [status] = await t.replies(ADMIN, 'status');

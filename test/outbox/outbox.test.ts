@@ -163,7 +163,7 @@ describe(`outbox (${backend})`, () => {
     await t.outbox.enqueue({ chatId: 'admin@c.us', key: 'batch-admin', text: 'admin' });
     t.transport.failSends = new Error('ack error 463');
     await t.outbox.drain();
-    expect(t.outbox.paused()?.reason).toMatch(/463/);
+    expect(t.outbox.paused()?.cause).toMatchObject({ kind: 'send-refused', error: expect.stringMatching(/463/) });
     expect((await rows(t.outbox.endpoint)).map((r) => r.status)).toEqual(['pending', 'pending', 'pending', 'pending']);
     t.transport.failSends = null;
     t.advance(10_000); // the admin's message, refused once while paused, waits out its backoff
