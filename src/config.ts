@@ -49,17 +49,13 @@ const timezone = z
   .trim()
   .refine((v) => IANAZone.isValidZone(v), 'expected an IANA time zone such as Asia/Jakarta');
 
-const positiveInt = (max: number) =>
-  z.coerce.number().int().min(1).max(max).catch(Number.NaN).refine(
+const intBetween = (min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).catch(Number.NaN).refine(
     (n) => Number.isInteger(n),
-    `expected a whole number from 1 to ${max}`,
+    `expected a whole number from ${min} to ${max}`,
   );
-
-const nonNegativeInt = (max: number) =>
-  z.coerce.number().int().min(0).max(max).catch(Number.NaN).refine(
-    (n) => Number.isInteger(n),
-    `expected a whole number from 0 to ${max}`,
-  );
+const positiveInt = (max: number) => intBetween(1, max);
+const nonNegativeInt = (max: number) => intBetween(0, max);
 
 const optionalPort = z
   .string()
