@@ -101,6 +101,7 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     catchUpWindowMs: config.CICERO_CATCHUP_WINDOW_S * 1000,
     hold: { max: 1000, noticeAfterMs: config.CICERO_DB_WAIT_NOTICE_S * 1000 },
     reportMaxLines: config.CICERO_REPORT_MAX_LINES,
+    messageMaxChars: config.CICERO_MESSAGE_MAX_CHARS,
     now,
   });
 }

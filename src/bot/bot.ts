@@ -55,6 +55,8 @@ export interface BotOptions {
   hold: { max: number; noticeAfterMs: number };
   /** Member lines above which a compliance report is summarised. */
   reportMaxLines: number;
+  /** Longest text of one message. */
+  messageMaxChars: number;
 }
 
 const SWEEP_INTERVAL_MS = 30_000;
@@ -105,6 +107,7 @@ export class Bot {
       conversationTimeoutMs: timeoutMs,
       outbox: this.outbox,
       reportMaxLines: options.reportMaxLines,
+      messageMaxChars: options.messageMaxChars,
     };
   }
 

@@ -24,6 +24,8 @@ export interface BotServices {
   outbox: Outbox;
   /** Member lines above which a compliance report is summarised (full lists in Excel). */
   reportMaxLines: number;
+  /** Longest text of one WhatsApp message; longer replies are split (reports split at their own seams). */
+  messageMaxChars: number;
 }
 
 export interface ChatInfo {
