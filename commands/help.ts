@@ -20,7 +20,8 @@ export default defineCommand({
   async handler(ctx) {
     const { catalog } = ctx.services;
     const role = ctx.sender.role;
-    const allowed = catalog.forRole(role);
+    // In a group, only what may run there: the group reads the answer too.
+    const allowed = catalog.forRole(role, ctx.chat.isGroup);
     const [name] = ctx.args;
     if (name) {
       const command = catalog.find(name);
@@ -35,12 +36,13 @@ export default defineCommand({
       role === 'unknown'
         ? 'Nomor WhatsApp Anda belum terdaftar. Perintah yang dapat Anda gunakan:'
         : `Anda terdaftar sebagai *${ROLE_LABEL[role]}*${ctx.sender.client ? ` di *${ctx.sender.client.clientId}*` : ''}. Perintah yang dapat Anda gunakan:`;
+    const menus = allowed.some((c) => (c.flows?.length ?? 0) > 0);
     await ctx.reply(
       [
         '📋 *Daftar Perintah Cicero*',
         intro,
         ...allowed.map(describe),
-        'Ketik *batal* untuk keluar dari menu yang sedang berjalan.',
+        ...(menus ? ['Ketik *batal* untuk keluar dari menu yang sedang berjalan.'] : []),
       ].join('\n\n'),
     );
   },

@@ -24,7 +24,12 @@ export default defineCommand({
     }
     if (action === 'retry') {
       if (!id || !/^\d+$/.test(id)) throw new UsageError('Sebutkan nomor dead letter, misalnya outbox#retry#42.');
-      if (!(await outbox.retryDead(Number(id)))) throw new UserError(`❌ Tidak ada dead letter dengan nomor *${id}*.`);
+      // An id past the safe-integer range cannot be a row (and would make PostgreSQL's bigint
+      // cast fail), so it gets the same answer as any unknown id without reaching SQL.
+      const row = Number(id);
+      if (!Number.isSafeInteger(row) || !(await outbox.retryDead(row))) {
+        throw new UserError(`❌ Tidak ada dead letter dengan nomor *${id}*.`);
+      }
       await ctx.reply(`✅ Dead letter *${id}* diantrekan ulang.`);
       return;
     }

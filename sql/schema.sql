@@ -354,7 +354,10 @@ CREATE TABLE inbound_message (
   chat_id     text        NOT NULL,
   sender_id   text        NOT NULL,
   received_at timestamptz NOT NULL DEFAULT now(),
-  handled_at  timestamptz
+  handled_at  timestamptz,
+  -- Claimed by one live process before it is handled (005).
+  claimed_by  text,
+  claimed_at  timestamptz
 );
 CREATE INDEX inbound_message_received_idx ON inbound_message (received_at);
 
@@ -650,3 +653,23 @@ CREATE TRIGGER insta_like_touch BEFORE UPDATE ON insta_like
 CREATE TRIGGER tiktok_comment_touch BEFORE UPDATE ON tiktok_comment
   FOR EACH ROW WHEN (NEW.comments IS DISTINCT FROM OLD.comments AND NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at)
   EXECUTE FUNCTION cicero_touch_updated_at();
+
+-- Several processes on one database (005).
+
+-- Every running bot process, seen every few seconds. A process whose heartbeat is
+-- stale (or whose row is gone) is dead: its inbound claims and its send lease pass on.
+CREATE TABLE bot_worker (
+  worker     text        PRIMARY KEY,
+  pid        integer     NOT NULL,
+  hostname   text        NOT NULL,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  seen_at    timestamptz NOT NULL DEFAULT now()
+);
+
+-- The one process that sends an endpoint's rows (a WhatsApp number), so pacing and
+-- the broadcast budget hold per number whatever the number of processes.
+CREATE TABLE outbox_lease (
+  endpoint text        PRIMARY KEY,
+  worker   text        NOT NULL,
+  since    timestamptz NOT NULL DEFAULT now()
+);

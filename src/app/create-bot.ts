@@ -5,11 +5,13 @@ import { CommandCatalog, loadCommands } from '../bot/catalog.js';
 import type { CommandSpec } from '../bot/command.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
+import { Presence } from '../db/presence.js';
 import type { Logger } from '../log.js';
 import { chatIdOf } from '../identity/wa-id.js';
 import { KillSwitch } from '../outbox/kill-switch.js';
 import { DEFAULT_SETTINGS, NO_PACING, Outbox, type OutboxSettings } from '../outbox/outbox.js';
 import type { Transport } from '../transport/transport.js';
+import { LEGACY_ENDPOINT } from '../transport/whatsapp.js';
 
 export const BOT_VARIABLES = [
   'ADMIN_WHATSAPP',
@@ -29,6 +31,7 @@ export const BOT_VARIABLES = [
   'CICERO_CATCHUP_WINDOW_S',
   'CICERO_DB_WAIT_NOTICE_S',
   'CICERO_REPORT_MAX_LINES',
+  'CICERO_SHUTDOWN_TIMEOUT_S',
 ] as const;
 export type BotConfig = Config<(typeof BOT_VARIABLES)[number]>;
 
@@ -47,6 +50,10 @@ export function outboxSettings(config: BotConfig, transport: Transport): OutboxS
   const paced = transport.name === 'whatsapp';
   return {
     ...DEFAULT_SETTINGS, // what is not configurable
+    // One process at a time sends for a number, so its pacing and budget hold whatever runs.
+    exclusive: paced,
+    // WhatsApp restricting the number holds its messages; a terminal is never restricted.
+    pausable: transport.name !== 'console',
     maxChars: config.CICERO_MESSAGE_MAX_CHARS,
     pacing: paced
       ? {
@@ -73,12 +80,19 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
   const { config, db, log, transport } = options;
   const now = options.now ?? (() => new Date());
   const commands = options.commands ?? (await loadCommands());
+  const presence = new Presence(db);
+  await presence.beat();
   const killSwitch = new KillSwitch(db, log);
   await killSwitch.refresh();
-  const outbox = new Outbox(db, transport, killSwitch, log, outboxSettings(config, transport), now);
+  const outbox = new Outbox(db, transport, killSwitch, log, outboxSettings(config, transport), now, presence);
   // Signs of a restriction pause the outbox; admins hear it directly, by whatever still works.
-  transport.onRestriction((signal) => {
-    outbox.pause(signal).catch((error) => log.error({ err: error, signal }, 'could not pause the outbox'));
+  transport.onRestriction((signal) =>
+    outbox.pause(signal).catch((error) => log.error({ err: error, signal }, 'could not pause the outbox')),
+  );
+  // Rows queued when every number shared one endpoint go out from the first number that connects.
+  transport.onStateChange((state) => {
+    if (state !== 'ready' || transport.name !== 'whatsapp') return;
+    outbox.adopt(LEGACY_ENDPOINT).catch((error) => log.error({ err: error }, 'could not move the old outbox rows'));
   });
   killSwitch.onTrip(async (state) => {
     if (transport.state() !== 'ready') return;
@@ -92,6 +106,7 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     db,
     log,
     transport,
+    presence,
     outbox,
     catalog: new CommandCatalog(commands),
     admins: config.ADMIN_WHATSAPP,

@@ -5,31 +5,54 @@
 import { createServer, type Server } from 'node:http';
 import QRCode from 'qrcode';
 import type { Bot } from '../bot/bot.js';
+import type { OutboxStats } from '../outbox/store.js';
 
 export interface Health {
   whatsapp: string;
-  outboxDepth: number;
+  /** `ok`, or `unavailable` when the database did not answer (the outbox figures are then null). */
+  database: 'ok' | 'unavailable';
+  outboxDepth: number | null;
   oldestPendingS: number | null;
-  deadLetters: number;
+  deadLetters: number | null;
   paused: boolean;
   lastMessageAt: string | null;
 }
 
 /** The oldest unsent message may wait this long before the bot counts as unhealthy. */
 const MAX_PENDING_S = 300;
+/** A monitor must get its answer quickly, even while the database hangs. */
+const DATABASE_TIMEOUT_MS = 2_000;
+
+/** The outbox figures, or null when the database does not answer in time (whatever the error: no details leave). */
+async function outboxStats(bot: Bot): Promise<OutboxStats | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), DATABASE_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([bot.outbox.stats(), late]);
+  } catch (error) {
+    bot.services.log.warn({ err: error }, '/healthz: the database did not answer');
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export async function health(bot: Bot): Promise<{ healthy: boolean; body: Health }> {
   const status = bot.services.status;
-  const stats = await bot.outbox.stats();
+  const stats = await outboxStats(bot);
   const body: Health = {
     whatsapp: status.transport().state,
-    outboxDepth: stats.depth,
-    oldestPendingS: stats.oldestPendingS,
-    deadLetters: stats.deadLetters,
+    database: stats ? 'ok' : 'unavailable',
+    outboxDepth: stats?.depth ?? null,
+    oldestPendingS: stats?.oldestPendingS ?? null,
+    deadLetters: stats?.deadLetters ?? null,
     paused: bot.outbox.paused() !== null,
     lastMessageAt: status.lastMessageAt?.toISOString() ?? null,
   };
-  const healthy = body.whatsapp === 'ready' && !body.paused && (body.oldestPendingS ?? 0) < MAX_PENDING_S;
+  const healthy =
+    body.whatsapp === 'ready' && body.database === 'ok' && !body.paused && (body.oldestPendingS ?? 0) < MAX_PENDING_S;
   return { healthy, body };
 }
 
@@ -63,8 +86,10 @@ export function startHttp(
         res.end('not found\n');
       }
     })().catch((error: unknown) => {
-      res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      // The cause goes to the log; the answer says nothing an outsider could use.
+      bot.services.log.error({ err: error, route }, 'HTTP request failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('internal error\n');
     });
   });
   return new Promise((resolve, reject) => {

@@ -1,7 +1,8 @@
 /**
  * Pruning on a schedule: sent outbox rows, dead letters, inbound message ids,
  * conversations that expired and could not be announced, and audit rows, each
- * kept for its own configurable time. Runs hourly (and once at start-up).
+ * kept for its own configurable time, and the rows of processes that died a day
+ * ago. Runs hourly (and once at start-up).
  */
 import { Cron } from 'croner';
 import { CommandAudit } from '../bot/audit.js';
@@ -9,6 +10,7 @@ import { ConversationStore } from '../bot/conversation.js';
 import { InboundLog } from '../bot/inbound-log.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
+import { Presence } from '../db/presence.js';
 import type { Logger } from '../log.js';
 import { OutboxStore } from '../outbox/store.js';
 
@@ -27,6 +29,8 @@ export interface PruneCounts {
   inbound: number;
   conversations: number;
   audit: number;
+  /** `bot_worker` rows of processes that died without leaving. */
+  workers: number;
 }
 
 const HOUR = 3_600_000;
@@ -43,7 +47,8 @@ export async function prune(db: Db, config: HousekeepingConfig, now: Date): Prom
     ago(config.CICERO_EXPIRED_CONVERSATION_RETENTION_HOURS * HOUR),
   );
   const audit = await new CommandAudit(db).prune(ago(config.CICERO_AUDIT_RETENTION_DAYS * DAY));
-  return { outbox, inbound, conversations, audit };
+  const workers = await Presence.prune(db, ago(DAY));
+  return { outbox, inbound, conversations, audit, workers };
 }
 
 export function scheduleHousekeeping(db: Db, config: HousekeepingConfig, log: Logger): { stop(): void } {

@@ -1,19 +1,22 @@
 /**
- * The router: from an inbound message to the replies. Dedup, sender identity and
- * role, flood limit, then an active conversation or a parsed command; group chats
- * only handle commands, and only in groups bound to a client or from an admin.
- * Errors end here: a UserError becomes its reply, anything else a logged apology.
- * Every reply goes through the durable outbox under an idempotency key derived
- * from the inbound message, so handling a message again never sends twice.
+ * The router: from an inbound message to the replies. Dedup (an atomic claim, so
+ * one process handles a message), sender identity and role, flood limit, then an
+ * active conversation or a parsed command; group chats only handle commands, and
+ * only in groups bound to a client or from an admin. Messages of one chat are
+ * handled one at a time, in order. Errors end here: a UserError becomes its reply,
+ * anything else a logged apology. Every reply goes through the durable outbox under
+ * an idempotency key derived from the inbound message, so handling a message again
+ * never sends twice.
  */
 import type { Db } from '../db/db.js';
+import type { Presence } from '../db/presence.js';
 import { type Sender, SenderDirectory, senderKeyHint } from '../identity/sender.js';
 import type { WaIdentity } from '../identity/wa-id.js';
 import type { Logger } from '../log.js';
 import type { InboundMessage, OutgoingDocument, Transport } from '../transport/transport.js';
 import type { AuditEntry, AuditOutcome } from './audit.js';
 import type { CommandCatalog } from './catalog.js';
-import type { CommandSpec } from './command.js';
+import { type CommandSpec, runsIn } from './command.js';
 import type { BaseContext, BotServices, ChatInfo, Context } from './context.js';
 import { ConversationRunner } from './conversation-runner.js';
 import { type ConversationState, ConversationStore } from './conversation.js';
@@ -22,17 +25,22 @@ import type { Outbox, OutgoingMessage } from '../outbox/outbox.js';
 import { UsageError, UserError } from './errors.js';
 import { FloodLimiter } from './flood.js';
 import { InboundLog } from './inbound-log.js';
+import { Lanes } from './lanes.js';
 import { parseCommand, splitArgs } from './parse.js';
 import type { RuntimeStatus } from './runtime-status.js';
+import { WaitingRoom } from './waiting-room.js';
 import {
   APOLOGY,
+  CANCEL_WORDS,
   conversationExpired,
   DATABASE_DELAY_NOTICE,
   DATABASE_OVERLOAD_NOTICE,
   offlineNote,
-  FLOOD_NOTICE,
+  floodNotice,
   GROUP_CONVERSATION_REFUSED,
   GROUP_REFUSAL,
+  NOTHING_TO_CANCEL,
+  privateOnlyRefusal,
   refusal,
   unknownTextHint,
   usage,
@@ -42,6 +50,8 @@ export interface BotOptions {
   db: Db;
   log: Logger;
   transport: Transport;
+  /** This process in `bot_worker`: whose claims are whose. */
+  presence: Presence;
   catalog: CommandCatalog;
   admins: readonly WaIdentity[];
   timezone: string;
@@ -60,12 +70,30 @@ export interface BotOptions {
 }
 
 const SWEEP_INTERVAL_MS = 30_000;
+/** While messages wait for the database, it is probed this often. */
+const PROBE_EVERY_MS = 1_000;
 
-interface HeldMessage {
-  message: InboundMessage;
-  since: number;
-  told: boolean;
+/** What a shutdown left unanswered, by reason. */
+export interface Unanswered {
+  /** Arrived after intake stopped: still unread in WhatsApp, for the next catch-up. */
+  turnedAway: number;
+  /** Waiting for a database that did not come back in time. */
+  held: number;
+  /** Still being handled when the time ran out. */
+  unfinished: number;
 }
+
+/** What a stop left behind. */
+export interface StopReport {
+  unanswered: Unanswered;
+  /** Replies still in the outbox (durable: this endpoint's next process sends them); null when the database could not say. */
+  unsent: number | null;
+}
+
+type GroupCommand = { command: CommandSpec; rest: string | null };
+
+/** PostgreSQL text cannot hold NUL; a user's text must never reach SQL with one. */
+const NUL = '\u0000';
 
 export class Bot {
   readonly services: BotServices;
@@ -74,10 +102,12 @@ export class Bot {
   private readonly conversations: ConversationStore;
   private readonly runner: ConversationRunner;
   private readonly inbound: InboundLog;
-  private readonly inFlight = new Set<string>();
-  private readonly held: HeldMessage[] = [];
-  private holdTimer: NodeJS.Timeout | null = null;
-  private holdDelayMs = 1000;
+  private readonly lanes = new Lanes();
+  /** The client each message's command acted on, for its audit row. */
+  private readonly actedOn = new WeakMap<BaseContext, string>();
+  private readonly waiting: WaitingRoom;
+  private closing = false;
+  private turnedAway = 0;
   private readonly flood: FloodLimiter;
   private readonly status: RuntimeStatus;
   private timers: NodeJS.Timeout[] = [];
@@ -86,12 +116,23 @@ export class Bot {
     const now = options.now;
     this.outbox = options.outbox;
     this.inbound = new InboundLog(options.db);
-    this.directory = new SenderDirectory(options.db, options.admins);
+    const transport = options.transport;
+    this.directory = new SenderDirectory(options.db, options.admins, transport.phoneOfLid?.bind(transport));
     this.conversations = new ConversationStore(options.db);
     const timeoutMs = options.conversationTimeoutMs;
     this.runner = new ConversationRunner(this.conversations, timeoutMs);
     this.flood = new FloodLimiter(options.flood.max, options.flood.windowMs);
-    const transport = options.transport;
+    this.waiting = new WaitingRoom({
+      max: options.hold.max,
+      noticeAfterMs: options.hold.noticeAfterMs,
+      probeEveryMs: PROBE_EVERY_MS,
+      probe: () => options.db.query('SELECT 1'),
+      handle: (message) => this.processOrApologise(message, this.commandIn(message)),
+      tell: (chatId, notice) =>
+        this.tellDirectly(chatId, notice === 'delay' ? DATABASE_DELAY_NOTICE : DATABASE_OVERLOAD_NOTICE),
+      now: () => now().getTime(),
+      log: options.log,
+    });
     this.status = {
       startedAt: now(),
       lastMessageAt: null,
@@ -111,9 +152,14 @@ export class Bot {
     };
   }
 
-  /** Subscribes to the transport and starts the background sweeps. */
+  get presence(): Presence {
+    return this.options.presence;
+  }
+
+  /** Subscribes to the transport and starts the background sweeps and the heartbeat. */
   attach(): void {
     this.options.transport.onMessage((message) => this.handle(message));
+    this.options.presence.start((error) => this.options.log.warn({ err: error }, 'heartbeat failed'));
     const every = (ms: number, task: () => Promise<unknown>): void => {
       const timer = setInterval(() => {
         task().catch((error) => this.options.log.error({ err: error }, 'background task failed'));
@@ -128,13 +174,57 @@ export class Bot {
   detach(): void {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
-    if (this.holdTimer) clearTimeout(this.holdTimer);
-    this.holdTimer = null;
+    this.waiting.pause();
   }
 
   /** Messages waiting in memory for the database to come back. */
   heldCount(): number {
-    return this.held.length;
+    return this.waiting.size();
+  }
+
+  /** One round of the waiting room (a timer runs it every second; tests call it directly). */
+  retryHeld(): Promise<void> {
+    return this.waiting.tick();
+  }
+
+  /**
+   * Shutdown, first half: stops taking messages, then waits until `deadline` for the
+   * messages in hand (one more try for those waiting on the database). Returns what
+   * stayed unanswered; the caller then flushes the outbox and closes the database.
+   */
+  async close(deadline: number): Promise<Unanswered> {
+    this.closing = true;
+    this.detach();
+    const remaining = (): number => Math.max(0, deadline - Date.now());
+    const inTime = <T>(work: Promise<T>): Promise<boolean> => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), remaining());
+      });
+      return Promise.race([work.then(() => true), late]).finally(() => clearTimeout(timer));
+    };
+    await inTime(this.lanes.idle());
+    if (this.waiting.holding()) await inTime(this.waiting.tick());
+    return { turnedAway: this.turnedAway, held: this.waiting.close(), unfinished: this.lanes.size() };
+  }
+
+  /**
+   * The whole stop, in order: stop taking messages, finish those in hand (half of
+   * `timeoutMs`), send what can be sent (until three quarters), stop the transport,
+   * leave the presence. The database stays open: the caller closes it last.
+   */
+  async stop(timeoutMs: number): Promise<StopReport> {
+    const { log, transport, presence } = this.options;
+    const started = Date.now();
+    const unanswered = await this.close(started + timeoutMs / 2);
+    const unsent = await this.outbox.flush(started + (timeoutMs * 3) / 4).catch((error: unknown) => {
+      log.warn({ err: error }, 'could not flush the outbox');
+      return null;
+    });
+    await this.outbox.stop();
+    await transport.stop();
+    await presence.leave().catch((error: unknown) => log.warn({ err: error }, 'could not remove this process from bot_worker'));
+    return { unanswered, unsent };
   }
 
   /** Ends idle conversations and tells their senders. Also run at start-up: a restart announces what expired meanwhile. */
@@ -156,46 +246,59 @@ export class Bot {
    * Handles one inbound message: its replies are in the outbox when this resolves.
    * Never throws; while the database is away the message waits in memory.
    */
-  async handle(message: InboundMessage): Promise<void> {
-    if (this.inFlight.has(message.id)) return; // the same message delivered twice at once
-    this.inFlight.add(message.id);
-    try {
-      await this.process(message);
-    } catch (error) {
-      if (isDatabaseUnavailable(error)) {
-        this.holdForDatabase(message);
-        return;
-      }
-      const log = this.options.log;
-      log.error({ err: error, chatId: message.chatId, senderId: message.senderId }, 'message handling failed');
-      try {
-        await this.outbox.enqueue({ chatId: message.chatId, key: `${message.id}:apology`, text: APOLOGY });
-        await this.inbound.finish(message, this.services.now());
-      } catch (sendError) {
-        log.error({ err: sendError, chatId: message.chatId }, 'could not queue the apology');
-      }
-    } finally {
-      this.inFlight.delete(message.id);
+  async handle(received: InboundMessage): Promise<void> {
+    if (this.closing) {
+      this.turnedAway++;
+      return;
     }
-  }
-
-  private async process(message: InboundMessage): Promise<void> {
+    const message = received.text.includes(NUL) ? { ...received, text: received.text.replaceAll(NUL, '') } : received;
     // Most of what a group says is chatter, not for the bot: it costs no database work.
-    const groupCommand = message.isGroup ? this.commandIn(message.text) : null;
+    const groupCommand = this.commandIn(message);
     if (message.isGroup && !groupCommand) {
       this.status.lastMessageAt = message.timestamp;
       return;
     }
-    // Independent reads in one round trip: dedup, who is writing, and (in a private
-    // chat, when the sender's key is known without the database) their conversation.
+    await this.lanes.run(message.chatId, async () => {
+      // Behind messages that wait for the database, so nobody's later message overtakes.
+      if (this.waiting.holding()) {
+        this.waiting.hold(message);
+        return;
+      }
+      try {
+        await this.processOrApologise(message, groupCommand);
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) throw error;
+        this.waiting.hold(message);
+      }
+    });
+  }
+
+  /** Handles a message; throws only when the database is away (the message must wait). */
+  private async processOrApologise(message: InboundMessage, groupCommand: GroupCommand | null): Promise<void> {
+    try {
+      await this.process(message, groupCommand);
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
+      this.options.log.error(
+        { err: error, chatId: message.chatId, senderId: message.senderId },
+        'message handling failed',
+      );
+      await this.outbox.enqueue({ chatId: message.chatId, key: `${message.id}:apology`, text: APOLOGY });
+      await this.inbound.finish(message, this.services.now());
+    }
+  }
+
+  private async process(message: InboundMessage, groupCommand: GroupCommand | null): Promise<void> {
+    // Independent work in one round trip: claim the message, find who is writing, and
+    // (in a private chat, when the sender's key is known without the database) their conversation.
     const keyHint = message.isGroup ? null : senderKeyHint(message.senderId);
-    const [seen, sender, preloaded] = await Promise.all([
-      this.inbound.status(message.id),
+    const [claimed, sender, preloaded] = await Promise.all([
+      this.inbound.claim(message, this.options.presence.worker, this.services.now()),
       this.directory.resolve(message.senderId, message.senderPhone),
       keyHint ? this.conversations.get(message.chatId, keyHint) : Promise.resolve(undefined),
     ]);
-    if (seen === 'handled') {
-      this.options.log.debug({ id: message.id }, 'duplicate message ignored');
+    if (!claimed) {
+      this.options.log.debug({ id: message.id }, 'message already handled, or being handled by another process');
       return;
     }
     this.status.lastMessageAt = message.timestamp;
@@ -221,57 +324,6 @@ export class Bot {
     await this.inbound.finish(message, this.services.now(), audit);
   }
 
-  /** Keeps a message in memory (bounded) and retries it until the database answers again. */
-  private holdForDatabase(message: InboundMessage): void {
-    const hold = this.options.hold;
-    if (this.held.length >= hold.max) {
-      this.options.log.error({ chatId: message.chatId }, 'database unavailable and the waiting room is full; message refused');
-      this.tellDirectly(message.chatId, DATABASE_OVERLOAD_NOTICE);
-      return;
-    }
-    if (this.held.length === 0) this.options.log.error('database unavailable; holding incoming messages until it is back');
-    this.held.push({ message, since: Date.now(), told: false });
-    this.scheduleHeldRetry();
-  }
-
-  private scheduleHeldRetry(): void {
-    if (this.holdTimer) return;
-    this.holdTimer = setTimeout(() => {
-      this.holdTimer = null;
-      void this.retryHeld();
-    }, this.holdDelayMs);
-    this.holdTimer.unref();
-  }
-
-  /** Retries held messages in arrival order; stops at the first that still finds the database away. */
-  async retryHeld(): Promise<void> {
-    const hold = this.options.hold;
-    while (this.held.length > 0) {
-      const entry = this.held[0]!;
-      try {
-        await this.process(entry.message);
-      } catch (error) {
-        if (!isDatabaseUnavailable(error)) {
-          this.held.shift();
-          this.options.log.error({ err: error, chatId: entry.message.chatId }, 'held message failed');
-          continue;
-        }
-        for (const e of this.held) {
-          if (!e.told && Date.now() - e.since >= hold.noticeAfterMs) {
-            e.told = true;
-            this.tellDirectly(e.message.chatId, DATABASE_DELAY_NOTICE);
-          }
-        }
-        this.holdDelayMs = Math.min(30_000, this.holdDelayMs * 2);
-        this.scheduleHeldRetry();
-        return;
-      }
-      this.held.shift();
-    }
-    this.holdDelayMs = 1000;
-    this.options.log.info('database is back; held messages handled');
-  }
-
   /** Sends without the outbox (which needs the database): best effort, for database trouble only. */
   private tellDirectly(chatId: string, text: string): void {
     if (this.options.transport.state() !== 'ready') return;
@@ -284,24 +336,29 @@ export class Bot {
     let replies = 0;
     const send = (content: Omit<OutgoingMessage, 'chatId' | 'key'>): Promise<void> =>
       this.outbox.enqueue({ chatId: chat.id, key: `${message.id}:${++replies}`, ...content });
-    return {
+    const base: BaseContext = {
       message,
       sender,
       chat,
       services: this.services,
       reply: (text: string) => send({ text }),
       replyDocument: (document: OutgoingDocument) => send({ document }),
+      actOn: (clientId: string) => {
+        this.actedOn.set(base, clientId);
+      },
     };
+    return base;
   }
 
   /** False (and maybe one notice) when the sender is over the flood limit. */
   private async withinFloodLimit(message: InboundMessage, sender: Sender): Promise<boolean> {
     if (sender.role === 'admin') return true;
-    const verdict = this.flood.check(sender.key, this.services.now().getTime());
-    if (verdict === 'allow') return true;
-    this.options.log.warn({ sender: sender.key, verdict }, 'flood limit reached');
-    if (verdict === 'notify' && !message.isGroup) {
-      await this.outbox.enqueue({ chatId: message.chatId, key: `${message.id}:flood`, text: FLOOD_NOTICE });
+    const check = this.flood.check(sender.key, this.services.now().getTime());
+    if (check.verdict === 'allow') return true;
+    this.options.log.warn({ sender: sender.key, verdict: check.verdict }, 'flood limit reached');
+    if (check.verdict === 'notify' && !message.isGroup) {
+      const text = floodNotice(new Date(check.until), this.services.timezone);
+      await this.outbox.enqueue({ chatId: message.chatId, key: `${message.id}:flood`, text });
     }
     return false;
   }
@@ -324,6 +381,9 @@ export class Bot {
         await this.guard(base, () => this.runner.continue(base, state, flow as never));
         return null;
       }
+    } else if (CANCEL_WORDS.has(message.text.trim().toLowerCase())) {
+      await base.reply(NOTHING_TO_CANCEL);
+      return null;
     }
 
     const parsed = parseCommand(message.text);
@@ -340,18 +400,15 @@ export class Bot {
     return this.run(base, command, parsed.rest);
   }
 
-  /** The command a text invokes, with its unsplit arguments; null for anything else. */
-  private commandIn(text: string): { command: CommandSpec; rest: string | null } | null {
-    const parsed = parseCommand(text);
+  /** In a group, the command the text invokes with its unsplit arguments; null for anything else. */
+  private commandIn(message: InboundMessage): GroupCommand | null {
+    if (!message.isGroup) return null;
+    const parsed = parseCommand(message.text);
     const command = parsed && this.options.catalog.find(parsed.name);
     return parsed && command ? { command, rest: parsed.rest } : null;
   }
 
-  private async handleGroup(
-    message: InboundMessage,
-    sender: Sender,
-    { command, rest }: { command: CommandSpec; rest: string | null },
-  ): Promise<AuditEntry | null> {
+  private async handleGroup(message: InboundMessage, sender: Sender, { command, rest }: GroupCommand): Promise<AuditEntry | null> {
     const client = await this.directory.clientOfGroup(message.chatId);
     if (!client && sender.role !== 'admin') return null; // a group Cicero does not serve
     if (!(await this.withinFloodLimit(message, sender))) return null;
@@ -359,6 +416,10 @@ export class Bot {
     if (!command.roles.includes(sender.role)) {
       await base.reply(GROUP_REFUSAL);
       return this.auditEntry(base, command, 'refused', 'role');
+    }
+    if (!runsIn(command, true)) {
+      await base.reply(privateOnlyRefusal(command));
+      return this.auditEntry(base, command, 'refused', 'private-only');
     }
     return this.run(base, command, rest);
   }
@@ -415,7 +476,7 @@ export class Bot {
       senderId: ctx.sender.key,
       role: ctx.sender.role,
       command: command.name,
-      clientId: ctx.chat.client?.clientId ?? ctx.sender.client?.clientId ?? null,
+      clientId: this.actedOn.get(ctx) ?? ctx.sender.client?.clientId ?? ctx.chat.client?.clientId ?? null,
       chatId: ctx.chat.id,
       outcome,
       ...(detail ? { detail } : {}),

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Role } from '../identity/sender.js';
-import type { CommandSpec } from './command.js';
+import { type CommandSpec, runsIn } from './command.js';
 import type { Flow } from './conversation.js';
 
 export class CommandCatalog {
@@ -31,9 +31,11 @@ export class CommandCatalog {
     return this.flowsByName.get(name);
   }
 
-  /** The commands a role may run, in name order. */
-  forRole(role: Role): CommandSpec[] {
-    return this.commands.filter((c) => c.roles.includes(role)).sort((a, b) => a.name.localeCompare(b.name));
+  /** The commands a role may run in a private chat or a group, in name order. */
+  forRole(role: Role, isGroup: boolean): CommandSpec[] {
+    return this.commands
+      .filter((c) => c.roles.includes(role) && runsIn(c, isGroup))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 }
 

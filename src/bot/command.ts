@@ -18,6 +18,11 @@ export interface CommandSpec {
   help: string;
   /** Roles allowed to run it. */
   roles: readonly Role[];
+  /**
+   * Runs only in private chats. Default: true for admin-only commands, which show the
+   * bot's own state and must not be read out to a whole group.
+   */
+  privateOnly?: boolean;
   /** Argument count after the name; default none. */
   args?: { min: number; max: number; keepHashInLast?: boolean };
   /** Multi-step conversations this command starts. */
@@ -27,4 +32,10 @@ export interface CommandSpec {
 
 export function defineCommand(spec: CommandSpec): CommandSpec {
   return spec;
+}
+
+/** Whether the command may run in a chat of this kind. */
+export function runsIn(command: CommandSpec, isGroup: boolean): boolean {
+  if (!isGroup) return true;
+  return !(command.privateOnly ?? command.roles.every((role) => role === 'admin'));
 }

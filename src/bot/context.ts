@@ -42,6 +42,8 @@ export interface BaseContext {
   services: BotServices;
   reply(text: string): Promise<void>;
   replyDocument(document: OutgoingDocument): Promise<void>;
+  /** Names the client this message acts on (or was refused for), for the audit trail. */
+  actOn(clientId: string): void;
 }
 
 export interface Context extends BaseContext {

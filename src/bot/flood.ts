@@ -3,7 +3,11 @@
  * message over the limit gets one notice; the rest are dropped until the window
  * has room again.
  */
-export type FloodVerdict = 'allow' | 'notify' | 'drop';
+export type FloodVerdict =
+  | { verdict: 'allow' }
+  /** First message over the limit: tell the sender, and when they may write again. */
+  | { verdict: 'notify'; until: number }
+  | { verdict: 'drop' };
 
 export class FloodLimiter {
   private readonly recent = new Map<string, number[]>();
@@ -21,12 +25,13 @@ export class FloodLimiter {
       times.push(now);
       this.recent.set(key, times);
       this.notified.delete(key);
-      return 'allow';
+      return { verdict: 'allow' };
     }
     this.recent.set(key, times);
-    if (this.notified.has(key)) return 'drop';
+    if (this.notified.has(key)) return { verdict: 'drop' };
     this.notified.add(key);
-    return 'notify';
+    // Dropped messages are not counted, so the window has room once its oldest message leaves it.
+    return { verdict: 'notify', until: Math.min(...times) + this.windowMs };
   }
 
   /** Forgets senders with nothing in the window (keeps memory bounded). */

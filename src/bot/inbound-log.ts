@@ -1,28 +1,38 @@
 /**
  * Inbound message ids, remembered in the database: a message WhatsApp delivers
- * twice, or delivers again after a restart, is handled once. The id is written when
- * handling completes; a message whose handling was cut short (the process died
- * mid-way) has no row and is handled again; its replies carry idempotency keys, so
- * nothing is sent twice. (Two deliveries at the same moment are kept apart in
- * memory by the router.)
+ * twice, delivers again after a restart, or delivers to two processes sharing one
+ * number, is handled once. A process claims the id atomically before handling it;
+ * another process finds it claimed and leaves it. A claim whose process died (its
+ * heartbeat in `bot_worker` went stale) is taken over, so a message cut short by a
+ * crash is handled again on redelivery; its replies carry idempotency keys, so
+ * nothing is sent twice.
  */
 import type { Queryable } from '../db/db.js';
+import { STALE_S, workerAlive } from '../db/presence.js';
 import type { InboundMessage } from '../transport/transport.js';
 import type { AuditEntry } from './audit.js';
 import { deleteCounting } from '../db/delete-counting.js';
 
-export type InboundStatus = 'new' | 'handled';
-
 export class InboundLog {
   constructor(private readonly db: Queryable) {}
 
-  /** A read, not a write: most messages are new, and every write costs a commit. */
-  async status(id: string): Promise<InboundStatus> {
-    const { rows } = await this.db.query<{ handled_at: Date | null }>(
-      'SELECT handled_at FROM inbound_message WHERE id = $1',
-      [id],
+  /**
+   * Claims the message for `worker`: true when this process is to handle it (new, or
+   * claimed before by this process or by one that died), false when it was handled
+   * or another live process has it.
+   */
+  async claim(message: InboundMessage, worker: string, at: Date): Promise<boolean> {
+    const { rows } = await this.db.query(
+      `INSERT INTO inbound_message (id, chat_id, sender_id, received_at, claimed_by, claimed_at)
+       VALUES ($1, $2, $3, $4, $5, clock_timestamp())
+       ON CONFLICT (id) DO UPDATE SET claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at
+        WHERE inbound_message.handled_at IS NULL
+          AND (inbound_message.claimed_by IS NULL OR inbound_message.claimed_by = excluded.claimed_by
+               OR NOT ${workerAlive('inbound_message.claimed_by', '$6')})
+       RETURNING 1`,
+      [message.id, message.chatId, message.senderId, at, worker, STALE_S],
     );
-    return rows[0]?.handled_at ? 'handled' : 'new';
+    return rows.length > 0;
   }
 
   /**
@@ -31,7 +41,7 @@ export class InboundLog {
    */
   async finish(message: InboundMessage, at: Date, audit?: AuditEntry | null): Promise<void> {
     const done = `INSERT INTO inbound_message (id, chat_id, sender_id, received_at, handled_at) VALUES ($1, $2, $3, $4, $4)
-                  ON CONFLICT (id) DO UPDATE SET handled_at = excluded.handled_at`;
+                  ON CONFLICT (id) DO UPDATE SET handled_at = excluded.handled_at, claimed_by = NULL`;
     const ids = [message.id, message.chatId, message.senderId, at];
     if (!audit) {
       await this.db.query(done, ids);

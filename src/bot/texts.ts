@@ -1,7 +1,7 @@
 /** The bot's shared Indonesian texts (command-specific texts live with each command). */
 import type { Role } from '../identity/sender.js';
 import type { CommandSpec } from './command.js';
-import { formatStamp } from '../time/format.js';
+import { formatStamp, formatTime } from '../time/format.js';
 import type { PauseCause, PauseState } from '../outbox/kill-switch.js';
 
 export const ROLE_LABEL: Record<Role, string> = {
@@ -35,6 +35,11 @@ export function refusal(command: CommandSpec): string {
 
 export const GROUP_REFUSAL = '❌ Maaf, Anda tidak memiliki akses ke perintah ini.';
 
+/** Admin commands show the bot's own state; a group must not read it. */
+export function privateOnlyRefusal(command: CommandSpec): string {
+  return `❌ Perintah *${command.name}* hanya dapat digunakan melalui chat pribadi dengan nomor bot.`;
+}
+
 export function usage(command: CommandSpec, detail?: string): string {
   return [
     detail ? `⚠️ ${detail}` : '⚠️ Format perintah salah.',
@@ -46,8 +51,14 @@ export function usage(command: CommandSpec, detail?: string): string {
 export const APOLOGY =
   '⚠️ Maaf, terjadi kesalahan saat memproses permintaan Anda. Silakan coba lagi beberapa saat lagi.';
 
-export const FLOOD_NOTICE =
-  '⏳ Anda mengirim terlalu banyak pesan dalam waktu singkat. Pesan berikutnya akan diproses setelah sekitar 1 menit.';
+/**
+ * Messages over the flood limit are dropped, not queued, so the notice says so and names
+ * the moment the window has room (rounded up to the printed second, so "after" holds).
+ */
+export function floodNotice(until: Date, timezone: string): string {
+  const at = new Date(Math.ceil(until.getTime() / 1000) * 1000);
+  return `⏳ Anda mengirim terlalu banyak pesan dalam waktu singkat. Pesan berikutnya diabaikan (tidak diproses) sampai pukul ${formatTime(at, timezone)}; kirim ulang setelahnya.`;
+}
 
 export const CONVERSATION_CANCELLED = '✅ Menu ditutup. Ketik *help* untuk melihat daftar perintah.';
 
@@ -61,6 +72,8 @@ export const GROUP_CONVERSATION_REFUSED =
 
 /** Words that end a conversation at any step. */
 export const CANCEL_WORDS = new Set(['batal', 'cancel', 'keluar', 'exit']);
+
+export const NOTHING_TO_CANCEL = 'ℹ️ Tidak ada menu yang sedang berjalan, jadi tidak ada yang dibatalkan.\nKetik *help* untuk melihat daftar perintah.';
 
 export const DATABASE_DELAY_NOTICE =
   '⏳ Sistem Cicero sedang mengalami gangguan sementara. Pesan Anda sudah diterima dan akan diproses begitu sistem pulih.';

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { BOT_VARIABLES } from '../app/create-bot.js';
-import { runConsoleSession } from './console-session.js';
+import { fromOption, groupOption, runConsoleSession } from './console-session.js';
 import { withDatabase } from './context.js';
 
 export function registerChat(program: Command): void {
@@ -12,8 +12,8 @@ export function registerChat(program: Command): void {
         '"/group <groupId>" and "/dm" change the sender and the chat; every other line is a message. ' +
         'Replies are printed as "→ <chatId>", the text, and a blank line',
     )
-    .requiredOption('--from <number>', 'the sender: a phone number in any common form, or a LID (…@lid)')
-    .option('--group <groupId>', 'start inside this group (…@g.us) instead of the private chat')
+    .requiredOption('--from <number>', 'the sender: a phone number in any common form, or a LID (…@lid)', fromOption)
+    .option('--group <groupId>', 'start inside this group (…@g.us) instead of the private chat', groupOption)
     .action((options: { from: string; group?: string }) =>
       withDatabase('cicero chat', BOT_VARIABLES, async (ctx) => {
         const interactive = process.stdin.isTTY === true;

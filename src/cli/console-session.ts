@@ -5,9 +5,10 @@ import path from 'node:path';
  * other non-blank line is a message, and its replies are printed before the next
  * line is read.
  */
+import { InvalidArgumentError } from 'commander';
 import { type BOT_VARIABLES, createBot } from '../app/create-bot.js';
 import { chatIdOf, parseWaIdentity } from '../identity/wa-id.js';
-import { ConsoleTransport } from '../transport/console.js';
+import { ConsoleTransport, privateConsoleEndpoint } from '../transport/console.js';
 import type { CommandContext } from './context.js';
 import { CliError } from './errors.js';
 
@@ -25,11 +26,28 @@ export function groupIdFrom(text: string): string | null {
   return id.endsWith('@g.us') ? id : `${id}@g.us`;
 }
 
+/**
+ * Parsers for `--from` and `--group`: commander runs them while it reads the command
+ * line, so a bad value is a usage error (exit 2) before any database work.
+ */
+export function fromOption(text: string): string {
+  const sender = senderIdFrom(text);
+  if (!sender) throw new InvalidArgumentError('Not a phone number or a LID (…@lid).');
+  return sender;
+}
+
+export function groupOption(text: string): string {
+  const group = groupIdFrom(text);
+  if (!group) throw new InvalidArgumentError('Not a WhatsApp group id (…@g.us).');
+  return group;
+}
+
 export interface ConsoleStart {
   from: string;
   group?: string;
 }
 
+/** From the CLI the values arrive checked by {@link fromOption} and {@link groupOption}; this guards other callers. */
 function startingPoint(start: ConsoleStart): { sender: string; group: string | undefined } {
   const sender = senderIdFrom(start.from);
   if (!sender) throw new CliError(`--from "${start.from}" is not a phone number or a LID (…@lid)`, 2);
@@ -44,7 +62,16 @@ export interface LineOptions {
   directives?: boolean;
   /** Runs after each message, e.g. to print its replies before the next line. */
   afterMessage?: () => Promise<void>;
+  /** Stops reading (shutdown): the lines not read yet are left alone. */
+  signal?: AbortSignal;
 }
+
+/**
+ * Lets timers, signals and I/O run between two lines. Without it a burst of piped
+ * input, answered by the in-process database, runs on microtasks alone and starves
+ * them (SIGTERM and the outbox worker waited seconds).
+ */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Plays lines into the console transport: directives change sender and chat, other lines are messages. */
 export async function feedLines(
@@ -53,13 +80,15 @@ export async function feedLines(
   lines: AsyncIterable<string>,
   options: LineOptions = {},
 ): Promise<void> {
-  const { prompt, directives = true, afterMessage } = options;
+  const { prompt, directives = true, afterMessage, signal } = options;
   let { sender, group } = first;
   const complain = (text: string): void => {
     process.stderr.write(`${text}\n`);
   };
   if (sender) prompt?.(sender, group);
   for await (const raw of lines) {
+    await yieldToEventLoop();
+    if (signal?.aborted) break;
     const line = raw.replace(/\r$/, '');
     const [firstWord, ...restWords] = line.trim().split(/\s+/);
     const word = directives ? firstWord : undefined;
@@ -92,13 +121,23 @@ export async function runConsoleSession(
   options: Omit<LineOptions, 'afterMessage'> = {},
 ): Promise<void> {
   const first = startingPoint(start);
-  const transport = new ConsoleTransport(process.stdout, consoleDocumentsDir(ctx.config.CICERO_DATA_DIR));
+  const dir = consoleDocumentsDir(ctx.config.CICERO_DATA_DIR);
+  const transport = new ConsoleTransport(process.stdout, dir, privateConsoleEndpoint());
   const bot = await createBot({ config: ctx.config, db: ctx.database.db, log: ctx.log, transport });
   transport.onMessage((message) => bot.handle(message));
   await transport.start();
   // Every reply to a line is printed before the next line is read.
   await feedLines(transport, first, lines, { ...options, afterMessage: () => bot.outbox.drain() });
-  await transport.stop();
+  // Nobody else prints this endpoint's rows: exit only once all of them were printed.
+  const timeoutS = ctx.config.CICERO_SHUTDOWN_TIMEOUT_S;
+  const { unanswered, unsent } = await bot.stop(timeoutS * 1000);
+  const left = unanswered.held + unanswered.unfinished;
+  if (left > 0 || unsent !== 0) {
+    const what = [left > 0 ? `${left} message(s) not answered` : '', unsent !== 0 ? `${unsent ?? 'some'} reply(ies) not printed` : '']
+      .filter(Boolean)
+      .join(' and ');
+    throw new CliError(`${what} within CICERO_SHUTDOWN_TIMEOUT_S (${timeoutS} s)`, 1);
+  }
 }
 
 export function consoleDocumentsDir(dataDir: string): string {

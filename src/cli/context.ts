@@ -1,5 +1,5 @@
 /** What every database-backed subcommand does first: configuration, logger, database. */
-import { loadConfig, loadDotenv, type Config, type VariableName } from '../config.js';
+import { ConfigError, loadConfig, loadDotenv, variables as allVariables, type Config, type VariableName } from '../config.js';
 import { type OpenDatabase, openDatabase } from '../db/open.js';
 import { createLogger, type Logger } from '../log.js';
 
@@ -32,10 +32,24 @@ export async function withDatabase<K extends VariableName, R>(
   const config = loadConfig<K | DbVariable>([...DB_VARIABLES, ...variables]);
   preflight?.(config);
   const log = createLogger({ level: config.LOG_LEVEL });
-  const database = await openDatabase(config, { command, log, lockDataDir });
+  const database = await openDatabase(config, { command, log, lockDataDir, timezone: lenientTimezone() });
   try {
     return await fn({ config, log, database });
   } finally {
     await database.close();
+  }
+}
+
+/**
+ * CICERO_TIMEZONE for the times in messages such as "data directory in use": a
+ * subcommand that needs the zone has validated it already, and one that does not
+ * (`cicero migrate`) must not fail over it, so an invalid zone means the default here.
+ */
+function lenientTimezone(): string {
+  try {
+    return loadConfig(['CICERO_TIMEZONE']).CICERO_TIMEZONE;
+  } catch (error) {
+    if (error instanceof ConfigError) return allVariables.CICERO_TIMEZONE.fallback;
+    throw error;
   }
 }

@@ -2,6 +2,7 @@
  * The CLI's one error boundary: problems the user can fix print as one line;
  * anything else prints one line too, with the stack only at LOG_LEVEL=debug/trace.
  */
+import { CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { DataDirLockedError } from '../db/data-dir-lock.js';
 import { DatabaseUnavailableError } from '../db/db.js';
@@ -22,6 +23,11 @@ export function reportFatal(error: unknown, env: NodeJS.ProcessEnv = process.env
   const line = (text: string): void => {
     process.stderr.write(`cicero: ${text}\n`);
   };
+  if (error instanceof CommanderError) {
+    // Commander has printed it already (with the help): --help and --version end with
+    // exit code 0, every other CommanderError is a usage error.
+    return error.exitCode === 0 ? 0 : 2;
+  }
   if (error instanceof ConfigError) {
     line(error.message);
     return 2;

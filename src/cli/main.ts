@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 /** The `cicero` command line. Subcommands write their output to stdout; logs go to stderr. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command } from 'commander';
+import { packageRoot } from '../paths.js';
 import { reportFatal } from './errors.js';
 import { registerChat } from './chat.js';
 import { registerConfig } from './config.js';
@@ -9,8 +12,15 @@ import { registerSeed } from './seed.js';
 import { registerSend } from './send.js';
 import { registerStart } from './start.js';
 
+const { version } = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+
+// Set before the subcommands are added: they inherit the output, the exit override and the help settings.
 const program = new Command('cicero')
   .description('Cicero: WhatsApp bot for daily Instagram and TikTok engagement compliance')
+  .version(version, '-V, --version', 'print the version')
+  // Usage errors end as a thrown CommanderError (reportFatal gives them exit 2), not process.exit(1).
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(`cicero: ${text}`) })
   .showHelpAfterError()
   .showSuggestionAfterError();
 

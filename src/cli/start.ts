@@ -4,9 +4,10 @@ import qrcode from 'qrcode-terminal';
 import { adminChats, BOT_VARIABLES, createBot } from '../app/create-bot.js';
 import { startHttp } from '../app/health.js';
 import { HOUSEKEEPING_VARIABLES, scheduleHousekeeping } from '../app/housekeeping.js';
+import type { StopReport } from '../bot/bot.js';
 import type { Logger } from '../log.js';
 import { findBrowser } from '../transport/browser.js';
-import { ConsoleTransport } from '../transport/console.js';
+import { CONSOLE_ENDPOINT, ConsoleTransport } from '../transport/console.js';
 import type { Transport } from '../transport/transport.js';
 import { WhatsAppStartError, WhatsAppTransport } from '../transport/whatsapp.js';
 import { consoleDocumentsDir, feedLines } from './console-session.js';
@@ -19,7 +20,6 @@ const START_VARIABLES = [
   'CICERO_TRANSPORT',
   'CICERO_HTTP_PORT',
   'CICERO_HTTP_HOST',
-  'CICERO_SHUTDOWN_TIMEOUT_S',
   'CHROME_PATH',
   'CICERO_WA_INIT_TIMEOUT_S',
   'CICERO_WA_READY_TIMEOUT_S',
@@ -46,22 +46,34 @@ function whatsapp({ config, log }: StartContext, chromePath: string, pairing: { 
   });
 }
 
-function waitForShutdownSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+/** Resolves with why the bot must stop: a signal, or (on the console) the end of its input. */
+function stopRequest(): { reason: Promise<string>; request(why: string): void } {
+  let request: (why: string) => void = () => {};
+  const reason = new Promise<string>((resolve) => {
+    request = resolve;
   });
+  process.once('SIGINT', () => request('SIGINT'));
+  process.once('SIGTERM', () => request('SIGTERM'));
+  return { reason, request };
 }
 
-/** Runs `steps` in order; past the deadline the process exits 1 rather than hang. */
-async function shutdown(log: Logger, timeoutS: number, steps: Array<() => Promise<unknown>>): Promise<void> {
-  const deadline = setTimeout(() => {
-    log.error({ timeoutS }, 'shutdown took too long; exiting');
-    process.exit(1);
-  }, timeoutS * 1000);
-  deadline.unref();
-  for (const step of steps) await step().catch((error) => log.error({ err: error }, 'shutdown step failed'));
-  clearTimeout(deadline);
+/** What shutdown left unanswered, as one log line; "stopped cleanly" only when nothing was. */
+function logStop(log: Logger, { unanswered, unsent }: StopReport): void {
+  const { turnedAway, held, unfinished } = unanswered;
+  if (unsent !== 0) {
+    log.warn({ unsent }, 'replies not sent yet wait in the outbox for the next start of this number');
+  }
+  const left = turnedAway + held + unfinished;
+  if (left === 0) {
+    log.info('stopped cleanly');
+    return;
+  }
+  const why = [
+    turnedAway ? `${turnedAway} arrived during shutdown (still unread in WhatsApp, answered after the next start)` : '',
+    held ? `${held} waited for the database, which did not come back in time` : '',
+    unfinished ? `${unfinished} were still being handled when CICERO_SHUTDOWN_TIMEOUT_S ran out` : '',
+  ].filter(Boolean);
+  log.warn({ turnedAway, held, unfinished }, `stopped with ${left} message(s) unanswered: ${why.join('; ')}`);
 }
 
 async function run(ctx: StartContext, chromePath: string): Promise<void> {
@@ -70,7 +82,7 @@ async function run(ctx: StartContext, chromePath: string): Promise<void> {
   const pairing = { qr: null as string | null };
   const onConsole = config.CICERO_TRANSPORT === 'console';
   const transport: Transport = onConsole
-    ? new ConsoleTransport(process.stdout, consoleDocumentsDir(config.CICERO_DATA_DIR))
+    ? new ConsoleTransport(process.stdout, consoleDocumentsDir(config.CICERO_DATA_DIR), CONSOLE_ENDPOINT)
     : whatsapp(ctx, chromePath, pairing);
   const bot = await createBot({ config, db: database.db, log, transport });
   bot.attach();
@@ -78,7 +90,7 @@ async function run(ctx: StartContext, chromePath: string): Promise<void> {
     if (state !== 'pairing') pairing.qr = null;
     if (state === 'ready') void bot.sweepConversations().catch(() => {});
   });
-  const stopped = waitForShutdownSignal();
+  const stop = stopRequest();
   const http = config.CICERO_HTTP_PORT
     ? await startHttp(bot, () => pairing.qr, { port: config.CICERO_HTTP_PORT, host: config.CICERO_HTTP_HOST })
     : null;
@@ -91,37 +103,44 @@ async function run(ctx: StartContext, chromePath: string): Promise<void> {
     bot.detach();
     housekeeping.stop();
     http?.close();
+    await bot.presence.leave().catch(() => {});
     if (error instanceof WhatsAppStartError) throw new CliError(error.message, 1);
     throw error;
   }
   bot.outbox.start();
   log.info({ transport: transport.state() }, 'cicero started');
 
+  const reading = new AbortController();
   let closeInput = (): void => {};
   if (transport instanceof ConsoleTransport) {
     // The console as the chat: stdin lines are messages (first from the first admin), replies go through the outbox.
     const first = adminChats(config)[0] ?? null;
     const reader = createInterface({ input: process.stdin, terminal: false });
-    void feedLines(transport, { sender: first, group: undefined }, reader).catch((error) =>
-      log.error({ err: error }, 'console input failed'),
-    );
+    feedLines(transport, { sender: first, group: undefined }, reader, { signal: reading.signal })
+      .catch((error) => log.error({ err: error }, 'console input failed'))
+      .finally(() => stop.request('end of input'));
     closeInput = () => {
       reader.close();
       process.stdin.destroy(); // an open stdin would keep the process alive after shutdown
     };
   }
 
-  const signal = await stopped;
-  log.info({ signal }, 'shutting down');
-  await shutdown(log, config.CICERO_SHUTDOWN_TIMEOUT_S, [
-    async () => closeInput(),
-    async () => bot.detach(),
-    async () => housekeeping.stop(),
-    () => bot.outbox.stop(), // stop claiming; the send in flight finishes
-    () => transport.stop(),
-    () => new Promise((resolve) => (http ? http.close(resolve) : resolve(undefined))),
-  ]);
-  log.info('stopped cleanly');
+  const reason = await stop.reason;
+  log.info({ reason }, 'shutting down');
+  const timeoutS = config.CICERO_SHUTDOWN_TIMEOUT_S;
+  // The last resort: whatever hangs (a wedged browser, the database), the process ends.
+  const deadline = setTimeout(() => {
+    log.error({ timeoutS }, 'shutdown took too long; exiting');
+    process.exit(1);
+  }, timeoutS * 1000);
+  deadline.unref();
+  // Intake first, then what is in hand, then the outbox and the transport; the database closes last (withDatabase).
+  reading.abort();
+  closeInput();
+  housekeeping.stop();
+  const report = await bot.stop(timeoutS * 1000 * 0.9);
+  await new Promise((resolve) => (http ? http.close(resolve) : resolve(undefined)));
+  logStop(log, report);
 }
 
 export function registerStart(program: Command): void {

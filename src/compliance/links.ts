@@ -1,7 +1,7 @@
 /**
  * Amplification: members re-post an official Instagram post on their own accounts
  * and report the links (`laporlink`). One link_report row per member and post,
- * replaced on resend; each link must be a post link of its platform.
+ * merged per platform on resend; each link must be a post link of its platform.
  */
 import type { Queryable } from '../db/db.js';
 import type { DayWindow } from '../time/day.js';
@@ -45,20 +45,52 @@ export interface LinkReport {
   links: Partial<Record<LinkPlatform, string>>;
 }
 
-/** Stores a member's links for a post, replacing what they reported before; true when it replaced a report. */
-export async function saveLinkReport(db: Queryable, report: LinkReport): Promise<boolean> {
+export type StoredLinks = Partial<Record<LinkPlatform, string>>;
+
+export interface SavedLinkReport {
+  /** Every link now stored for the post, the earlier ones merged in. */
+  links: StoredLinks;
+  /** What was stored before this report, or null when it is the first. */
+  earlier: StoredLinks | null;
+}
+
+/**
+ * Merges a member's links for a post into what they reported before, per platform:
+ * a platform sent again replaces that link, the others stay (members often report one
+ * platform at a time). One statement; `earlier` is read from the statement's snapshot.
+ */
+export async function saveLinkReport(db: Queryable, report: LinkReport): Promise<SavedLinkReport> {
   const l = report.links;
-  const { rows } = await db.query<{ replaced: boolean }>(
-    `INSERT INTO link_report (shortcode, user_id, instagram_link, facebook_link, twitter_link, tiktok_link, youtube_link)
+  const { rows } = await db.query<Record<`${LinkPlatform}_link`, string | null> & { earlier: Record<`${LinkPlatform}_link`, string | null> | null }>(
+    `WITH earlier AS (
+       SELECT instagram_link, facebook_link, twitter_link, tiktok_link, youtube_link
+         FROM link_report WHERE shortcode = $1 AND user_id = $2
+     )
+     INSERT INTO link_report AS r (shortcode, user_id, instagram_link, facebook_link, twitter_link, tiktok_link, youtube_link)
      VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (shortcode, user_id) DO UPDATE SET
-       instagram_link = EXCLUDED.instagram_link, facebook_link = EXCLUDED.facebook_link,
-       twitter_link = EXCLUDED.twitter_link, tiktok_link = EXCLUDED.tiktok_link,
-       youtube_link = EXCLUDED.youtube_link, created_at = now()
-     RETURNING xmax <> 0 AS replaced`,
+       instagram_link = COALESCE(EXCLUDED.instagram_link, r.instagram_link),
+       facebook_link = COALESCE(EXCLUDED.facebook_link, r.facebook_link),
+       twitter_link = COALESCE(EXCLUDED.twitter_link, r.twitter_link),
+       tiktok_link = COALESCE(EXCLUDED.tiktok_link, r.tiktok_link),
+       youtube_link = COALESCE(EXCLUDED.youtube_link, r.youtube_link),
+       created_at = now()
+     RETURNING r.instagram_link, r.facebook_link, r.twitter_link, r.tiktok_link, r.youtube_link,
+       (SELECT to_jsonb(e) FROM earlier e) AS earlier`,
     [report.shortcode, report.userId, l.instagram ?? null, l.facebook ?? null, l.twitter ?? null, l.tiktok ?? null, l.youtube ?? null],
   );
-  return rows[0]?.replaced === true;
+  const row = rows[0];
+  if (!row) throw new Error('link_report upsert returned no row');
+  return { links: linksOf(row), earlier: row.earlier ? linksOf(row.earlier) : null };
+}
+
+function linksOf(row: Partial<Record<`${LinkPlatform}_link`, string | null>>): StoredLinks {
+  const links: StoredLinks = {};
+  for (const platform of LINK_PLATFORMS) {
+    const link = row[`${platform}_link`];
+    if (link) links[platform] = link;
+  }
+  return links;
 }
 
 export interface OfficialPost {

@@ -11,6 +11,7 @@ import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, w
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../log.js';
+import { formatStamp } from '../time/format.js';
 
 export const LOCK_FILE = 'cicero.lock';
 const HEARTBEAT_MS = 30_000;
@@ -72,16 +73,28 @@ function staleness(info: LockInfo | null, now: number): string | null {
     : null;
 }
 
-function describe(info: LockInfo): string {
-  return `process ${info.pid} (${info.command}) on host ${info.hostname}, since ${info.startedAt}`;
+/** The holder, with the time it took the lock in `timezone` (like every time Cicero shows). */
+function describe(info: LockInfo, timezone: string): string {
+  const startedAt = new Date(info.startedAt);
+  const since = Number.isNaN(startedAt.getTime()) ? info.startedAt : formatStamp(startedAt, timezone);
+  return `process ${info.pid} (${info.command}) on host ${info.hostname}, since ${since}`;
 }
 
 /**
  * Takes the lock on `dir` (which must exist) or throws {@link DataDirLockedError}
  * naming the process that holds it.
  */
-export function acquireDataDirLock(dir: string, options: { command: string; log?: Logger }): DataDirLock {
+export function acquireDataDirLock(
+  dir: string,
+  options: {
+    command: string;
+    log?: Logger;
+    /** Zone of the holder's start time in the refusal; default Asia/Jakarta. */
+    timezone?: string;
+  },
+): DataDirLock {
   const file = path.join(dir, LOCK_FILE);
+  const timezone = options.timezone ?? 'Asia/Jakarta';
   const startedAt = new Date().toISOString();
   const content = (): string =>
     JSON.stringify({
@@ -105,7 +118,7 @@ export function acquireDataDirLock(dir: string, options: { command: string; log?
     const current = readLock(file);
     if (!current) continue; // released between our two calls: try again
     const stale = staleness(current.info, Date.now());
-    if (!stale) throw new DataDirLockedError(`data directory ${dir} is in use by ${describe(current.info!)}`);
+    if (!stale) throw new DataDirLockedError(`data directory ${dir} is in use by ${describe(current.info!, timezone)}`);
     // Move the stale lock aside atomically, then check we moved the one we judged:
     // if another process took it over in between, put theirs back and give up.
     const aside = `${file}.stale-${process.pid}`;
@@ -125,7 +138,7 @@ export function acquireDataDirLock(dir: string, options: { command: string; log?
   }
   const holder = readLock(file)?.info;
   throw new DataDirLockedError(
-    `data directory ${dir} is in use${holder ? ` by ${describe(holder)}` : ''}`,
+    `data directory ${dir} is in use${holder ? ` by ${describe(holder, timezone)}` : ''}`,
   );
 }
 

@@ -31,13 +31,17 @@ export async function openDatabase(
     log: Logger;
     /** Lock the data directory even with PostgreSQL (the WhatsApp session lives there too). */
     lockDataDir?: boolean;
+    /** Zone for the time shown when the data directory is in use (CICERO_TIMEZONE). */
+    timezone?: string;
   },
 ): Promise<OpenDatabase> {
   const dataDir = path.resolve(config.CICERO_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const embedded = !config.DATABASE_URL;
   const lock =
-    embedded || options.lockDataDir ? acquireDataDirLock(dataDir, { command: options.command, log: options.log }) : null;
+    embedded || options.lockDataDir
+      ? acquireDataDirLock(dataDir, { command: options.command, log: options.log, timezone: options.timezone })
+      : null;
   const release = async (): Promise<void> => lock?.release();
   let db: Db;
   try {

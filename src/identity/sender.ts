@@ -2,7 +2,8 @@
  * Who sent a message, and with which role. Roles: admin (ADMIN_WHATSAPP), operator
  * (the number in a client's `client_operator`), member (a user row whose `whatsapp`
  * is the sender), unknown. A LID sender is recognised through the LID↔phone pairs
- * recorded whenever WhatsApp reveals them.
+ * recorded whenever WhatsApp reveals them; WhatsApp is asked only about a LID those
+ * records do not know, and a LID it could not pair is not asked about again for an hour.
  */
 import type { Queryable } from '../db/db.js';
 import { canonicalLid, canonicalPhone, type WaIdentity } from './wa-id.js';
@@ -72,15 +73,24 @@ export function senderKeyHint(rawId: string): string | null {
   return canonicalPhone(rawId) ?? rawId;
 }
 
+/** A LID WhatsApp could not pair is asked about again after this long. */
+const UNPAIRED_RETRY_MS = 3_600_000;
+/** Bound on the LIDs remembered as unpaired (memory stays small whatever the traffic). */
+const UNPAIRED_MAX = 10_000;
+
 export class SenderDirectory {
   private readonly adminPhones: Set<string>;
   private readonly adminLids: Set<string>;
   /** Pairs already written this run, so a chatty LID sender costs no write per message. */
   private readonly recordedPairs = new Set<string>();
+  /** LIDs WhatsApp did not pair, with when it was asked. */
+  private readonly unpaired = new Map<string, number>();
 
   constructor(
     private readonly db: Queryable,
     admins: readonly WaIdentity[],
+    /** Asks WhatsApp for the phone behind a LID (the transport's `phoneOfLid`). */
+    private readonly askWhatsApp?: (lid: string) => Promise<string | null>,
   ) {
     this.adminPhones = new Set(admins.flatMap((a) => (a.kind === 'phone' ? [a.phone] : [])));
     this.adminLids = new Set(admins.flatMap((a) => (a.kind === 'lid' ? [a.lid] : [])));
@@ -98,6 +108,22 @@ export class SenderDirectory {
     this.recordedPairs.add(pair);
   }
 
+  /** Asks WhatsApp about a LID our records do not know, and records what it says. */
+  private async askAbout(lid: string): Promise<string | null> {
+    if (!this.askWhatsApp) return null;
+    const asked = this.unpaired.get(lid);
+    if (asked !== undefined && Date.now() - asked < UNPAIRED_RETRY_MS) return null;
+    const phone = canonicalPhone((await this.askWhatsApp(lid)) ?? '');
+    if (!phone) {
+      if (this.unpaired.size >= UNPAIRED_MAX) this.unpaired.clear();
+      this.unpaired.set(lid, Date.now());
+      return null;
+    }
+    this.unpaired.delete(lid);
+    await this.recordLid(lid, phone);
+    return phone;
+  }
+
   async phoneForLid(lid: string): Promise<string | null> {
     const { rows } = await this.db.query<{ phone: string }>('SELECT phone FROM wa_lid_map WHERE lid = $1', [lid]);
     return rows[0]?.phone ?? null;
@@ -109,7 +135,7 @@ export class SenderDirectory {
     if (lid) {
       const revealed = revealedPhone ? canonicalPhone(revealedPhone) : null;
       if (revealed) await this.recordLid(lid, revealed);
-      phone = revealed ?? (await this.phoneForLid(lid));
+      phone = revealed ?? (await this.phoneForLid(lid)) ?? (await this.askAbout(lid));
     }
     const candidates = [phone, lid].filter((v): v is string => v !== null);
     const key = phone ?? lid ?? rawId;

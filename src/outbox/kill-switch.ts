@@ -57,16 +57,25 @@ export class KillSwitch {
     return this.state;
   }
 
+  /**
+   * Pauses: stored first, so a restart right after a trip is still paused; then held
+   * in memory and alerted once. When another process (or an earlier call) stored a
+   * pause first, that one stands and this call only reads it.
+   */
   async trip(cause: PauseCause, now: Date): Promise<void> {
     if (this.state) return;
+    const { rows } = await this.db.query(
+      `INSERT INTO bot_state (key, value, updated_at) VALUES ($1, $2::jsonb, $3)
+       ON CONFLICT (key) DO NOTHING RETURNING 1`,
+      [KEY, JSON.stringify({ cause, since: now.toISOString() } satisfies Stored), now],
+    );
+    if (rows.length === 0) {
+      await this.refresh();
+      return;
+    }
     const state = { cause, since: now };
     this.state = state;
     this.log.error({ cause }, 'outbox paused: WhatsApp may be restricting this number; an admin resumes with outbox#resume');
-    await this.db.query(
-      `INSERT INTO bot_state (key, value, updated_at) VALUES ($1, $2::jsonb, $3)
-       ON CONFLICT (key) DO NOTHING`,
-      [KEY, JSON.stringify({ cause, since: now.toISOString() } satisfies Stored), now],
-    );
     for (const handler of this.alertHandlers) {
       await handler(state).catch((error) => this.log.error({ err: error }, 'could not alert about the outbox pause'));
     }

@@ -8,9 +8,14 @@
  * Exactly-once has one window no outbox can close: a process that dies after
  * WhatsApp accepted a message and before the row is marked sent. The row is sent
  * again after the claim expires; that window is kept to two statements.
+ *
+ * Several processes on one database: each sends only its own endpoint's rows, and
+ * an exclusive endpoint (a WhatsApp number) is sent by one process at a time, the
+ * holder of its lease, so pacing and the hourly budget hold per number.
  */
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/db.js';
+import { type Presence, STALE_S } from '../db/presence.js';
 import type { Logger } from '../log.js';
 import type { OutgoingDocument, Transport } from '../transport/transport.js';
 import type { KillSwitch, PauseCause, PauseState } from './kill-switch.js';
@@ -54,6 +59,10 @@ export interface OutboxSettings {
   budgetPerHour: number;
   /** Admin chats: while the outbox is paused, replies to them still go out. */
   adminChats: string[];
+  /** Whether a pause (WhatsApp restricting the number) holds this endpoint's rows; a terminal is never restricted. */
+  pausable: boolean;
+  /** One process at a time sends this endpoint's rows (needs a Presence): pacing and budget per number. */
+  exclusive: boolean;
 }
 
 export const DEFAULT_SETTINGS: OutboxSettings = {
@@ -67,7 +76,12 @@ export const DEFAULT_SETTINGS: OutboxSettings = {
   pollMs: 500,
   budgetPerHour: 60,
   adminChats: [],
+  pausable: true,
+  exclusive: false,
 };
+
+/** How long a held lease is trusted before it is confirmed again. */
+const LEASE_CHECK_MS = 2_000;
 
 /** Send errors that mean WhatsApp is restricting the number. */
 export function isRestriction(error: unknown): boolean {
@@ -110,11 +124,16 @@ class Pacer {
     return this.lastBroadcast === null || now - this.lastBroadcast >= this.pacing.broadcastMs;
   }
 
-  record(row: OutboxRow, now: number): void {
-    this.lastAny = now;
+  record(row: Pick<OutboxRow, 'chat_id' | 'origin'>, now: number): void {
+    this.lastAny = Math.max(this.lastAny, now);
     this.jitter = Math.random() * this.pacing.jitterMs;
-    if (this.pacing.chatMs > 0) this.lastChat.set(row.chat_id, now);
-    if (row.origin === 'broadcast') this.lastBroadcast = now;
+    if (this.pacing.chatMs > 0) this.lastChat.set(row.chat_id, Math.max(this.lastChat.get(row.chat_id) ?? 0, now));
+    if (row.origin === 'broadcast') this.lastBroadcast = Math.max(this.lastBroadcast ?? 0, now);
+  }
+
+  /** How far back sends still matter to pacing. */
+  memoryMs(): number {
+    return Math.max(this.pacing.globalMs + this.pacing.jitterMs, this.pacing.chatMs, this.pacing.broadcastMs);
   }
 }
 
@@ -130,8 +149,12 @@ function timeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 export class Outbox {
   readonly store: OutboxStore;
-  readonly worker = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly worker: string;
   private readonly pacer: Pacer;
+  /** Whether this process holds the endpoint's send lease (exclusive endpoints), and since when it knows. */
+  private lease = { endpoint: '', held: false, checkedAt: 0 };
+  /** A move of old rows to this endpoint, which sending waits for. */
+  private adoption: Promise<unknown> = Promise.resolve();
   private stopping = false;
   private loopDone: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
@@ -149,9 +172,13 @@ export class Outbox {
     private readonly log: Logger,
     private readonly settings: OutboxSettings = DEFAULT_SETTINGS,
     private readonly now: () => Date = () => new Date(),
+    /** This process on the database; required for an exclusive endpoint (the lease is judged by it). */
+    presence?: Presence,
   ) {
+    if (settings.exclusive && !presence) throw new Error('an exclusive outbox needs the process presence');
     this.store = new OutboxStore(db);
     this.pacer = new Pacer(settings.pacing);
+    this.worker = presence?.worker ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
   }
 
   get endpoint(): string {
@@ -191,6 +218,27 @@ export class Outbox {
     return this.killSwitch.paused();
   }
 
+  /** Paused, for this endpoint (a terminal's rows are never held). */
+  private holding(): boolean {
+    return this.settings.pausable && this.killSwitch.paused() !== null;
+  }
+
+  /**
+   * Takes over the rows queued under another endpoint (rows of the old shared
+   * `whatsapp` endpoint). The worker waits for it, so they keep their place in line.
+   */
+  adopt(from: string): Promise<number> {
+    if (from === this.endpoint) return Promise.resolve(0);
+    const to = this.endpoint;
+    const adoption = this.store.moveEndpoint(from, to).then((moved) => {
+      if (moved > 0) this.log.info({ from, to, rows: moved }, 'outbox rows moved to this number');
+      this.wakeUp?.();
+      return moved;
+    });
+    this.adoption = adoption.catch(() => {});
+    return adoption;
+  }
+
   /** Trips the kill-switch (a restriction signal from the transport). */
   async pause(cause: PauseCause): Promise<void> {
     await this.killSwitch.trip(cause, this.now());
@@ -220,6 +268,22 @@ export class Outbox {
     }
   }
 
+  /**
+   * Sends until nothing is left to send or `deadline` (epoch ms) passes, whether or not
+   * the background worker runs. Returns how many of this endpoint's rows are still open
+   * (they wait, durable, for this endpoint's next process).
+   */
+  async flush(deadline: number): Promise<number> {
+    for (;;) {
+      const worked = await this.step();
+      if (worked && Date.now() < deadline) continue;
+      const { depth } = await this.stats();
+      // Nothing left, out of time, or held by a pause (only an admin's resume frees those).
+      if (depth === 0 || Date.now() >= deadline || this.holding()) return depth;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200, deadline - Date.now())));
+    }
+  }
+
   /** Starts the background worker. */
   start(): void {
     if (this.loopDone) return;
@@ -234,6 +298,7 @@ export class Outbox {
     await this.loopDone;
     this.loopDone = null;
     await this.busy.catch(() => {});
+    await this.giveUpLease().catch((error) => this.log.warn({ err: error }, 'could not release the send lease'));
   }
 
   private async loop(): Promise<void> {
@@ -277,15 +342,21 @@ export class Outbox {
   }
 
   private async stepNow(): Promise<boolean> {
+    await this.adoption;
     const now = this.now();
     const at = now.getTime();
     if (at - this.lastRefresh > 5_000) {
       this.lastRefresh = at;
       await this.killSwitch.refresh();
     }
-    const paused = this.killSwitch.paused() !== null;
-    if (this.transport.state() !== 'ready' || this.stopping) return false;
+    const paused = this.holding();
+    if (this.transport.state() !== 'ready' || this.stopping) {
+      // A process that cannot send must not keep another from sending for the number.
+      await this.giveUpLease();
+      return false;
+    }
     if (paused && this.settings.adminChats.length === 0) return false;
+    if (!(await this.holdsLease(now))) return false;
     if (at - this.lastStaleCheck > this.settings.claimTimeoutMs / 4) {
       this.lastStaleCheck = at;
       const released = await this.store.releaseStale(new Date(at - this.settings.claimTimeoutMs));
@@ -317,7 +388,7 @@ export class Outbox {
     let progressed = false;
     for (const row of rows) {
       // A pause tripped mid-batch (e.g. by error 463 on an earlier row) holds the rest back.
-      const held = this.stopping || (this.killSwitch.paused() && !this.settings.adminChats.includes(row.chat_id));
+      const held = this.stopping || (this.holding() && !this.settings.adminChats.includes(row.chat_id));
       if (held) {
         await this.store.release(row.id, this.worker);
         continue;
@@ -328,6 +399,35 @@ export class Outbox {
       if (outcome !== 'held') progressed = true;
     }
     return progressed;
+  }
+
+  /**
+   * For an exclusive endpoint: whether this process holds its lease, taking it when
+   * its holder died or let go. A new holder learns the recent sends from the database,
+   * so the gaps and the budget carry over from the previous holder.
+   */
+  private async holdsLease(now: Date): Promise<boolean> {
+    if (!this.settings.exclusive) return true;
+    const endpoint = this.endpoint;
+    const at = Date.now();
+    const known = this.lease.endpoint === endpoint && this.lease.held;
+    if (known && at - this.lease.checkedAt < LEASE_CHECK_MS) return true;
+    const held = await this.store.takeLease(endpoint, this.worker, STALE_S);
+    if (held && !known) {
+      const since = new Date(now.getTime() - this.pacer.memoryMs());
+      for (const send of await this.store.recentSends(endpoint, since)) this.pacer.record(send, send.sent_at.getTime());
+      this.budget.hour = -1; // recount
+      this.log.info({ endpoint }, 'this process now sends for the endpoint');
+    }
+    this.lease = { endpoint, held, checkedAt: at };
+    return held;
+  }
+
+  private async giveUpLease(): Promise<void> {
+    if (!this.lease.held) return;
+    const { endpoint } = this.lease;
+    this.lease = { endpoint: '', held: false, checkedAt: 0 };
+    await this.store.releaseLease(endpoint, this.worker);
   }
 
   /** Broadcasts the hourly budget still allows. */
@@ -365,7 +465,7 @@ export class Outbox {
     const message = error instanceof Error ? error.message : String(error);
     // The first refusal pauses everything and gives the row back untouched; once paused, a refused
     // message (to an admin) is retried with backoff like any failure rather than hammered.
-    if (isRestriction(error) && !this.killSwitch.paused()) {
+    if (isRestriction(error) && this.settings.pausable && !this.killSwitch.paused()) {
       await this.store.release(row.id, this.worker);
       await this.killSwitch.trip({ kind: 'send-refused', chatId: row.chat_id, error: message }, this.now());
       return 'held';

@@ -1,6 +1,7 @@
 /** The outbox table: enqueue, claim, settle, report. All SQL of the outbox lives here. */
 import type { Queryable } from '../db/db.js';
 import { deleteCounting } from '../db/delete-counting.js';
+import { workerAlive } from '../db/presence.js';
 
 export type Origin = 'reply' | 'broadcast';
 
@@ -199,6 +200,46 @@ export class OutboxStore {
       [id, now],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * Takes or keeps the send lease of `endpoint` for `worker`: true when `worker` holds it
+   * (it did, nobody did, or the holder's heartbeat is older than `staleS` seconds).
+   */
+  async takeLease(endpoint: string, worker: string, staleS: number): Promise<boolean> {
+    const { rows } = await this.db.query(
+      `INSERT INTO outbox_lease (endpoint, worker) VALUES ($1, $2)
+       ON CONFLICT (endpoint) DO UPDATE SET worker = excluded.worker,
+              since = CASE WHEN outbox_lease.worker = excluded.worker THEN outbox_lease.since ELSE now() END
+        WHERE outbox_lease.worker = excluded.worker OR NOT ${workerAlive('outbox_lease.worker', '$3')}
+       RETURNING 1`,
+      [endpoint, worker, staleS],
+    );
+    return rows.length > 0;
+  }
+
+  async releaseLease(endpoint: string, worker: string): Promise<void> {
+    await this.db.query('DELETE FROM outbox_lease WHERE endpoint = $1 AND worker = $2', [endpoint, worker]);
+  }
+
+  /** The latest send per chat and origin since `since`: what a new lease holder paces against. */
+  async recentSends(endpoint: string, since: Date): Promise<Array<Pick<OutboxRow, 'chat_id' | 'origin'> & { sent_at: Date }>> {
+    const { rows } = await this.db.query<Pick<OutboxRow, 'chat_id' | 'origin'> & { sent_at: Date }>(
+      `SELECT chat_id, origin, max(sent_at) AS sent_at FROM outbox
+        WHERE endpoint = $1 AND status = 'sent' AND sent_at >= $2 GROUP BY chat_id, origin`,
+      [endpoint, since],
+    );
+    return rows;
+  }
+
+  /** Moves every row of `from` not being sent right now to `to`; returns how many. */
+  async moveEndpoint(from: string, to: string): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(
+      `WITH moved AS (UPDATE outbox SET endpoint = $2 WHERE endpoint = $1 AND status <> 'sending' RETURNING 1)
+       SELECT count(*)::int AS n FROM moved`,
+      [from, to],
+    );
+    return rows[0]?.n ?? 0;
   }
 
   /** Deletes sent rows older than `sentBefore` and dead rows older than `deadBefore`. */

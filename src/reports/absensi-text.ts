@@ -1,14 +1,16 @@
 /**
  * The compliance recap as chat text, in the layout units already read (formal
  * header, counts, ✅/❌ sections grouped by division), plus the exception section.
- * Pure: a Recap in, text out. A report too long for a phone becomes a summary;
- * the full lists then travel in the Excel file.
+ * Pure: a Recap in, text out, also paged into messages at its seams (paginate.ts).
+ * A report too long for a phone becomes a summary; the full lists then travel in
+ * the Excel file.
  */
 import type { ComplianceClient } from '../compliance/clients.js';
 import type { Source } from '../compliance/engagement.js';
 import { byDivision, divisionScores, perPost, type Recap, type RecapMember } from '../compliance/recap.js';
 import { formatDay, formatStamp, formatTime } from '../time/format.js';
-import { divisionSection, memberWho } from './division-lines.js';
+import { divisionBlocks, memberWho } from './division-lines.js';
+import { type Block, joinBlocks, paginate, paragraphs } from './paginate.js';
 
 export type ReportKind = 'per_content' | 'accumulated';
 export type Filter = 'all' | 'sudah' | 'belum';
@@ -21,10 +23,15 @@ export interface RenderOptions {
   timezone: string;
   /** Member lines above which the chat gets a summary instead of the lists. */
   maxLines: number;
+  /** Longest message; without it `messages` is the whole text as one. */
+  maxChars?: number;
 }
 
 export interface RenderedReport {
+  /** The whole report. */
   text: string;
+  /** The report as messages of at most `maxChars`, cut between divisions (see paginate.ts). */
+  messages: string[];
   /** True when the lists were left out for the Excel file. */
   summarised: boolean;
 }
@@ -113,8 +120,8 @@ function memberLine(m: RecapMember, recap: Recap, withCount: boolean): string {
   return `${who} : @${m.handle}${withCount ? ` (${m.count}/${recap.countable} konten)` : ''}`;
 }
 
-function section(title: string, members: readonly RecapMember[], recap: Recap, withCount: boolean): string[] {
-  return divisionSection(title, members, (m) => memberLine(m, recap, withCount));
+function section(context: readonly string[], members: readonly RecapMember[], recap: Recap, withCount: boolean): Block[] {
+  return divisionBlocks(context, members, (m) => memberLine(m, recap, withCount));
 }
 
 const wants = (filter: Filter, part: 'sudah' | 'belum' | 'exception'): boolean =>
@@ -133,55 +140,57 @@ function fullLineCount(recap: Recap, o: RenderOptions): number {
   return (wants(o.filter, 'sudah') ? engaged : 0) + (wants(o.filter, 'belum') ? all - engaged : 0) + exception;
 }
 
-function fullLists(recap: Recap, o: RenderOptions): string[] {
-  const lines: string[] = [];
+function fullLists(recap: Recap, o: RenderOptions): Block[] {
+  const blocks: Block[] = [];
   const members = (verdict: RecapMember['verdict']) => recap.members.filter((m) => m.verdict === verdict);
   if (o.kind === 'accumulated') {
-    if (wants(o.filter, 'sudah')) lines.push('', ...section(SECTION.sudah(recap.counts.sudah), members('sudah'), recap, true));
-    if (wants(o.filter, 'belum')) lines.push('', ...section(SECTION.belum(recap.counts.belum), members('belum'), recap, true));
+    if (wants(o.filter, 'sudah')) blocks.push(...section([SECTION.sudah(recap.counts.sudah)], members('sudah'), recap, true));
+    if (wants(o.filter, 'belum')) blocks.push(...section([SECTION.belum(recap.counts.belum)], members('belum'), recap, true));
   } else {
     for (const p of perPost(recap)) {
-      lines.push('', `*Konten ${p.index + 1}:* ${p.post.url}`);
+      // Each post's sections sit under the post's line, repeated on a message that continues them.
+      const post = `*Konten ${p.index + 1}:* ${p.post.url}`;
       if (p.sudah === null) {
-        lines.push(`⚠️ Data ${LABELS[recap.day.source].data} belum tersedia; konten ini tidak dihitung.`);
+        blocks.push({ context: [post], lines: [`⚠️ Data ${LABELS[recap.day.source].data} belum tersedia; konten ini tidak dihitung.`] });
         continue;
       }
-      if (wants(o.filter, 'sudah')) lines.push(...section(SECTION.sudah(p.sudah.length), p.sudah, recap, false));
-      if (o.filter === 'all') lines.push('');
-      if (wants(o.filter, 'belum')) lines.push(...section(SECTION.belum(p.belum.length), p.belum, recap, false));
+      if (wants(o.filter, 'sudah')) blocks.push(...section([post, SECTION.sudah(p.sudah.length)], p.sudah, recap, false));
+      if (wants(o.filter, 'belum')) blocks.push(...section([post, SECTION.belum(p.belum.length)], p.belum, recap, false));
     }
   }
   if (o.filter === 'all') {
-    lines.push('', ...section(SECTION.exception(recap.counts.exception), members('exception'), recap, true));
+    blocks.push(...section([SECTION.exception(recap.counts.exception)], members('exception'), recap, true));
   }
-  return lines;
+  return blocks;
 }
 
 /** At most this many names per division in a summary. */
 const FEW = 5;
 
-function summary(recap: Recap, o: RenderOptions): string[] {
-  const lines = ['', '📊 *Rekap per divisi* (terlemah lebih dulu):'];
+function summary(recap: Recap, o: RenderOptions): Block[] {
+  const divisions: string[] = [];
   for (const d of divisionScores(recap)) {
     const judged = d.counts.sudah + d.counts.belum;
-    lines.push(
+    divisions.push(
       d.rate === null
         ? `- *${d.divisi}*: semua ${d.counts.exception} user dikecualikan`
         : `- *${d.divisi}*: ${number(d.counts.sudah)}/${number(judged)} sudah (${percent(d.rate)}), belum ${number(d.counts.belum)}`,
     );
   }
+  const blocks: Block[] = [{ context: [], heading: '📊 *Rekap per divisi* (terlemah lebih dulu):', lines: divisions }];
   if (o.kind === 'per_content') {
-    lines.push('', '📊 *Per konten*:');
+    const posts: string[] = [];
     for (const p of perPost(recap)) {
       if (p.sudah === null) {
-        lines.push(`- Konten ${p.index + 1}: data ${LABELS[recap.day.source].data} belum tersedia`);
+        posts.push(`- Konten ${p.index + 1}: data ${LABELS[recap.day.source].data} belum tersedia`);
         continue;
       }
       const judged = p.sudah.length + p.belum.length;
-      lines.push(
+      posts.push(
         `- Konten ${p.index + 1}: ${number(p.sudah.length)}/${number(judged)} sudah (${percent(judged ? p.sudah.length / judged : 0)})`,
       );
     }
+    blocks.push({ context: [], heading: '📊 *Per konten*:', lines: posts });
   }
   // Names only where a division has few of them: those are the ones to chase by name.
   const budget = Math.max(2 * FEW, Math.floor(o.maxLines / 4));
@@ -194,19 +203,19 @@ function summary(recap: Recap, o: RenderOptions): string[] {
   }
   if (shown.length > 0) {
     const title = verdict === 'sudah' ? '✅ *Sudah melaksanakan*' : '❌ *Belum melaksanakan*';
-    lines.push('', ...section(`${title}, divisi dengan paling banyak ${FEW} nama:`, shown, recap, true));
+    blocks.push(...section([`${title}, divisi dengan paling banyak ${FEW} nama:`], shown, recap, true));
   }
-  lines.push('', `📎 Daftar lengkap ${number(recap.counts.members)} user ada di lampiran Excel.`);
-  return lines;
+  blocks.push({ context: [], lines: [`📎 Daftar lengkap ${number(recap.counts.members)} user ada di lampiran Excel.`] });
+  return blocks;
 }
 
 export function renderAbsensi(recap: Recap, o: RenderOptions): RenderedReport {
-  const lines = header(recap, o);
+  const blocks = paragraphs(header(recap, o));
   let summarised = false;
   if (recap.countable > 0) {
     summarised = fullLineCount(recap, o) > o.maxLines;
-    lines.push(...(summarised ? summary(recap, o) : fullLists(recap, o)));
+    blocks.push(...(summarised ? summary(recap, o) : fullLists(recap, o)));
   }
-  lines.push('', 'Terimakasih.');
-  return { text: lines.join('\n'), summarised };
+  blocks.push({ context: [], lines: ['Terimakasih.'] });
+  return { text: joinBlocks(blocks), messages: paginate(blocks, o.maxChars ?? Number.POSITIVE_INFINITY), summarised };
 }

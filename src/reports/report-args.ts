@@ -1,13 +1,16 @@
 /**
- * The arguments of the report commands: `CLIENT[#MODE[#SUB]]`, with a date
+ * The arguments of the report commands: `[CLIENT][#MODE[#SUB]]`, with a date
  * (`2026-11-24`, `24-11-2026`, `kemarin`) and `excel` accepted anywhere after the client.
+ * The client may be left out (the operator's own, or the group's); a first argument
+ * that is a mode, a date or an option word is never read as a client id.
  */
 import { DateTime } from 'luxon';
 import { UsageError, UserError } from '../bot/errors.js';
 import type { Filter, ReportKind } from './absensi-text.js';
 
 export interface ReportRequest {
-  client: string;
+  /** As typed; null when left out. */
+  client: string | null;
   kind: ReportKind;
   filter: Filter;
   /** The Jakarta day asked for, `yyyy-mm-dd`. */
@@ -19,6 +22,34 @@ export const MODE_HELP = 'Pilih mode [akumulasi|sudah|belum]';
 
 const TODAY_WORDS = new Set(['hariini', 'hari ini', 'today']);
 const YESTERDAY_WORDS = new Set(['kemarin', 'yesterday']);
+const EXCEL_WORDS = new Set(['excel', 'xlsx']);
+/** The mode words of `absensilikes`, `absensikomentar`, `absensilink` and `absensiregistrasi`. */
+export const MODE_WORDS: ReadonlySet<string> = new Set(['akumulasi', 'sudah', 'belum']);
+/**
+ * No report predates this year (Instagram's); an earlier date is a typing error, and
+ * years before 1 AD are not even dates to PostgreSQL.
+ */
+const FIRST_YEAR = 2000;
+
+/** A token that names a date or asks for Excel, however it is written (a date need not be valid). */
+function isDateOrExcel(token: string): boolean {
+  const word = token.trim().toLowerCase();
+  return TODAY_WORDS.has(word) || YESTERDAY_WORDS.has(word) || EXCEL_WORDS.has(word) || /^\d/.test(word);
+}
+
+/**
+ * Splits off the client id: the first argument, unless it is one of `words` (the
+ * command's own option words), a date or `excel`. Empty first arguments (`cmd##x`) are skipped.
+ */
+export function takeClient(
+  args: readonly string[],
+  words: ReadonlySet<string>,
+): { client: string | null; rest: string[] } {
+  const [first, ...rest] = args.filter((a, i) => i > 0 || a !== '');
+  if (first === undefined) return { client: null, rest: [] };
+  if (words.has(first.toLowerCase()) || isDateOrExcel(first)) return { client: null, rest: [first, ...rest] };
+  return { client: first, rest };
+}
 
 /** The day a token names; undefined when the token is no date at all. */
 export function parseDay(token: string, now: Date, timezone: string): string | undefined {
@@ -35,7 +66,7 @@ export function parseDay(token: string, now: Date, timezone: string): string | u
       ? [local[3], local[2], local[1]]
       : [undefined, undefined, undefined];
   const date = year ? DateTime.fromObject({ year: +year, month: +month!, day: +day! }, { zone: timezone }) : null;
-  if (!date?.isValid) {
+  if (!date?.isValid || date.year < FIRST_YEAR) {
     throw new UserError(`⚠️ Tanggal *${token}* tidak valid. Gunakan format 2026-11-24, 24-11-2026, atau *kemarin*.`);
   }
   if (date > today) {
@@ -55,7 +86,7 @@ export function splitOptions(
   const words: string[] = [];
   for (const token of tokens) {
     if (token === '') continue; // `client##akumulasi`: a doubled # adds nothing
-    if (token.toLowerCase() === 'excel' || token.toLowerCase() === 'xlsx') {
+    if (EXCEL_WORDS.has(token.toLowerCase())) {
       excel = true;
       continue;
     }
@@ -69,8 +100,7 @@ export function splitOptions(
 
 /** `absensilikes`/`absensikomentar`/`absensilink` arguments. */
 export function parseReportArgs(args: readonly string[], now: Date, timezone: string): ReportRequest {
-  const [client, ...rest] = args;
-  if (!client) throw new UsageError();
+  const { client, rest } = takeClient(args, MODE_WORDS);
   const { date, excel, words } = splitOptions(rest, now, timezone);
   const [mode = '', sub = '', ...extra] = words;
   if (extra.length > 0) throw new UsageError(`${MODE_HELP}.`);

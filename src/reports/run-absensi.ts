@@ -48,8 +48,9 @@ export async function runAbsensi(ctx: Context, source: Source): Promise<void> {
     now: at,
     timezone,
     maxLines: reportMaxLines,
+    maxChars: ctx.services.messageMaxChars,
   });
-  await ctx.reply(rendered.text);
+  for (const message of rendered.messages) await ctx.reply(message);
   if (request.excel || rendered.summarised) {
     await ctx.replyDocument({
       fileName: recapFileName(recap, client.clientId),

@@ -7,6 +7,13 @@ import { dayWindow } from '../time/day.js';
 import { type Random, seededRandom } from './random.js';
 
 export const DEMO_CLIENT_ID = 'POLRESDEMO';
+/**
+ * The admin the demo suggests. Admins are configuration (ADMIN_WHATSAPP), not rows,
+ * so `cicero seed demo` prints it as the line to set.
+ */
+export const DEMO_ADMIN_WHATSAPP = '6281100000001';
+/** A number no demo member, operator or admin has: for trying registration. */
+export const DEMO_UNUSED_WHATSAPP = '6289920000001';
 
 export interface DemoClient {
   client_id: string;
@@ -166,7 +173,8 @@ function buildMembers(random: Random): { members: DemoMember[]; handles: Map<str
       jabatan,
       insta: instaAsTyped(insta, random),
       tiktok: tiktokAsTyped(tiktok, random),
-      // Demo numbers live in 628990…; the operator is 6289910000001. No real member uses either.
+      // Demo numbers live in 628990…; the operator is 6289910000001, and 6289920000001
+      // (DEMO_UNUSED_WHATSAPP) is nobody's. No real member uses any of them.
       whatsapp: random.chance(0.65) ? `628990${String(++phone).padStart(7, '0')}` : null,
       status,
       exception,

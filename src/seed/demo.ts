@@ -4,7 +4,19 @@
  * One transaction and one INSERT per table, whatever the size.
  */
 import type { Db, Queryable } from '../db/db.js';
-import { buildDemoOrganisation, type DemoOrganisation } from './demo-organisation.js';
+import {
+  buildDemoOrganisation,
+  DEMO_ADMIN_WHATSAPP,
+  DEMO_UNUSED_WHATSAPP,
+  type DemoMember,
+  type DemoOrganisation,
+} from './demo-organisation.js';
+
+/** A member to try the demo as: NRP/NIP and name as `whoami` shows them. */
+export interface DemoPerson {
+  nrp: string;
+  name: string;
+}
 
 export interface DemoSummary {
   clientId: string;
@@ -19,6 +31,22 @@ export interface DemoSummary {
   tiktokPosts: number;
   linkReports: number;
   firstPostAt: Date;
+  /** Numbers (canonical 62…) and members to try each role with. */
+  tryAs: {
+    /** Not stored: the admin is whoever ADMIN_WHATSAPP names; this is the number to put there. */
+    admin: string;
+    operator: string;
+    /** An active member whose WhatsApp is bound. */
+    boundMember: DemoPerson & { whatsapp: string };
+    /** An active member with no WhatsApp bound yet. */
+    unboundMember: DemoPerson;
+    /** A number nobody in the demo has, to register an unbound member with later. */
+    unusedNumber: string;
+  };
+}
+
+function person(m: DemoMember): DemoPerson {
+  return { nrp: m.user_id, name: [m.title, m.nama].filter(Boolean).join(' ') };
 }
 
 /** Inserts `rows` (plain objects) into `table` through jsonb_populate_recordset: one statement. */
@@ -78,6 +106,9 @@ export async function seedDemo(db: Db, now: Date, timezone: string): Promise<Dem
   });
 
   const active = org.members.filter((m) => m.status);
+  const ordinary = active.filter((m) => !m.exception);
+  const bound = ordinary.find((m) => m.whatsapp)!;
+  const unbound = ordinary.find((m) => !m.whatsapp)!;
   return {
     clientId: client.client_id,
     nama: client.nama,
@@ -91,5 +122,12 @@ export async function seedDemo(db: Db, now: Date, timezone: string): Promise<Dem
     tiktokPosts: org.tiktokPosts.length,
     linkReports: org.linkReports.length,
     firstPostAt: new Date(org.instaPosts[0]!.created_at),
+    tryAs: {
+      admin: DEMO_ADMIN_WHATSAPP,
+      operator: client.client_operator,
+      boundMember: { ...person(bound), whatsapp: bound.whatsapp! },
+      unboundMember: person(unbound),
+      unusedNumber: DEMO_UNUSED_WHATSAPP,
+    },
   };
 }

@@ -1,23 +1,44 @@
 /**
- * The terminal as a chat: `play()` feeds a line in as a message and resolves once
- * every reply to it has been printed. Outgoing messages are printed as
- * `→ <chatId>`, the text, then a blank line; documents are saved to disk.
+ * The terminal as a chat: `play()` feeds a line in as a message. Outgoing messages
+ * are printed as `→ <chatId>`, the text, then a blank line; documents are saved to
+ * disk. A send resolves only once its bytes were handed to the operating system, so
+ * the outbox never marks a row sent that a killed process did not print.
+ *
+ * Endpoints: the console bot of `cicero start` uses one stable endpoint (`console`),
+ * so a restart prints what the previous process queued; `cicero chat` and `cicero
+ * send` use one of their own per process, so they never print a running bot's rows.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { BaseTransport, type OutgoingDocument, type Transport } from './transport.js';
 
+/** The endpoint of `cicero start` on the console. */
+export const CONSOLE_ENDPOINT = 'console';
+
+/** An endpoint no other process uses (`cicero chat`, `cicero send`). */
+export function privateConsoleEndpoint(): string {
+  return `${CONSOLE_ENDPOINT}:${randomUUID()}`;
+}
+
 export class ConsoleTransport extends BaseTransport implements Transport {
   readonly name = 'console' as const;
-  readonly endpoint = `console:${randomUUID()}`;
 
   constructor(
     private readonly output: Writable,
     private readonly documentsDir: string,
+    readonly endpoint: string,
   ) {
     super();
+  }
+
+  /** Resolves once the text was written out (flushed to the pipe or file), rejects when it could not be. */
+  private print(text: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.output.write(text, (error) => (error ? reject(error) : resolve()));
+    });
   }
 
   async start(): Promise<void> {
@@ -29,16 +50,16 @@ export class ConsoleTransport extends BaseTransport implements Transport {
   }
 
   async sendText(chatId: string, text: string): Promise<void> {
-    this.output.write(`→ ${chatId}\n${text}\n\n`);
+    await this.print(`→ ${chatId}\n${text}\n\n`);
   }
 
   async sendDocument(chatId: string, document: OutgoingDocument): Promise<void> {
     mkdirSync(this.documentsDir, { recursive: true });
     const safeName = document.fileName.replace(/[^\w.\- ]+/g, '_');
     const file = path.resolve(this.documentsDir, `${Date.now()}-${safeName}`);
-    writeFileSync(file, document.data);
+    await writeFile(file, document.data);
     const caption = document.caption ? `\n${document.caption}` : '';
-    this.output.write(`→ ${chatId}\n[dokumen] ${document.fileName} (${document.data.length} B) ${file}${caption}\n\n`);
+    await this.print(`→ ${chatId}\n[dokumen] ${document.fileName} (${document.data.length} B) ${file}${caption}\n\n`);
   }
 
   /** One message from `senderId`, in `groupId` when given, else in the private chat. */

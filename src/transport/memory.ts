@@ -17,10 +17,17 @@ export type SentMessage =
 
 export class MemoryTransport extends BaseTransport implements Transport {
   readonly name = 'memory' as const;
-  readonly endpoint = `memory:${randomUUID()}`;
+
+  /** A unique endpoint by default; tests of several processes give one they share. */
+  constructor(readonly endpoint = `memory:${randomUUID()}`) {
+    super();
+  }
   readonly sent: SentMessage[] = [];
   /** When set, the next sends throw it (to test failures). */
   failSends: Error | null = null;
+  /** The LID↔phone pairs "WhatsApp" knows, and the LIDs it was asked about. */
+  readonly lidPhones = new Map<string, string>();
+  readonly lidQuestions: string[] = [];
 
   async start(): Promise<void> {
     this.setState('ready');
@@ -35,9 +42,14 @@ export class MemoryTransport extends BaseTransport implements Transport {
     this.setState(state, detail);
   }
 
-  /** Simulates WhatsApp restricting the number. */
-  simulateRestriction(signal: RestrictionSignal): void {
-    this.restricted(signal);
+  /** Simulates WhatsApp restricting the number; resolves once the bot has acted on it. */
+  simulateRestriction(signal: RestrictionSignal): Promise<void> {
+    return this.restricted(signal);
+  }
+
+  async phoneOfLid(lid: string): Promise<string | null> {
+    this.lidQuestions.push(lid);
+    return this.lidPhones.get(lid) ?? null;
   }
 
   async sendText(chatId: string, text: string): Promise<void> {

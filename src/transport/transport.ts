@@ -65,7 +65,13 @@ export interface Transport {
   sendText(chatId: string, text: string): Promise<void>;
   sendDocument(chatId: string, document: OutgoingDocument): Promise<void>;
   /** Signs that WhatsApp is restricting the number (logout, re-link, blocked state). */
-  onRestriction(handler: (signal: RestrictionSignal) => void): void;
+  onRestriction(handler: (signal: RestrictionSignal) => Promise<void>): void;
+  /**
+   * Asks WhatsApp for the phone number behind a LID; null when it does not say. Each
+   * question is a request to WhatsApp (heavy use raises ban risk): the bot asks only
+   * when its own records (`wa_lid_map`) do not know the LID.
+   */
+  phoneOfLid?(lid: string): Promise<string | null>;
 }
 
 /** Shared plumbing for transports: state and the two listener lists. */
@@ -73,7 +79,7 @@ export abstract class BaseTransport {
   private current: ConnectionState = 'stopped';
   private readonly messageHandlers: MessageHandler[] = [];
   private readonly stateHandlers: StateHandler[] = [];
-  private readonly restrictionHandlers: Array<(signal: RestrictionSignal) => void> = [];
+  private readonly restrictionHandlers: Array<(signal: RestrictionSignal) => Promise<void>> = [];
 
   state(): ConnectionState {
     return this.current;
@@ -87,12 +93,13 @@ export abstract class BaseTransport {
     this.stateHandlers.push(handler);
   }
 
-  onRestriction(handler: (signal: RestrictionSignal) => void): void {
+  onRestriction(handler: (signal: RestrictionSignal) => Promise<void>): void {
     this.restrictionHandlers.push(handler);
   }
 
-  protected restricted(signal: RestrictionSignal): void {
-    for (const handler of this.restrictionHandlers) handler(signal);
+  /** Tells every listener; resolves when they have acted (the pause is stored). */
+  protected async restricted(signal: RestrictionSignal): Promise<void> {
+    await Promise.all(this.restrictionHandlers.map((handler) => handler(signal)));
   }
 
   protected setState(state: ConnectionState, detail?: string): void {

@@ -8,6 +8,7 @@
 import type { EventEmitter } from 'node:events';
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { canonicalLid, canonicalPhone } from '../identity/wa-id.js';
 import type { Logger } from '../log.js';
 import { BaseTransport, type ConnectionState, type InboundMessage, type OutgoingDocument, type Transport } from './transport.js';
 
@@ -18,6 +19,8 @@ export interface WaClient extends EventEmitter {
   sendMessage(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<unknown>;
   getContactLidAndPhone?(ids: string[]): Promise<Array<{ lid: string; pn: string }>>;
   getChats?(): Promise<WaChat[]>;
+  /** Set by the library before `ready`: the linked account (`wid._serialized` is `<phone>@c.us`, or a LID). */
+  info?: { wid?: { _serialized?: string } };
 }
 
 /** The fields of a whatsapp-web.js Chat the catch-up reads. */
@@ -127,20 +130,33 @@ function describeError(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }
 
+/** Rows queued before endpoints named the number; the first number that connects sends them. */
+export const LEGACY_ENDPOINT = 'whatsapp';
+
+/** `whatsapp:<canonical number>` (or `whatsapp:<lid>` when WhatsApp names the account only by LID). */
+export function endpointOf(wid: string): string | null {
+  const id = canonicalPhone(wid) ?? canonicalLid(wid);
+  return id ? `${LEGACY_ENDPOINT}:${id}` : null;
+}
+
 export class WhatsAppTransport extends BaseTransport implements Transport {
   readonly name = 'whatsapp' as const;
-  readonly endpoint = 'whatsapp';
+  /** The linked number's endpoint once WhatsApp is ready; before that no message can arrive. */
+  private account: string | null = null;
   private client: WaClient | null = null;
   private everReady = false;
   private stopping = false;
   private watchdog: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private attempt = 0;
-  private readonly lidCache = new Map<string, string | null>();
   private startWaiter: (() => void) | null = null;
 
   constructor(private readonly options: WhatsAppOptions) {
     super();
+  }
+
+  get endpoint(): string {
+    return this.account ?? LEGACY_ENDPOINT;
   }
 
   private get settings(): WaClientSettings {
@@ -197,7 +213,7 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
       this.setState('pairing');
       if (this.everReady) {
         log.error('WhatsApp asks to be linked again: the session was logged out or lost');
-        this.restricted({ kind: 'relink' });
+        void this.restricted({ kind: 'relink' });
       }
       this.options.onQr?.(qr);
     });
@@ -220,6 +236,9 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
       this.clearWatchdog();
       this.everReady = true;
       this.attempt = 0;
+      const account = endpointOf(client.info?.wid?._serialized ?? '');
+      if (account) this.account = account;
+      else log.warn('WhatsApp did not say which number is linked; replies use the shared endpoint');
       this.setState('ready');
       log.info('WhatsApp is ready');
       // Messages that arrived while we were down or not ready: handled once (the bot deduplicates).
@@ -230,13 +249,13 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
       this.clearWatchdog();
       this.setState('disconnected', String(reason));
       log.warn({ reason }, 'WhatsApp disconnected');
-      if (String(reason) === 'LOGOUT') this.restricted({ kind: 'logout' });
+      if (String(reason) === 'LOGOUT') void this.restricted({ kind: 'logout' });
       if (this.everReady) this.scheduleReconnect();
     });
     client.on('change_state', (state: string) => {
       log.debug({ state }, 'WhatsApp state changed');
       if (client === this.client && RESTRICTED_STATES.has(String(state))) {
-        this.restricted({ kind: 'blocked', state: String(state) });
+        void this.restricted({ kind: 'blocked', state: String(state) });
       }
     });
     client.on('message', (message: WaMessage) => {
@@ -347,28 +366,20 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
     }
   }
 
-  /** The phone behind a LID, asked of WhatsApp once per LID per run (heavy use raises ban risk). */
-  private async phoneOf(lid: string): Promise<string | undefined> {
-    if (this.lidCache.has(lid)) return this.lidCache.get(lid) ?? undefined;
-    let phone: string | null = null;
+  async phoneOfLid(lid: string): Promise<string | null> {
+    if (!this.client || this.state() !== 'ready') return null;
     try {
-      const pairs = (await this.client?.getContactLidAndPhone?.([lid])) ?? [];
-      phone = pairs.find((p) => p.lid === lid)?.pn ?? null;
+      const pairs = (await this.client.getContactLidAndPhone?.([lid])) ?? [];
+      return pairs.find((p) => p.lid === lid)?.pn || null;
     } catch (error) {
       this.options.log.debug({ err: describeError(error) }, 'LID lookup failed');
+      return null;
     }
-    this.lidCache.set(lid, phone || null);
-    return phone || undefined;
   }
 
   private async receive(message: WaMessage): Promise<void> {
     const inbound = toInbound(message);
-    if (!inbound) return;
-    if (inbound.senderId.endsWith('@lid')) {
-      const phone = await this.phoneOf(inbound.senderId);
-      if (phone) inbound.senderPhone = phone;
-    }
-    await this.deliver(inbound);
+    if (inbound) await this.deliver(inbound);
   }
 }
 

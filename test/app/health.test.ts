@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { startHttp } from '../../src/app/health.js';
 import { createTestBot, dm, MEMBER, seedChatFixture } from '../helpers/bot.js';
 import { backend, useTestDatabase } from '../helpers/db.js';
+import { cuttableDatabase } from '../helpers/outage.js';
 
 describe(`/healthz and the pairing page (${backend})`, () => {
   const database = useTestDatabase();
@@ -23,6 +24,7 @@ describe(`/healthz and the pairing page (${backend})`, () => {
       expect(res.status).toBe(200);
       expect(JSON.parse(res.body)).toEqual({
         whatsapp: 'ready',
+        database: 'ok',
         outboxDepth: 0,
         oldestPendingS: null,
         deadLetters: 0,
@@ -60,6 +62,34 @@ describe(`/healthz and the pairing page (${backend})`, () => {
       expect((await get('/nope')).status).toBe(404);
     } finally {
       await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('answers 503 with the documented JSON while the database is away, naming no address', async () => {
+    const link = await cuttableDatabase(database());
+    const t = await createTestBot(link.db);
+    const server = await startHttp(t.bot, () => null, { port: 0, host: '127.0.0.1' });
+    try {
+      link.cut();
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('content-type')).toBe('application/json');
+      const text = await res.text();
+      expect(JSON.parse(text)).toEqual({
+        whatsapp: 'ready',
+        database: 'unavailable',
+        outboxDepth: null,
+        oldestPendingS: null,
+        deadLetters: null,
+        paused: false,
+        lastMessageAt: null,
+      });
+      expect(text).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|5432|Error/);
+      link.restore();
+      expect((await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`)).status).toBe(200);
+    } finally {
+      await new Promise((r) => server.close(r));
+      await link.close();
     }
   });
 });

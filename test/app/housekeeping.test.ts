@@ -44,11 +44,16 @@ describe(`housekeeping (${backend})`, () => {
       );
     }
 
-    expect(await prune(db, config, now)).toEqual({ outbox: 2, inbound: 1, conversations: 1, audit: 1 });
+    for (const [worker, hours] of [['died', 25], ['quiet', 23]] as const) {
+      await db.query(`INSERT INTO bot_worker (worker, pid, hostname, seen_at) VALUES ($1, 1, 'h', $2)`, [worker, ago(hours)]);
+    }
+
+    expect(await prune(db, config, now)).toEqual({ outbox: 2, inbound: 1, conversations: 1, audit: 1, workers: 1 });
     const left = async (sql: string) => (await db.query<{ k: string }>(sql)).rows.map((r) => r.k).sort();
     expect(await left('SELECT message_key AS k FROM outbox')).toEqual(['dead-new', 'pending-old', 'sent-new']);
     expect(await left('SELECT id AS k FROM inbound_message')).toEqual(['in-new']);
     expect(await left('SELECT sender_id AS k FROM conversation')).toEqual(['conv-new']);
     expect(await left('SELECT command AS k FROM command_audit')).toEqual(['new']);
+    expect(await left('SELECT worker AS k FROM bot_worker')).toEqual(['quiet']);
   });
 });

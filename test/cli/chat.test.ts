@@ -95,7 +95,9 @@ describe(`cicero chat and send (${backend})`, () => {
   it('refuses a --from that is not a number, naming it', () => {
     const result = runCli(['send', '--from', 'budi', 'help'], env);
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe('cicero: --from "budi" is not a phone number or a LID (…@lid)\n');
+    expect(result.stderr).toMatch(
+      /^cicero: error: option '--from <number>' argument 'budi' is invalid\. Not a phone number or a LID \(…@lid\)\.\n\nUsage: cicero send /,
+    );
     expect(runCli(['chat'], env).stderr).toMatch(/required option '--from <number>' not specified/);
   });
 });

@@ -202,6 +202,12 @@ describe(`compliance reports (${backend})`, () => {
         '⚠️ Tanggal *2026-13-01* tidak valid. Gunakan format 2026-11-24, 24-11-2026, atau *kemarin*.',
       );
       expect(await ask(`absensilikes#${CLIENT}#31-02-2026`)).toMatch(/^⚠️ Tanggal \*31-02-2026\* tidak valid/);
+      // Years PostgreSQL cannot even store (0000) or no report can be about: the same answer, no SQL.
+      for (const date of ['0000-01-01', '0001-01-01', '1899-12-31', '1999-12-31', '01-01-0000']) {
+        expect(await ask(`absensilikes#${CLIENT}#${date}`)).toBe(
+          `⚠️ Tanggal *${date}* tidak valid. Gunakan format 2026-11-24, 24-11-2026, atau *kemarin*.`,
+        );
+      }
       expect(await ask(`absensilikes#${CLIENT}#akumulasi#2026-11-26`)).toBe(
         '⚠️ Tanggal *2026-11-26* belum terjadi (hari ini 2026-11-25).',
       );
@@ -214,13 +220,14 @@ describe(`compliance reports (${backend})`, () => {
       expect(await ask(`absensilikes#${CLIENT}#rekap`)).toBe(
         [
           '⚠️ Mode *rekap* tidak dikenal. Pilih mode [akumulasi|sudah|belum].',
-          'Format: *absensilikes#<client>[#akumulasi|sudah|belum[#sudah|belum]][#<tanggal>|kemarin][#excel]*',
+          'Format: *absensilikes[#<client>][#akumulasi|sudah|belum[#sudah|belum]][#<tanggal>|kemarin][#excel]*',
           'Contoh: absensilikes#POLRESABC#akumulasi#belum',
         ].join('\n'),
       );
       expect(await ask(`absensilikes#${CLIENT}#akumulasi#semua`)).toMatch(/^⚠️ Mode \*akumulasi#semua\* tidak dikenal/);
       expect(await ask(`absensilikes#${CLIENT}#sudah#belum`)).toMatch(/^⚠️ Mode \*sudah#belum\* tidak dikenal/);
-      expect(await ask('absensilikes')).toMatch(/^⚠️ Format perintah salah\.\nFormat: \*absensilikes#<client>/);
+      // An admin in a private chat has no client of their own to default to.
+      expect(await ask('absensilikes')).toMatch(/^⚠️ Sebutkan client-nya\.\nFormat: \*absensilikes\[#<client>\]/);
     });
 
     it('an unknown client: admins get the valid ids, operators a refusal', async () => {

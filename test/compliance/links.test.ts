@@ -68,7 +68,7 @@ describe(`laporlink, absensilink, rekaplink, absensiregistrasi (${backend})`, ()
     return replies[0]!;
   };
 
-  it('a bound member stores the links of their re-posts, and a resend replaces them', async () => {
+  it('a bound member stores the links of their re-posts, and a resend merges them per platform', async () => {
     expect(
       await ask(MEMBER, 'laporlink#https://www.instagram.com/p/sc1/#https://www.facebook.com/budi/posts/1#x.com/budi/status/2'),
     ).toBe(
@@ -78,9 +78,21 @@ describe(`laporlink, absensilink, rekaplink, absensiregistrasi (${backend})`, ()
         '- Twitter/X: https://x.com/budi/status/2',
       ].join('\n'),
     );
+    // One platform at a time: the earlier links stay.
     expect(await ask(MEMBER, 'laporlink#sc1#https://www.tiktok.com/@budi.s/video/1')).toBe(
       [
-        '✅ Laporan amplifikasi untuk konten https://www.instagram.com/p/sc1 tersimpan (menggantikan laporan sebelumnya):',
+        '✅ Laporan amplifikasi untuk konten https://www.instagram.com/p/sc1 diperbarui. Link yang tersimpan:',
+        '- Facebook: https://www.facebook.com/budi/posts/1',
+        '- Twitter/X: https://x.com/budi/status/2',
+        '- TikTok: https://www.tiktok.com/@budi.s/video/1 (baru)',
+      ].join('\n'),
+    );
+    // A platform sent again replaces only that platform's link.
+    expect(await ask(MEMBER, 'laporlink#sc1#https://x.com/budi/status/2#https://www.facebook.com/budi/posts/3')).toBe(
+      [
+        '✅ Laporan amplifikasi untuk konten https://www.instagram.com/p/sc1 diperbarui. Link yang tersimpan:',
+        '- Facebook: https://www.facebook.com/budi/posts/3 (diganti)',
+        '- Twitter/X: https://x.com/budi/status/2',
         '- TikTok: https://www.tiktok.com/@budi.s/video/1',
       ].join('\n'),
     );
@@ -92,8 +104,8 @@ describe(`laporlink, absensilink, rekaplink, absensiregistrasi (${backend})`, ()
         shortcode: 'sc1',
         user_id: MEMBERS.budi,
         instagram_link: null,
-        facebook_link: null,
-        twitter_link: null,
+        facebook_link: 'https://www.facebook.com/budi/posts/3',
+        twitter_link: 'https://x.com/budi/status/2',
         tiktok_link: 'https://www.tiktok.com/@budi.s/video/1',
         youtube_link: null,
       },
@@ -101,8 +113,12 @@ describe(`laporlink, absensilink, rekaplink, absensiregistrasi (${backend})`, ()
   });
 
   it('a member writing from a LID is recognised by the recorded pair', async () => {
-    expect(await ask(ANI_LID, 'laporlink#sc1#https://youtu.be/abcdefgh#https://www.instagram.com/p/AniRepost1/')).toMatch(
-      /^✅ Laporan amplifikasi untuk konten https:\/\/www\.instagram\.com\/p\/sc1 tersimpan:\n- YouTube: https:\/\/youtu\.be\/abcdefgh\n- Instagram: /,
+    expect(await ask(ANI_LID, 'laporlink#sc1#https://youtu.be/abcdefgh#https://www.instagram.com/p/AniRepost1/')).toBe(
+      [
+        '✅ Laporan amplifikasi untuk konten https://www.instagram.com/p/sc1 tersimpan:',
+        '- Instagram: https://www.instagram.com/p/AniRepost1/',
+        '- YouTube: https://youtu.be/abcdefgh',
+      ].join('\n'),
     );
     expect(await ask(ANI_LID, 'laporlink#sc2#https://youtu.be/abcdefgh')).toMatch(/^✅ /);
   });
@@ -123,6 +139,22 @@ describe(`laporlink, absensilink, rekaplink, absensiregistrasi (${backend})`, ()
     expect(await ask(MEMBER, 'laporlink#NOTOURS1#https://x.com/a/status/1')).toBe('❌ Konten *NOTOURS1* bukan konten resmi client Anda.');
     expect(await ask(MEMBER, 'laporlink#!!#https://x.com/a/status/1')).toMatch(/^⚠️ Konten resmi \*!!\* tidak dikenali.*\nFormat: \*laporlink#/);
     expect(await ask(MEMBER, 'laporlink#sc1')).toMatch(/^⚠️ Format perintah salah\.\nFormat: \*laporlink#/);
+    const six = [
+      'https://www.instagram.com/p/Rp1/',
+      'https://www.facebook.com/budi/posts/9',
+      'https://x.com/budi/status/9',
+      'https://www.tiktok.com/@budi.s/video/9',
+      'https://youtu.be/abcdefgh',
+      'https://youtu.be/ijklmnop',
+    ];
+    expect(await ask(MEMBER, `laporlink#sc1#${six.join('#')}`)).toBe(
+      [
+        '⚠️ Paling banyak 5 link, satu per platform (Instagram, Facebook, Twitter/X, TikTok, YouTube); Anda mengirim 6 link.',
+        'Format: *laporlink#<link atau kode konten resmi>#<link>[#<link>…]*',
+        'Contoh: laporlink#https://www.instagram.com/p/DEMO1#https://www.facebook.com/budi/posts/123#https://x.com/budi/status/456',
+      ].join('\n'),
+    );
+    expect(await ask(MEMBER, `laporlink#sc1#${'https://x.com/a/status/1#'.repeat(21)}`)).toMatch(/^⚠️ Format perintah salah\.\nFormat: \*laporlink#/);
     expect(await ask(ADMIN, 'laporlink#sc1#https://x.com/a/status/1')).toMatch(/^❌ Nomor Anda belum terhubung dengan NRP\/NIP\./);
     expect(await ask(STRANGER, 'laporlink#sc1#https://x.com/a/status/1')).toBe(unknownTextHint('unknown'));
     await database().db.query(`UPDATE "user" SET status = false WHERE user_id = $1`, [MEMBERS.budi]);
@@ -132,27 +164,40 @@ describe(`laporlink, absensilink, rekaplink, absensiregistrasi (${backend})`, ()
       await database().db.query(`UPDATE "user" SET status = true WHERE user_id = $1`, [MEMBERS.budi]);
     }
     // Nothing of the refused reports was stored.
-    const { rows } = await database().db.query(`SELECT count(*)::int AS n FROM link_report WHERE user_id = $1`, [MEMBERS.budi]);
-    expect(rows).toEqual([{ n: 1 }]);
+    const { rows } = await database().db.query(
+      `SELECT facebook_link, twitter_link, tiktok_link, instagram_link, youtube_link FROM link_report WHERE user_id = $1`,
+      [MEMBERS.budi],
+    );
+    expect(rows).toEqual([
+      {
+        facebook_link: 'https://www.facebook.com/budi/posts/3',
+        twitter_link: 'https://x.com/budi/status/2',
+        tiktok_link: 'https://www.tiktok.com/@budi.s/video/1',
+        instagram_link: null,
+        youtube_link: null,
+      },
+    ]);
   });
 
   it('absensilink applies the same rule and layout to the reported links', async () => {
     const text = await ask(OPERATOR, `absensilink#${CLIENT}#akumulasi`);
     expect(text).toContain('📋 *Rekap Akumulasi Amplifikasi Link*');
     expect(text).toContain('✅ *Sudah melaksanakan* : *2 user*\n❌ *Belum melaksanakan* : *2 user*\n➖ *Dikecualikan (exception)* : *1 user*');
-    expect(text).toContain('*Jumlah link dilaporkan:* 4');
-    expect(text).toContain('✅ *Sudah melaksanakan* (2 user):\n*BAG OPS* (1 user):\n- AIPTU BUDI (1/2 konten, 1 link)\n\n*SAT BINMAS* (1 user):\n- BRIPKA ANI (2/2 konten, 3 link)');
+    expect(text).toContain('*Jumlah link dilaporkan:* 6');
+    expect(text).toContain('✅ *Sudah melaksanakan* (2 user):\n*BAG OPS* (1 user):\n- AIPTU BUDI (1/2 konten, 3 link)\n\n*SAT BINMAS* (1 user):\n- BRIPKA ANI (2/2 konten, 3 link)');
     expect(text).toContain('❌ *Belum melaksanakan* (2 user):\n*SAT LANTAS* (1 user):\n- BRIPDA CANDRA (0/2 konten, 0 link)');
   });
 
   it('rekaplink lists the day’s links per platform', async () => {
     const text = await ask(ADMIN, `rekaplink#${CLIENT}`);
     expect(text).toContain('*Jumlah Konten Resmi:* 2\nhttps://www.instagram.com/p/sc1\nhttps://www.instagram.com/p/sc2\n');
-    expect(text).toContain('*Jumlah user yang melapor:* 2\n*Jumlah Total Link dari 5 Platform Sosial Media:* 4');
-    expect(text).toContain('*Instagram* (1):\nhttps://www.instagram.com/p/AniRepost1/\n\n*Facebook* (0):\n-\n\n*Twitter/X* (0):\n-');
+    expect(text).toContain('*Jumlah user yang melapor:* 2\n*Jumlah Total Link dari 5 Platform Sosial Media:* 6');
+    expect(text).toContain(
+      '*Instagram* (1):\nhttps://www.instagram.com/p/AniRepost1/\n\n*Facebook* (1):\nhttps://www.facebook.com/budi/posts/3\n\n*Twitter/X* (1):\nhttps://x.com/budi/status/2',
+    );
     expect(text).toContain('*TikTok* (1):\nhttps://www.tiktok.com/@budi.s/video/1\n\n*YouTube* (2):\nhttps://youtu.be/abcdefgh\nhttps://youtu.be/abcdefgh');
     expect(await ask(ADMIN, `rekaplink#${CLIENT}#kemarin`)).toContain('*Jumlah user yang melapor:* 0');
-    expect(await ask(ADMIN, `rekaplink#${CLIENT}#akumulasi`)).toMatch(/^⚠️ Format perintah salah\.\nFormat: \*rekaplink#/);
+    expect(await ask(ADMIN, `rekaplink#${CLIENT}#akumulasi`)).toMatch(/^⚠️ Format perintah salah\.\nFormat: \*rekaplink\[?#/);
   });
 
   it('absensiregistrasi lists who has not bound WhatsApp or set their handles', async () => {

@@ -63,6 +63,19 @@ describe('data-directory lock', () => {
     held.push(acquireDataDirLock(dir, { command: 'cicero migrate' }));
   });
 
+  it('names the time the holder took the lock in the given zone, Jakarta by default', () => {
+    const dir = freshDir();
+    writeLock(dir, { pid: process.pid, startedAt: '2026-11-25T06:05:12.000Z' });
+    const holder = `data directory ${dir} is in use by process ${process.pid} (cicero start) on host ${os.hostname()}`;
+    expect(() => acquireDataDirLock(dir, { command: 'cicero migrate', timezone: 'Asia/Jayapura' })).toThrow(
+      `${holder}, since Rabu, 25/11/2026 15.05.12 WIT`,
+    );
+    expect(() => acquireDataDirLock(dir, { command: 'cicero migrate' })).toThrow(`${holder}, since Rabu, 25/11/2026 13.05.12 WIB`);
+    // A start time that is not a time is shown as written.
+    writeLock(dir, { pid: process.pid, startedAt: 'then' });
+    expect(() => acquireDataDirLock(dir, { command: 'cicero migrate' })).toThrow(`${holder}, since then`);
+  });
+
   it('takes over a lock left by a dead process, with a warning', () => {
     const dir = freshDir();
     const pid = deadPid();

@@ -6,6 +6,7 @@ import { loadCommands } from '../../src/bot/catalog.js';
 import type { CommandSpec } from '../../src/bot/command.js';
 import { loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/db.js';
+import type { Logger } from '../../src/log.js';
 import { MemoryTransport, type SentMessage } from '../../src/transport/memory.js';
 
 export const ADMIN = '6281100000001';
@@ -50,13 +51,20 @@ export const silentLog = pino({ level: 'silent' });
 
 export async function createTestBot(
   db: Db,
-  options: { env?: Record<string, string>; commands?: CommandSpec[]; extraCommands?: CommandSpec[] } = {},
+  options: {
+    env?: Record<string, string>;
+    commands?: CommandSpec[];
+    extraCommands?: CommandSpec[];
+    /** Replaces the memory transport (e.g. one with a shared endpoint). */
+    transport?: MemoryTransport;
+    log?: Logger;
+  } = {},
 ): Promise<TestBot> {
   const config = loadConfig(BOT_VARIABLES, { ADMIN_WHATSAPP: `${ADMIN},${ADMIN_LID}`, ...options.env });
   const clock = { now: new Date('2026-11-25T03:00:00Z') };
-  const transport = new MemoryTransport();
+  const transport = options.transport ?? new MemoryTransport();
   const commands = options.commands ?? [...(await loadCommands()), ...(options.extraCommands ?? [])];
-  const bot = await createBot({ config, db, log: silentLog, transport, commands, now: () => clock.now });
+  const bot = await createBot({ config, db, log: options.log ?? silentLog, transport, commands, now: () => clock.now });
   transport.onMessage((m) => bot.handle(m));
   await transport.start();
   const exchange: TestBot['exchange'] = async (from, text, opts = {}) => {

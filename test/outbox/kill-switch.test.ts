@@ -13,8 +13,8 @@ describe(`kill-switch (${backend})`, () => {
   async function pausedBot(trip: (t: Awaited<ReturnType<typeof createTestBot>>) => Promise<void>) {
     await database().db.query('DELETE FROM bot_state');
     const t = await createTestBot(database().db);
-    await trip(t);
-    await expect.poll(() => t.bot.outbox.paused()).not.toBeNull();
+    await trip(t); // resolves once the pause is stored and the admins alerted
+    expect(t.bot.outbox.paused()).not.toBeNull();
     return t;
   }
 
@@ -25,8 +25,7 @@ describe(`kill-switch (${backend})`, () => {
   ] as const)('pauses on %s from the transport and alerts the admins directly', async (_, signal, reason) => {
     const t = await pausedBot(async (bot) => bot.transport.simulateRestriction(signal));
     expect(pauseReason(t.bot.outbox.paused()!.cause)).toBe(reason);
-    await expect.poll(() => t.transport.sent.length).toBe(2); // both admin ids (phone and LID)
-    const alerts = t.transport.takeTexts();
+    const alerts = t.transport.takeTexts(); // both admin ids (phone and LID)
     expect(alerts.map((a) => a.chatId).sort()).toEqual([dm(ADMIN), '111111111111111@lid'].sort());
     expect(alerts[0]!.text).toMatch(/^🚨 \*Cicero menjeda semua pengiriman pesan\*\nAlasan: /);
   });
@@ -44,6 +43,27 @@ describe(`kill-switch (${backend})`, () => {
       [t.transport.endpoint, dm(MEMBER)],
     );
     expect(rows).toEqual([{ status: 'pending', attempts: 0 }]);
+  });
+
+  it('stores the pause before holding it: a failed write leaves nothing paused in memory, and a restart after a trip is paused', async () => {
+    const t = await createTestBot(database().db);
+    // The write fails (the table is briefly unusable): the trip fails, and this process does not believe it is paused.
+    await database().db.query('ALTER TABLE bot_state RENAME TO bot_state_away');
+    try {
+      await expect(t.bot.outbox.pause({ kind: 'logout' })).rejects.toThrow();
+      expect(t.bot.outbox.paused()).toBeNull();
+    } finally {
+      await database().db.query('ALTER TABLE bot_state_away RENAME TO bot_state');
+    }
+    await t.bot.outbox.pause({ kind: 'logout' });
+    // Another process (a restart right after the trip) reads it.
+    const restarted = await createTestBot(database().db);
+    expect(restarted.bot.outbox.paused()?.cause).toEqual({ kind: 'logout' });
+    // A second trip, here or there, keeps the first cause and alerts nobody again.
+    t.transport.takeTexts();
+    await restarted.bot.outbox.pause({ kind: 'relink' });
+    expect(restarted.bot.outbox.paused()?.cause).toEqual({ kind: 'logout' });
+    expect(restarted.transport.takeTexts()).toEqual([]);
   });
 
   it('reads a pause stored as text before causes were stored as data', async () => {
@@ -91,6 +111,14 @@ describe(`kill-switch (${backend})`, () => {
     const id = /• #(\d+) ke 6281300000003@c\.us \(5x\): No LID for user — "pesan gagal"/.exec(listing!)?.[1];
     expect(id).toBeDefined();
     expect(await t.replies(ADMIN, 'outbox#retry#999999')).toEqual(['❌ Tidak ada dead letter dengan nomor *999999*.']);
+    // Ids no row can have (past the safe-integer range, or PostgreSQL's bigint) get the same answer, not a database error.
+    for (const big of ['99999999999999999999', '9007199254740992', '9'.repeat(400)]) {
+      expect(await t.replies(ADMIN, `outbox#retry#${big}`)).toEqual([`❌ Tidak ada dead letter dengan nomor *${big}*.`]);
+    }
+    expect(await t.replies(ADMIN, 'outbox#retry#9007199254740991')).toEqual(['❌ Tidak ada dead letter dengan nomor *9007199254740991*.']);
+    expect(await t.replies(ADMIN, 'outbox#retry#-1')).toEqual([
+      '⚠️ Sebutkan nomor dead letter, misalnya outbox#retry#42.\nFormat: *outbox[#resume|#retry#<id>]*\nContoh: outbox#retry#42',
+    ]);
     expect(await t.replies(ADMIN, 'outbox#retry#abc')).toEqual([
       '⚠️ Sebutkan nomor dead letter, misalnya outbox#retry#42.\nFormat: *outbox[#resume|#retry#<id>]*\nContoh: outbox#retry#42',
     ]);

@@ -66,6 +66,36 @@ describe(`demo seed (${backend})`, () => {
     expect(videos.rows[0]!.commented).toBe(videos.rows[0]!.n);
   });
 
+  it('names a number or member to try each role with, as the database has them', async () => {
+    const { db } = database();
+    const { tryAs } = await seedDemo(db, new Date(), ZONE);
+    const member = async (nrp: string) =>
+      (
+        await db.query<{ whatsapp: string | null; status: boolean; exception: boolean; name: string }>(
+          `SELECT whatsapp, status, exception, concat_ws(' ', title, nama) AS name FROM "user" WHERE user_id = $1 AND client_id = $2`,
+          [nrp, DEMO_CLIENT_ID],
+        )
+      ).rows[0];
+    expect(await member(tryAs.boundMember.nrp)).toEqual({
+      whatsapp: tryAs.boundMember.whatsapp,
+      status: true,
+      exception: false,
+      name: tryAs.boundMember.name,
+    });
+    expect(await member(tryAs.unboundMember.nrp)).toEqual({ whatsapp: null, status: true, exception: false, name: tryAs.unboundMember.name });
+    const { rows } = await db.query<{ phone: string }>(
+      `SELECT whatsapp AS phone FROM "user" WHERE whatsapp IS NOT NULL UNION SELECT client_operator FROM clients`,
+    );
+    const taken = new Set(rows.map((r) => r.phone));
+    expect(taken.has(tryAs.operator)).toBe(true);
+    expect(tryAs.operator).toBe('6289910000001');
+    // Admins are configuration: the suggested admin and the unused number belong to nobody in the data.
+    expect(tryAs.admin).toBe('6281100000001');
+    expect(tryAs.unusedNumber).toBe('6289920000001');
+    expect(taken.has(tryAs.admin)).toBe(false);
+    expect(taken.has(tryAs.unusedNumber)).toBe(false);
+  });
+
   it('seeded a minute after midnight, still publishes everything between 00:00:30 and now', async () => {
     const { db } = database();
     const now = DateTime.fromISO('2026-11-26T00:01:00', { zone: ZONE }).toJSDate();

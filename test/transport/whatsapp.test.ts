@@ -20,6 +20,8 @@ class FakeClient extends EventEmitter implements WaClient {
   destroyed = 0;
   sent: Array<{ chatId: string; content: unknown; options?: Record<string, unknown> }> = [];
   lids = new Map<string, string>();
+  lidQuestions: string[][] = [];
+  info = { wid: { _serialized: '6281100000099@c.us' } };
   initialize = vi.fn(async () => {
     this.initialized++;
     await this.initBehaviour(this);
@@ -35,6 +37,7 @@ class FakeClient extends EventEmitter implements WaClient {
     return {};
   }
   async getContactLidAndPhone(ids: string[]): Promise<Array<{ lid: string; pn: string }>> {
+    this.lidQuestions.push(ids);
     return ids.flatMap((lid) => (this.lids.has(lid) ? [{ lid, pn: this.lids.get(lid)! }] : []));
   }
 }
@@ -111,7 +114,7 @@ describe('WhatsApp transport', () => {
     expect(clients[0]!.destroyed).toBe(1);
   });
 
-  it('turns library messages into ours: private, group (author is the sender), LID; ignores status and own messages', async () => {
+  it('turns library messages into ours: private, group (author is the sender), LID; ignores status and own messages; asks WhatsApp nothing', async () => {
     const { transport, clients, inbound } = setup([emitSoon('ready')]);
     await transport.start();
     const c = clients[0]!;
@@ -126,9 +129,23 @@ describe('WhatsApp transport', () => {
     expect(inbound.map(({ id, ...m }) => m)).toEqual([
       { chatId: '6281234567890@c.us', senderId: '6281234567890@c.us', isGroup: false, text: 'whoami', timestamp: new Date(1_795_000_000_000) },
       { chatId: '120363111111111111@g.us', senderId: '6281300000003@c.us', isGroup: true, text: 'help', timestamp: new Date(1_795_000_000_000) },
-      { chatId: '444444444444444@lid', senderId: '444444444444444@lid', senderPhone: '6281300000003@c.us', isGroup: false, text: 'status', timestamp: new Date(1_795_000_000_000) },
+      { chatId: '444444444444444@lid', senderId: '444444444444444@lid', isGroup: false, text: 'status', timestamp: new Date(1_795_000_000_000) },
       { chatId: '120363111111111111@g.us', senderId: '555555555555555@lid', isGroup: true, text: 'help', timestamp: new Date(1_795_000_000_000) },
     ]);
+    // The phone behind a LID is the bot's question to ask (only on a wa_lid_map miss), not the transport's.
+    expect(c.lidQuestions).toEqual([]);
+    expect(await transport.phoneOfLid('444444444444444@lid')).toBe('6281300000003@c.us');
+    expect(await transport.phoneOfLid('999999999999999@lid')).toBeNull();
+    expect(c.lidQuestions).toEqual([['444444444444444@lid'], ['999999999999999@lid']]);
+  });
+
+  it('names its endpoint after the linked number once ready', async () => {
+    const { transport, clients } = setup([emitSoon('qr', 'x')]);
+    await transport.start();
+    expect(transport.endpoint).toBe('whatsapp');
+    clients[0]!.info = { wid: { _serialized: '6281100000077:12@c.us' } };
+    clients[0]!.emit('ready');
+    expect(transport.endpoint).toBe('whatsapp:6281100000077');
   });
 
   it('sends text and documents through the client, and refuses while not ready', async () => {
@@ -214,7 +231,9 @@ describe('restriction signals and catch-up', () => {
   it('reports LOGOUT, a new QR after linking and blocked states as restrictions', async () => {
     const { transport, clients } = setup([emitSoon('ready')]);
     const reasons: unknown[] = [];
-    transport.onRestriction((r) => reasons.push(r));
+    transport.onRestriction(async (r) => {
+      reasons.push(r);
+    });
     await transport.start();
     const c = clients[0]!;
     c.emit('change_state', 'CONNECTED');
@@ -227,7 +246,9 @@ describe('restriction signals and catch-up', () => {
   it('a first QR (not yet linked) is no restriction', async () => {
     const { transport } = setup([emitSoon('qr', 'first')]);
     const reasons: unknown[] = [];
-    transport.onRestriction((r) => reasons.push(r));
+    transport.onRestriction(async (r) => {
+      reasons.push(r);
+    });
     await transport.start();
     expect(reasons).toEqual([]);
   });

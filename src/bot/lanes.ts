@@ -1,0 +1,33 @@
+/**
+ * One lane per chat: a chat's messages are handled one at a time, in arrival order,
+ * so a later message is never answered before an earlier one; chats run side by side.
+ */
+export class Lanes {
+  private readonly tails = new Map<string, Promise<void>>();
+  private queued = 0;
+
+  /** Runs `work` after everything queued before it in `lane`; resolves or rejects with it. */
+  run(lane: string, work: () => Promise<void>): Promise<void> {
+    this.queued++;
+    const before = this.tails.get(lane) ?? Promise.resolve();
+    const result = before.then(work).finally(() => {
+      this.queued--;
+    });
+    const tail = result.catch(() => {});
+    this.tails.set(lane, tail);
+    void tail.then(() => {
+      if (this.tails.get(lane) === tail) this.tails.delete(lane);
+    });
+    return result;
+  }
+
+  /** Messages queued or being handled. */
+  size(): number {
+    return this.queued;
+  }
+
+  /** Resolves once every lane is empty (including work queued while waiting). */
+  async idle(): Promise<void> {
+    while (this.tails.size > 0) await Promise.all(this.tails.values());
+  }
+}
