@@ -25,31 +25,37 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-/** A migrated database of its own on each backend; PostgreSQL is skipped (with a note) when unreachable. */
-export async function benchDatabases(): Promise<BenchDb[]> {
-  const result: BenchDb[] = [];
-  const lite = await PgliteDb.open();
-  await migrate(lite);
-  result.push({ name: 'pglite', db: lite, drop: () => lite.close() });
+/** A migrated PostgreSQL database of its own (with its URL, for other processes), or why not. */
+export async function benchPostgres(): Promise<(BenchDb & { url: string }) | { skipped: string }> {
   const name = `cicero_bench_${randomBytes(4).toString('hex')}`;
   try {
     await admin(`CREATE DATABASE ${name}`);
   } catch (error) {
-    console.log(`postgres: skipped (${(error as Error).message})`);
-    return result;
+    return { skipped: (error as Error).message };
   }
   const url = new URL(SERVER_URL);
   url.pathname = `/${name}`;
   const server = await PostgresDb.open(url.toString(), { max: 10 });
   await migrate(server);
-  result.push({
+  return {
     name: 'postgres',
     db: server,
+    url: url.toString(),
     drop: async () => {
-      await server.close();
+      await server.close().catch(() => {});
       await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
-  });
+  };
+}
+
+/** A migrated database of its own on each backend; PostgreSQL is skipped (with a note) when unreachable. */
+export async function benchDatabases(): Promise<BenchDb[]> {
+  const lite = await PgliteDb.open();
+  await migrate(lite);
+  const result: BenchDb[] = [{ name: 'pglite', db: lite, drop: () => lite.close() }];
+  const server = await benchPostgres();
+  if ('skipped' in server) console.log(`postgres: skipped (${server.skipped})`);
+  else result.push(server);
   return result;
 }
 

@@ -141,7 +141,7 @@ export const variables = {
   CICERO_MESSAGE_MAX_CHARS: variable(
     positiveInt(65_000),
     '4000',
-    'Longer texts are split at line boundaries into several messages of at most this many characters',
+    'Longer texts are split into several messages of at most this many characters, at paragraph or line ends (reports at division boundaries), never inside an emoji',
   ),
   CICERO_REPORT_MAX_LINES: variable(
     positiveInt(1_000_000),
@@ -178,7 +178,7 @@ export const variables = {
     '20',
     'While the database is away, a sender waiting this long is told their message will be handled',
   ),
-  CICERO_SHUTDOWN_TIMEOUT_S: variable(positiveInt(600), '20', 'On SIGTERM, the longest the bot takes to finish and exit'),
+  CICERO_SHUTDOWN_TIMEOUT_S: variable(positiveInt(600), '20', 'On SIGTERM (or the end of console input), the longest the bot takes to finish the messages in hand, send what it can, and exit'),
   CICERO_OUTBOX_RETENTION_DAYS: variable(positiveInt(36_500), '7', 'Days sent messages stay in the outbox'),
   CICERO_DEAD_LETTER_RETENTION_DAYS: variable(positiveInt(36_500), '30', 'Days dead letters stay in the outbox'),
   CICERO_DEDUP_RETENTION_HOURS: variable(positiveInt(87_600), '48', 'Hours inbound message ids are remembered to drop duplicates'),

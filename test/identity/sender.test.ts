@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, ADMIN_LID, createTestBot, MEMBER, OPERATOR, seedChatFixture } from '../helpers/bot.js';
+import { ADMIN, ADMIN_LID, createTestBot, GROUP, MEMBER, OPERATOR, seedChatFixture } from '../helpers/bot.js';
 import { backend, useTestDatabase } from '../helpers/db.js';
 
 describe(`sender identity (${backend})`, () => {
@@ -50,5 +50,33 @@ describe(`sender identity (${backend})`, () => {
     await database().db.query(`INSERT INTO "user" (user_id, nama, client_id, whatsapp) VALUES ('11110000', 'ADMIN JUGA', 'POLRESABC', $1)`, [ADMIN]);
     const t = await createTestBot(database().db);
     expect((await t.replies(ADMIN, 'whoami'))[0]).toMatch(/Peran: \*admin\*\nNRP\/NIP: 11110000/);
+  });
+
+  it('asks WhatsApp for the phone behind a LID only when wa_lid_map does not know it, and never for group chatter', async () => {
+    const t = await createTestBot(database().db);
+    const known = '444444444444444@lid';
+    const revealed = '555555555555555@lid';
+    const unpaired = '666666666666666@lid';
+    await database().db.query(`INSERT INTO wa_lid_map (lid, phone) VALUES ($1, $2)`, [known, MEMBER]);
+    t.transport.lidPhones.set(revealed, `${OPERATOR}@c.us`);
+
+    // Group chatter costs nothing, not even a question to WhatsApp.
+    for (const lid of [known, revealed, unpaired]) await t.say(lid, 'selamat pagi', { group: GROUP });
+    expect(t.transport.lidQuestions).toEqual([]);
+
+    expect((await t.replies(known, 'whoami'))[0]).toMatch(/Peran: \*anggota\*/);
+    expect(t.transport.lidQuestions).toEqual([]); // our own records answered
+
+    expect((await t.replies(revealed, 'whoami'))[0]).toMatch(/Nomor WhatsApp: 6281200000002\nLID: 555555555555555@lid\nPeran: \*operator\*/);
+    expect(t.transport.lidQuestions).toEqual([revealed]);
+    const { rows } = await database().db.query('SELECT phone FROM wa_lid_map WHERE lid = $1', [revealed]);
+    expect(rows).toEqual([{ phone: OPERATOR }]);
+    await t.replies(revealed, 'whoami');
+    expect(t.transport.lidQuestions).toEqual([revealed]); // recorded: not asked again
+
+    expect((await t.replies(unpaired, 'whoami'))[0]).toMatch(/Peran: \*belum terdaftar\*/);
+    await t.replies(unpaired, 'whoami');
+    await t.replies(unpaired, 'help', { group: GROUP });
+    expect(t.transport.lidQuestions).toEqual([revealed, unpaired]); // a LID WhatsApp could not pair is not asked about again soon
   });
 });

@@ -104,22 +104,25 @@ describe(`outbox (${backend})`, () => {
   });
 
   it('keeps each chat’s order while paced, letting other chats go while one cools down', async () => {
-    const t = await createTestOutbox(database().db, {
-      pacing: { globalMs: 0, chatMs: 150, jitterMs: 0, broadcastMs: 0 },
-      pollMs: 10,
-    });
-    t.clock.now = new Date(); // real time: pacing waits for real
-    Object.defineProperty(t.clock, 'now', { get: () => new Date() });
+    const t = await createTestOutbox(database().db, { pacing: { globalMs: 0, chatMs: 150, jitterMs: 0, broadcastMs: 0 } });
     for (const [chat, n] of [['a@c.us', 1], ['a@c.us', 2], ['a@c.us', 3], ['b@c.us', 1], ['b@c.us', 2]] as const) {
       await t.outbox.enqueue({ chatId: chat, key: `${chat}-${n}`, text: `${chat[0]}${n}` });
     }
-    const started = Date.now();
-    t.outbox.start();
-    await expect.poll(() => t.transport.sent.length, { timeout: 5000 }).toBe(5);
-    await t.outbox.stop();
-    const order = t.transport.takeTexts().map((m) => m.text);
-    expect(order).toEqual(['a1', 'b1', 'a2', 'b2', 'a3']);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(300); // a1 → a2 → a3, 150 ms apart
+    const texts = () => t.transport.takeTexts().map((m) => m.text);
+    // The pace is read on the outbox's clock: each step is one decision, no waiting on real time.
+    expect(await t.outbox.step()).toBe(true);
+    expect(await t.outbox.step()).toBe(true);
+    expect(texts()).toEqual(['a1', 'b1']); // b does not wait for a
+    expect(await t.outbox.step()).toBe(false); // both chats cool down
+    t.advance(149);
+    expect(await t.outbox.step()).toBe(false);
+    t.advance(1);
+    expect(await t.outbox.step()).toBe(true);
+    expect(await t.outbox.step()).toBe(true);
+    expect(texts()).toEqual(['a2', 'b2']);
+    t.advance(150);
+    await t.outbox.drain();
+    expect(texts()).toEqual(['a3']);
   });
 
   it('spends the hourly budget on broadcasts only; the rest waits for the next hour', async () => {
