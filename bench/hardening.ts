@@ -4,9 +4,10 @@
  * 1. outage: 30 messages/s from 100 senders for 40 s; the database is cut (a TCP proxy
  *    drops every connection) from 10 s to 25 s. Prints how many were answered, whether
  *    every sender's replies came in order, when the "please wait" notices went out
- *    (wait at notice), and how long after recovery the held messages were all handled.
- * 2. burst: `cicero start` on the console reads 1,000 messages from a pipe; SIGTERM on
- *    the first reply. Prints the exit code, seconds to exit, messages handled, replies
+ *    (each chat's wait when told; CICERO_DB_WAIT_NOTICE_S=10 so that some are due), and
+ *    how long after recovery the held messages were all handled.
+ * 2. burst: `cicero start` on the console reads 1,000 messages from a pipe; SIGTERM once
+ *    200 replies were printed. Prints the exit code, seconds to exit, messages handled, replies
  *    printed and marked sent, and error lines (e.g. "Cannot use a pool after calling end").
  * 3. two processes, one number: 1,000 messages delivered to both (each with its own pool);
  *    prints messages handled twice and replies sent twice; then both run their paced
@@ -54,8 +55,14 @@ async function postgres(): Promise<{ db: PostgresDb; url: string; drop(): Promis
 
 async function outage(): Promise<void> {
   const target = await postgres();
-  const link = await cuttableDatabase({ db: target.db, url: target.url, drop: async () => {} });
-  const config = loadConfig(BOT_VARIABLES, { ADMIN_WHATSAPP: '6281100000001', CICERO_FLOOD_MAX: '100000' });
+  const link = await cuttableDatabase({ db: target.db, url: target.url, drop: async () => {} }, { poolMax: 10 }); // PG_POOL_MAX's default
+  // Below the outage's length, so the notices show when they go out.
+  const noticeS = 10;
+  const config = loadConfig(BOT_VARIABLES, {
+    ADMIN_WHATSAPP: '6281100000001',
+    CICERO_FLOOD_MAX: '10000',
+    CICERO_DB_WAIT_NOTICE_S: String(noticeS),
+  });
   const transport = new MemoryTransport();
   const bot = await createBot({ config, db: link.db, log, transport, commands: [urut] });
   bot.attach();
@@ -112,7 +119,7 @@ async function outage(): Promise<void> {
   console.log(
     `outage (PostgreSQL, 30 msg/s, 100 senders, database away ${seconds(restoreAt - cutAt)}): ` +
       `${replies.length}/${total} answered, order kept for every sender: ${ordered ? 'yes' : 'NO'}, ` +
-      `notices ${notices.length} (wait at notice min ${seconds(sorted[0] ?? 0)}, median ${seconds(percentile(sorted, 50))}, max ${seconds(sorted.at(-1) ?? 0)}; CICERO_DB_WAIT_NOTICE_S=20), ` +
+      `notices ${notices.length} (wait at notice min ${seconds(sorted[0] ?? 0)}, median ${seconds(percentile(sorted, 50))}, max ${seconds(sorted.at(-1) ?? 0)}; CICERO_DB_WAIT_NOTICE_S=${noticeS}), ` +
       `held messages all handled ${seconds(heldEmptyAt - restoredAt)} after the database came back`,
   );
   await bot.stop(10_000);
@@ -145,7 +152,7 @@ async function burst(): Promise<void> {
     });
     child.stdout.on('data', (c: Buffer) => {
       stdout += c.toString();
-      if (!signalledAt && stdout.includes('→ ')) {
+      if (!signalledAt && (stdout.match(/^→ /gm) ?? []).length >= 200) {
         signalledAt = performance.now();
         child.kill('SIGTERM');
       }
@@ -170,7 +177,7 @@ async function burst(): Promise<void> {
     const printed = (stdout.match(/^→ /gm) ?? []).length;
     const verdict = /stopped cleanly/.test(stderr) ? 'stopped cleanly' : (/stopped with [^"]*/.exec(stderr)?.[0] ?? 'no stop line');
     console.log(
-      `burst (${backend}, 1,000 piped messages, SIGTERM at the first reply): exit ${code} after ${exitS.toFixed(1)} s, ` +
+      `burst (${backend}, 1,000 piped messages, SIGTERM after 200 replies): exit ${code} after ${exitS.toFixed(1)} s, ` +
         `handled ${rows[0]!.handled}, printed ${printed}, marked sent ${rows[0]!.sent}, left in the outbox ${rows[0]!.open}, ` +
         `handled after close (pool errors) ${afterClose}, error lines ${errors}, "${verdict}"`,
     );
@@ -179,7 +186,7 @@ async function burst(): Promise<void> {
 
 async function two(): Promise<void> {
   const target = await postgres();
-  const config = loadConfig(BOT_VARIABLES, { ADMIN_WHATSAPP: '6281100000001', CICERO_FLOOD_MAX: '100000' });
+  const config = loadConfig(BOT_VARIABLES, { ADMIN_WHATSAPP: '6281100000001', CICERO_FLOOD_MAX: '10000' });
   const endpoint = 'whatsapp:6281100000070';
   const pools: PostgresDb[] = [];
   const make = async (paced: boolean) => {
@@ -190,6 +197,7 @@ async function two(): Promise<void> {
     Object.defineProperty(transport, 'name', { value: paced ? 'whatsapp' : 'memory' });
     const env = { CICERO_PACE_GLOBAL_MS: '100', CICERO_PACE_CHAT_MS: '0', CICERO_PACE_JITTER_MS: '0' };
     const bot = await createBot({ config: { ...config, ...loadConfig(['CICERO_PACE_GLOBAL_MS', 'CICERO_PACE_CHAT_MS', 'CICERO_PACE_JITTER_MS'], env) }, db, log, transport, commands: [urut] });
+    bot.attach();
     await transport.start();
     return { bot, transport };
   };

@@ -72,6 +72,8 @@ export interface BotOptions {
 const SWEEP_INTERVAL_MS = 30_000;
 /** While messages wait for the database, it is probed this often. */
 const PROBE_EVERY_MS = 1_000;
+/** Chats whose held messages are handled side by side when the database is back (within the default pool of 10). */
+const HELD_CONCURRENCY = 8;
 
 /** What a shutdown left unanswered, by reason. */
 export interface Unanswered {
@@ -107,6 +109,8 @@ export class Bot {
   private readonly actedOn = new WeakMap<BaseContext, string>();
   private readonly waiting: WaitingRoom;
   private closing = false;
+  /** False once shutdown stopped waiting for the messages in hand (the database closes next). */
+  private lanesOpen = true;
   private turnedAway = 0;
   private readonly flood: FloodLimiter;
   private readonly status: RuntimeStatus;
@@ -128,6 +132,7 @@ export class Bot {
       probeEveryMs: PROBE_EVERY_MS,
       probe: () => options.db.query('SELECT 1'),
       handle: (message) => this.processOrApologise(message, this.commandIn(message)),
+      concurrency: HELD_CONCURRENCY,
       tell: (chatId, notice) =>
         this.tellDirectly(chatId, notice === 'delay' ? DATABASE_DELAY_NOTICE : DATABASE_OVERLOAD_NOTICE),
       now: () => now().getTime(),
@@ -205,6 +210,7 @@ export class Bot {
     };
     await inTime(this.lanes.idle());
     if (this.waiting.holding()) await inTime(this.waiting.tick());
+    this.lanesOpen = false;
     return { turnedAway: this.turnedAway, held: this.waiting.close(), unfinished: this.lanes.size() };
   }
 
@@ -247,15 +253,15 @@ export class Bot {
    * Never throws; while the database is away the message waits in memory.
    */
   async handle(received: InboundMessage): Promise<void> {
-    if (this.closing) {
-      this.turnedAway++;
-      return;
-    }
     const message = received.text.includes(NUL) ? { ...received, text: received.text.replaceAll(NUL, '') } : received;
     // Most of what a group says is chatter, not for the bot: it costs no database work.
     const groupCommand = this.commandIn(message);
     if (message.isGroup && !groupCommand) {
       this.status.lastMessageAt = message.timestamp;
+      return;
+    }
+    if (this.closing) {
+      this.turnedAway++; // still unread in WhatsApp: the next start's catch-up takes it
       return;
     }
     await this.lanes.run(message.chatId, async () => {
@@ -267,8 +273,8 @@ export class Bot {
       try {
         await this.processOrApologise(message, groupCommand);
       } catch (error) {
-        if (!isDatabaseUnavailable(error)) throw error;
-        this.waiting.hold(message);
+        if (isDatabaseUnavailable(error)) this.waiting.hold(message);
+        else this.options.log.error({ err: error, chatId: message.chatId }, 'could not answer a message');
       }
     });
   }
@@ -279,6 +285,11 @@ export class Bot {
       await this.process(message, groupCommand);
     } catch (error) {
       if (isDatabaseUnavailable(error)) throw error;
+      if (this.closing && !this.lanesOpen) {
+        // Cut short by a shutdown that ran out of time (counted as unfinished): no apology to queue.
+        this.options.log.warn({ chatId: message.chatId }, 'message handling cut short by the shutdown');
+        return;
+      }
       this.options.log.error(
         { err: error, chatId: message.chatId, senderId: message.senderId },
         'message handling failed',

@@ -4,7 +4,8 @@
  * - Arrival order is kept, and while anything waits every newer message queues behind
  *   it, so a sender's later message is never answered before an earlier one.
  * - The database is probed every second, whatever happened before: once it answers,
- *   the waiting messages go first, in order, within about a second.
+ *   the waiting messages go first, each chat's in order and several chats at once, so a
+ *   15-second outage's backlog is answered within about a second.
  * - A chat whose oldest waiting message reaches `noticeAfterMs` is told once, directly
  *   (the outbox needs the database), that its message will be handled.
  * - Bounded: past `max` a message is refused with a plea to send it again.
@@ -22,6 +23,8 @@ export interface WaitingRoomOptions {
   probe(): Promise<unknown>;
   /** Handles a message; throws a database-unavailable error when it must wait again. */
   handle(message: InboundMessage): Promise<void>;
+  /** Chats handled side by side once the database is back (their messages in order). */
+  concurrency: number;
   /** Tells a chat something directly, best effort. */
   tell(chatId: string, notice: 'delay' | 'overload'): void;
   now(): number;
@@ -39,17 +42,21 @@ export class WaitingRoom {
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   private closed = false;
+  /** Handling the backlog: newer messages still queue behind it. */
+  private draining = false;
 
   constructor(private readonly options: WaitingRoomOptions) {}
 
   /** True while messages wait: newer ones must queue behind them. */
   holding(): boolean {
-    return this.queue.length > 0;
+    return this.queue.length > 0 || this.draining;
   }
 
   size(): number {
-    return this.queue.length;
+    return this.queue.length + this.inDrain;
   }
+
+  private inDrain = 0;
 
   /** Puts a message at the back of the queue (or refuses it when the room is full). */
   hold(message: InboundMessage): void {
@@ -102,25 +109,69 @@ export class WaitingRoom {
       if (!isDatabaseUnavailable(error)) log.error({ err: error }, 'database probe failed');
       return;
     }
+    this.draining = true;
     let handled = 0;
-    while (this.queue.length > 0) {
-      const head = this.queue[0]!;
-      try {
-        await this.options.handle(head.message);
-      } catch (error) {
-        if (isDatabaseUnavailable(error)) {
+    try {
+      // Whatever arrives meanwhile queues behind: take the queue in rounds until it stays empty.
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0);
+        this.inDrain = batch.length;
+        const left = await this.handleBatch(batch);
+        handled += batch.length - left.length;
+        this.inDrain = 0;
+        if (left.length > 0) {
+          this.queue.unshift(...left); // away again: the next round starts from here, order intact
           this.notify();
-          return; // away again: the next round tries from here
+          return;
         }
-        // `handle` answers its own failures; this is a bug, and the message must not block the rest.
-        log.error({ err: error, chatId: head.message.chatId }, 'held message failed');
       }
-      this.queue.shift();
-      handled++;
+    } finally {
+      this.draining = false;
+      this.inDrain = 0;
     }
     this.pause();
     this.told.clear();
     log.info({ handled }, 'database is back; held messages handled');
+  }
+
+  /**
+   * Handles a batch, each chat's messages in order, several chats at once. Returns what
+   * is left, in arrival order, when the database went away again.
+   */
+  private async handleBatch(batch: Waiting[]): Promise<Waiting[]> {
+    const chats = new Map<string, Waiting[]>();
+    for (const waiting of batch) {
+      const chat = chats.get(waiting.message.chatId);
+      if (chat) chat.push(waiting);
+      else chats.set(waiting.message.chatId, [waiting]);
+    }
+    const lines = [...chats.values()];
+    const left = new Set<Waiting>();
+    let away = false;
+    const worker = async (): Promise<void> => {
+      for (let line = lines.shift(); line; line = lines.shift()) {
+        for (const [i, waiting] of line.entries()) {
+          if (away) {
+            for (const rest of line.slice(i)) left.add(rest);
+            break;
+          }
+          try {
+            await this.options.handle(waiting.message);
+          } catch (error) {
+            if (isDatabaseUnavailable(error)) {
+              away = true;
+              for (const rest of line.slice(i)) left.add(rest);
+              break;
+            }
+            // `handle` answers its own failures; this is a bug, and the message must not block the rest.
+            this.options.log.error({ err: error, chatId: waiting.message.chatId }, 'held message failed');
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, lines.length) }, worker));
+    for (const line of lines) for (const waiting of line) left.add(waiting); // never started
+    return batch.filter((waiting) => left.has(waiting));
   }
 
   private notify(): void {

@@ -19,7 +19,7 @@ function connectionLost(): Error {
   return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 }
 
-export async function cuttableDatabase(test: TestDatabase): Promise<Cuttable> {
+export async function cuttableDatabase(test: TestDatabase, options: { poolMax?: number } = {}): Promise<Cuttable> {
   if (!test.url) {
     let down = false;
     const guard = <T>(fn: () => Promise<T>): Promise<T> => (down ? Promise.reject(connectionLost()) : fn());
@@ -58,7 +58,7 @@ export async function cuttableDatabase(test: TestDatabase): Promise<Cuttable> {
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   const url = new URL(test.url);
   url.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
-  const db = await PostgresDb.open(url.toString(), { max: 3 });
+  const db = await PostgresDb.open(url.toString(), { max: options.poolMax ?? 3 });
   return {
     db,
     cut: () => {
