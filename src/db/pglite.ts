@@ -7,10 +7,25 @@ const parsers = { [types.INT8]: (v: string) => Number(v) };
 
 type PGliteLike = Pick<PGlite, 'query' | 'exec'>;
 
+/** A UTF-16 surrogate without its other half. */
+const LONE = '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]';
+const HAS_LONE_SURROGATE = new RegExp(LONE);
+const LONE_SURROGATES = new RegExp(LONE, 'g');
+
+/**
+ * PGlite (0.5.16) sizes a string parameter as if every low surrogate ended a pair: a
+ * lone one (user text can hold anything) makes the parameter invalid UTF-8 or cuts it
+ * short. Such a surrogate is replaced by U+FFFD, as TextEncoder and `pg` encode it anyway.
+ */
+function wellFormed(params: readonly unknown[] | undefined): unknown[] | undefined {
+  if (!params?.some((p) => typeof p === 'string' && HAS_LONE_SURROGATE.test(p))) return params as unknown[] | undefined;
+  return params.map((p) => (typeof p === 'string' ? p.replace(LONE_SURROGATES, '\uFFFD') : p));
+}
+
 function wrap(lite: PGliteLike): Executor {
   return {
     async query(text, params) {
-      const result = await lite.query(text, params as unknown[] | undefined);
+      const result = await lite.query(text, wellFormed(params));
       return { rows: result.rows as never[] };
     },
     async exec(sql) {
