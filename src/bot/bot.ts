@@ -282,7 +282,7 @@ export class Bot {
   /** Handles a message; throws only when the database is away (the message must wait). */
   private async processOrApologise(message: InboundMessage, groupCommand: GroupCommand | null): Promise<void> {
     try {
-      await this.process(message, groupCommand);
+      await this.process(message, groupCommand, []);
     } catch (error) {
       if (isDatabaseUnavailable(error)) throw error;
       if (this.closing && !this.lanesOpen) {
@@ -294,12 +294,22 @@ export class Bot {
         { err: error, chatId: message.chatId, senderId: message.senderId },
         'message handling failed',
       );
-      await this.outbox.enqueue({ chatId: message.chatId, key: `${message.id}:apology`, text: APOLOGY });
-      await this.inbound.finish(message, this.services.now());
+      await this.finish(message, null, [{ chatId: message.chatId, key: `${message.id}:apology`, text: APOLOGY }]);
     }
   }
 
-  private async process(message: InboundMessage, groupCommand: GroupCommand | null): Promise<void> {
+  /**
+   * Writes the message's outcome in one statement: handled, its replies queued, its
+   * audit row. Replies are gathered in `out` while the message is handled, so a crash
+   * or an outage half-way leaves nothing half-written (the message is handled again).
+   */
+  private async finish(message: InboundMessage, audit: AuditEntry | null, out: readonly OutgoingMessage[]): Promise<void> {
+    await this.inbound.finish(message, this.services.now(), audit, out.flatMap((m) => this.outbox.rowsOf(m)));
+    if (out.length > 0) this.outbox.wake();
+  }
+
+  /** `out` gathers the replies; they are written with the handled mark. */
+  private async process(message: InboundMessage, groupCommand: GroupCommand | null, out: OutgoingMessage[]): Promise<void> {
     // Independent work in one round trip: claim the message, find who is writing, and
     // (in a private chat, when the sender's key is known without the database) their conversation.
     const keyHint = message.isGroup ? null : senderKeyHint(message.senderId);
@@ -320,19 +330,19 @@ export class Bot {
       // Sent while the bot was offline, too long ago for its answer to still be right.
       if (!message.isGroup) {
         const slot = Math.floor(now.getTime() / 600_000);
-        await this.outbox.enqueue({
+        out.push({
           chatId: message.chatId,
           key: `offline:${message.chatId}:${slot}`,
           text: offlineNote(message.timestamp, this.services.timezone),
         });
       }
     } else if (groupCommand) {
-      audit = await this.handleGroup(message, sender, groupCommand);
+      audit = await this.handleGroup(message, sender, groupCommand, out);
     } else {
       const state = keyHint === sender.key ? preloaded : await this.conversations.get(message.chatId, sender.key);
-      audit = await this.handlePrivate(message, sender, state ?? null);
+      audit = await this.handlePrivate(message, sender, state ?? null, out);
     }
-    await this.inbound.finish(message, this.services.now(), audit);
+    await this.finish(message, audit, out);
   }
 
   /** Sends without the outbox (which needs the database): best effort, for database trouble only. */
@@ -343,10 +353,11 @@ export class Bot {
     });
   }
 
-  private baseContext(message: InboundMessage, sender: Sender, chat: ChatInfo): BaseContext {
+  private baseContext(message: InboundMessage, sender: Sender, chat: ChatInfo, out: OutgoingMessage[]): BaseContext {
     let replies = 0;
-    const send = (content: Omit<OutgoingMessage, 'chatId' | 'key'>): Promise<void> =>
-      this.outbox.enqueue({ chatId: chat.id, key: `${message.id}:${++replies}`, ...content });
+    const send = async (content: Omit<OutgoingMessage, 'chatId' | 'key'>): Promise<void> => {
+      out.push({ chatId: chat.id, key: `${message.id}:${++replies}`, ...content });
+    };
     const base: BaseContext = {
       message,
       sender,
@@ -362,14 +373,14 @@ export class Bot {
   }
 
   /** False (and maybe one notice) when the sender is over the flood limit. */
-  private async withinFloodLimit(message: InboundMessage, sender: Sender): Promise<boolean> {
+  private withinFloodLimit(message: InboundMessage, sender: Sender, out: OutgoingMessage[]): boolean {
     if (sender.role === 'admin') return true;
     const check = this.flood.check(sender.key, this.services.now().getTime());
     if (check.verdict === 'allow') return true;
     this.options.log.warn({ sender: sender.key, verdict: check.verdict }, 'flood limit reached');
     if (check.verdict === 'notify' && !message.isGroup) {
       const text = floodNotice(new Date(check.until), this.services.timezone);
-      await this.outbox.enqueue({ chatId: message.chatId, key: `${message.id}:flood`, text });
+      out.push({ chatId: message.chatId, key: `${message.id}:flood`, text });
     }
     return false;
   }
@@ -378,10 +389,11 @@ export class Bot {
     message: InboundMessage,
     sender: Sender,
     state: ConversationState | null,
+    out: OutgoingMessage[],
   ): Promise<AuditEntry | null> {
-    if (!(await this.withinFloodLimit(message, sender))) return null;
+    if (!this.withinFloodLimit(message, sender, out)) return null;
     const chat: ChatInfo = { id: message.chatId, isGroup: false, client: null };
-    const base = this.baseContext(message, sender, chat);
+    const base = this.baseContext(message, sender, chat, out);
 
     if (state) {
       const flow = this.options.catalog.flow(state.flow);
@@ -419,11 +431,16 @@ export class Bot {
     return parsed && command ? { command, rest: parsed.rest } : null;
   }
 
-  private async handleGroup(message: InboundMessage, sender: Sender, { command, rest }: GroupCommand): Promise<AuditEntry | null> {
+  private async handleGroup(
+    message: InboundMessage,
+    sender: Sender,
+    { command, rest }: GroupCommand,
+    out: OutgoingMessage[],
+  ): Promise<AuditEntry | null> {
     const client = await this.directory.clientOfGroup(message.chatId);
     if (!client && sender.role !== 'admin') return null; // a group Cicero does not serve
-    if (!(await this.withinFloodLimit(message, sender))) return null;
-    const base = this.baseContext(message, sender, { id: message.chatId, isGroup: true, client });
+    if (!this.withinFloodLimit(message, sender, out)) return null;
+    const base = this.baseContext(message, sender, { id: message.chatId, isGroup: true, client }, out);
     if (!command.roles.includes(sender.role)) {
       await base.reply(GROUP_REFUSAL);
       return this.auditEntry(base, command, 'refused', 'role');

@@ -8,6 +8,7 @@
  * nothing is sent twice.
  */
 import type { Queryable } from '../db/db.js';
+import { type NewRow, OutboxStore } from '../outbox/store.js';
 import { STALE_S, workerAlive } from '../db/presence.js';
 import type { InboundMessage } from '../transport/transport.js';
 import type { AuditEntry } from './audit.js';
@@ -36,23 +37,31 @@ export class InboundLog {
   }
 
   /**
-   * Marks the message handled and, when it was a command, writes its audit row in
-   * the same statement (one round trip per message instead of two).
+   * In one statement, so all of it or none is written: marks the message handled,
+   * queues its replies (`replies`, outbox rows) and, when it was a command, writes its
+   * audit row. A crash before it leaves the message to be handled again; after it,
+   * nothing is left to do.
    */
-  async finish(message: InboundMessage, at: Date, audit?: AuditEntry | null): Promise<void> {
-    const done = `INSERT INTO inbound_message (id, chat_id, sender_id, received_at, handled_at) VALUES ($1, $2, $3, $4, $4)
-                  ON CONFLICT (id) DO UPDATE SET handled_at = excluded.handled_at, claimed_by = NULL`;
-    const ids = [message.id, message.chatId, message.senderId, at];
-    if (!audit) {
-      await this.db.query(done, ids);
-      return;
+  async finish(message: InboundMessage, at: Date, audit?: AuditEntry | null, replies: readonly NewRow[] = []): Promise<void> {
+    const params: unknown[] = [message.id, message.chatId, message.senderId, at];
+    const parts = [
+      `done AS (INSERT INTO inbound_message (id, chat_id, sender_id, received_at, handled_at) VALUES ($1, $2, $3, $4, $4)
+                ON CONFLICT (id) DO UPDATE SET handled_at = excluded.handled_at, claimed_by = NULL RETURNING 1)`,
+    ];
+    if (audit) {
+      const a = params.length;
+      parts.push(
+        `audit AS (INSERT INTO command_audit (at, sender_id, role, command, client_id, chat_id, outcome, detail)
+                   VALUES ($4, $${a + 1}, $${a + 2}, $${a + 3}, $${a + 4}, $${a + 5}, $${a + 6}, $${a + 7}) RETURNING 1)`,
+      );
+      params.push(audit.senderId, audit.role, audit.command, audit.clientId, audit.chatId, audit.outcome, audit.detail ?? null);
     }
-    await this.db.query(
-      `WITH done AS (${done})
-       INSERT INTO command_audit (at, sender_id, role, command, client_id, chat_id, outcome, detail)
-       VALUES ($4, $5, $6, $7, $8, $9, $10, $11)`,
-      [...ids, audit.senderId, audit.role, audit.command, audit.clientId, audit.chatId, audit.outcome, audit.detail ?? null],
-    );
+    if (replies.length > 0) {
+      const insert = OutboxStore.insertStatement(replies, params.length + 1, '$4');
+      parts.push(`replies AS (${insert.sql} RETURNING 1)`);
+      params.push(...insert.params);
+    }
+    await this.db.query(`WITH ${parts.join(',\n')} SELECT 1`, params);
   }
 
   async prune(before: Date): Promise<number> {

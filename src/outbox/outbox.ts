@@ -20,7 +20,7 @@ import type { Logger } from '../log.js';
 import type { OutgoingDocument, Transport } from '../transport/transport.js';
 import type { KillSwitch, PauseCause, PauseState } from './kill-switch.js';
 import { splitText } from './split.js';
-import { type Origin, type OutboxRow, type OutboxStats, OutboxStore } from './store.js';
+import { type NewRow, type Origin, type OutboxRow, type OutboxStats, OutboxStore } from './store.js';
 
 export interface OutgoingMessage {
   chatId: string;
@@ -185,28 +185,25 @@ export class Outbox {
     return this.transport.endpoint;
   }
 
-  /** Stores the message (split into parts under the size limit); the worker sends it. */
-  async enqueue(message: OutgoingMessage): Promise<void> {
-    const base = { endpoint: this.endpoint, chatId: message.chatId, origin: message.origin ?? 'reply' } as const;
+  /** The rows a message becomes: one per part under the size limit (a document is one). */
+  rowsOf(message: OutgoingMessage): NewRow[] {
+    const base = { endpoint: this.endpoint, chatId: message.chatId, origin: message.origin ?? 'reply', messageKey: message.key } as const;
     if (message.document) {
       const d = message.document;
-      await this.store.insert([
-        {
-          ...base,
-          messageKey: message.key,
-          part: 1,
-          parts: 1,
-          body: d.caption ?? null,
-          document: { data: d.data, name: d.fileName, mime: d.mimeType },
-        },
-      ], this.now());
-    } else {
-      const texts = splitText(message.text ?? '', this.settings.maxChars);
-      await this.store.insert(
-        texts.map((body, i) => ({ ...base, messageKey: message.key, part: i + 1, parts: texts.length, body })),
-        this.now(),
-      );
+      return [{ ...base, part: 1, parts: 1, body: d.caption ?? null, document: { data: d.data, name: d.fileName, mime: d.mimeType } }];
     }
+    const texts = splitText(message.text ?? '', this.settings.maxChars);
+    return texts.map((body, i) => ({ ...base, part: i + 1, parts: texts.length, body }));
+  }
+
+  /** Stores the message (split into parts under the size limit); the worker sends it. */
+  async enqueue(message: OutgoingMessage): Promise<void> {
+    await this.store.insert(this.rowsOf(message), this.now());
+    this.wake();
+  }
+
+  /** Tells the worker that rows were written (by `enqueue`, or by a caller's own statement). */
+  wake(): void {
     this.wakeUp?.();
   }
 

@@ -58,16 +58,16 @@ export class OutboxStore {
   constructor(private readonly db: Queryable) {}
 
   /**
-   * Inserts the rows (all parts of a message) in one statement; a row whose
-   * (message_key, part) exists is left alone. Returns how many were new.
+   * The INSERT of `rows` with parameters numbered from `first`, created at the
+   * parameter `createdAt` (e.g. `$1`); a row whose (message_key, part) exists is left
+   * alone. For callers that write the rows inside a statement of their own.
    */
-  async insert(rows: NewRow[], now: Date): Promise<number> {
-    if (rows.length === 0) return 0;
+  static insertStatement(rows: readonly NewRow[], first: number, createdAt: string): { sql: string; params: unknown[] } {
     const WIDTH = 10;
     const values = rows.map((_, i) => {
-      const at = i * WIDTH;
-      const p = Array.from({ length: WIDTH }, (_, k) => `$${at + k + 2}`);
-      return `(${p.join(', ')}, $1, $1)`;
+      const at = first + i * WIDTH;
+      const p = Array.from({ length: WIDTH }, (_, k) => `$${at + k}`);
+      return `(${p.join(', ')}, ${createdAt}, ${createdAt})`;
     });
     const params = rows.flatMap((r) => [
       r.messageKey,
@@ -81,13 +81,18 @@ export class OutboxStore {
       r.document?.name ?? null,
       r.document?.mime ?? null,
     ]);
-    const { rows: inserted } = await this.db.query(
-      `INSERT INTO outbox (message_key, part, parts, endpoint, chat_id, origin, body, document, document_name, document_mime,
-                           created_at, next_attempt_at)
+    const sql = `INSERT INTO outbox (message_key, part, parts, endpoint, chat_id, origin, body, document, document_name, document_mime,
+                         created_at, next_attempt_at)
        VALUES ${values.join(',\n              ')}
-       ON CONFLICT (message_key, part) DO NOTHING RETURNING id`,
-      [now, ...params],
-    );
+       ON CONFLICT (message_key, part) DO NOTHING`;
+    return { sql, params };
+  }
+
+  /** Inserts the rows (all parts of a message) in one statement. Returns how many were new. */
+  async insert(rows: NewRow[], now: Date): Promise<number> {
+    if (rows.length === 0) return 0;
+    const { sql, params } = OutboxStore.insertStatement(rows, 2, '$1');
+    const { rows: inserted } = await this.db.query(`${sql} RETURNING id`, [now, ...params]);
     return inserted.length;
   }
 

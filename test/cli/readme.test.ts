@@ -112,8 +112,10 @@ describe(`README: trying the bot in a terminal (${backend})`, () => {
     }
     expect(adminSteps[0]!.stdout).toMatch(/Anda terdaftar sebagai \*admin\*[\s\S]*\nPeran: \*admin\*\n/);
     expect(adminSteps[1]!.stdout).toMatch(/\*Rekap Akumulasi Likes Instagram\*\n\*Polres\*: \*POLRES DEMO\*/);
-    // The interactive operator line, given no input, ends at once.
-    expect(as(operator)).toEqual([expect.objectContaining({ status: 0, stdout: '' })]);
+    // The interactive operator line, given no input, ends at once; the operator needs no client id.
+    const [interactive, ownClient] = as(operator);
+    expect(interactive).toEqual(expect.objectContaining({ status: 0, stdout: '' }));
+    expect(ownClient!.stdout).toMatch(/\*Rekap Akumulasi Likes Instagram\*\n\*Polres\*: \*POLRES DEMO\*/);
     expect(as(member)[0]!.stdout).toMatch(new RegExp(`Peran: \\*anggota\\*\\nClient: \\*POLRESDEMO\\* \\(POLRES DEMO\\)\\nNRP/NIP: ${nrp} `));
     expect(as(unused)[0]!.stdout).toMatch(/Peran: \*belum terdaftar\*\nNomor ini belum terhubung/);
   });
