@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import QRCode from 'qrcode';
 import type { Bot } from '../bot/bot.js';
 import type { OutboxStats } from '../outbox/store.js';
+import { LATE, within } from '../time/within.js';
 
 export interface Health {
   whatsapp: string;
@@ -25,17 +26,12 @@ const DATABASE_TIMEOUT_MS = 2_000;
 
 /** The outbox figures, or null when the database does not answer in time (whatever the error: no details leave). */
 async function outboxStats(bot: Bot): Promise<OutboxStats | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), DATABASE_TIMEOUT_MS);
-  });
   try {
-    return await Promise.race([bot.outbox.stats(), late]);
+    const stats = await within(bot.outbox.stats(), DATABASE_TIMEOUT_MS);
+    return stats === LATE ? null : stats;
   } catch (error) {
     bot.services.log.warn({ err: error }, '/healthz: the database did not answer');
     return null;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

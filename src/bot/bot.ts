@@ -28,6 +28,7 @@ import { InboundLog } from './inbound-log.js';
 import { Lanes } from './lanes.js';
 import { parseCommand, splitArgs } from './parse.js';
 import type { RuntimeStatus } from './runtime-status.js';
+import { within } from '../time/within.js';
 import { WaitingRoom } from './waiting-room.js';
 import {
   APOLOGY,
@@ -200,16 +201,8 @@ export class Bot {
   async close(deadline: number): Promise<Unanswered> {
     this.closing = true;
     this.detach();
-    const remaining = (): number => Math.max(0, deadline - Date.now());
-    const inTime = <T>(work: Promise<T>): Promise<boolean> => {
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), remaining());
-      });
-      return Promise.race([work.then(() => true), late]).finally(() => clearTimeout(timer));
-    };
-    await inTime(this.lanes.idle());
-    if (this.waiting.holding()) await inTime(this.waiting.tick());
+    await within(this.lanes.idle(), deadline - Date.now());
+    if (this.waiting.holding()) await within(this.waiting.tick(), deadline - Date.now());
     this.lanesOpen = false;
     return { turnedAway: this.turnedAway, held: this.waiting.close(), unfinished: this.lanes.size() };
   }

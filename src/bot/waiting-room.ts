@@ -42,21 +42,19 @@ export class WaitingRoom {
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   private closed = false;
-  /** Handling the backlog: newer messages still queue behind it. */
-  private draining = false;
+  /** Messages of the backlog being handled now: newer messages still queue behind them. */
+  private inDrain = 0;
 
   constructor(private readonly options: WaitingRoomOptions) {}
 
   /** True while messages wait: newer ones must queue behind them. */
   holding(): boolean {
-    return this.queue.length > 0 || this.draining;
+    return this.queue.length > 0 || this.inDrain > 0;
   }
 
   size(): number {
     return this.queue.length + this.inDrain;
   }
-
-  private inDrain = 0;
 
   /** Puts a message at the back of the queue (or refuses it when the room is full). */
   hold(message: InboundMessage): void {
@@ -66,7 +64,8 @@ export class WaitingRoom {
       this.options.tell(message.chatId, 'overload');
       return;
     }
-    if (this.queue.length === 0) log.error('database unavailable; holding incoming messages until it is back');
+    // Messages arriving while the backlog is handled queue too, but the database is back.
+    if (!this.holding()) log.error('database unavailable; holding incoming messages until it is back');
     this.queue.push({ message, since: this.options.now() });
     if (!this.timer && !this.closed) {
       this.timer = setInterval(() => void this.tick(), this.options.probeEveryMs);
@@ -109,7 +108,6 @@ export class WaitingRoom {
       if (!isDatabaseUnavailable(error)) log.error({ err: error }, 'database probe failed');
       return;
     }
-    this.draining = true;
     let handled = 0;
     try {
       // Whatever arrives meanwhile queues behind: take the queue in rounds until it stays empty.
@@ -126,7 +124,6 @@ export class WaitingRoom {
         }
       }
     } finally {
-      this.draining = false;
       this.inDrain = 0;
     }
     this.pause();

@@ -131,13 +131,11 @@ export async function runConsoleSession(
   // Nobody else prints this endpoint's rows: exit only once all of them were printed.
   const timeoutS = ctx.config.CICERO_SHUTDOWN_TIMEOUT_S;
   const { unanswered, unsent } = await bot.stop(timeoutS * 1000);
+  const problems: string[] = [];
   const left = unanswered.held + unanswered.unfinished;
-  if (left > 0 || unsent !== 0) {
-    const what = [left > 0 ? `${left} message(s) not answered` : '', unsent !== 0 ? `${unsent ?? 'some'} reply(ies) not printed` : '']
-      .filter(Boolean)
-      .join(' and ');
-    throw new CliError(`${what} within CICERO_SHUTDOWN_TIMEOUT_S (${timeoutS} s)`, 1);
-  }
+  if (left > 0) problems.push(`${left} message(s) not answered`);
+  if (unsent !== 0) problems.push(`${unsent ?? 'some'} reply(ies) not printed`);
+  if (problems.length > 0) throw new CliError(`${problems.join(' and ')} within CICERO_SHUTDOWN_TIMEOUT_S (${timeoutS} s)`, 1);
 }
 
 export function consoleDocumentsDir(dataDir: string): string {

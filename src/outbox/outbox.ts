@@ -19,6 +19,7 @@ import { type Presence, STALE_S } from '../db/presence.js';
 import type { Logger } from '../log.js';
 import type { OutgoingDocument, Transport } from '../transport/transport.js';
 import type { KillSwitch, PauseCause, PauseState } from './kill-switch.js';
+import { LATE, within } from '../time/within.js';
 import { splitText } from './split.js';
 import { type NewRow, type Origin, type OutboxRow, type OutboxStats, OutboxStore } from './store.js';
 
@@ -137,16 +138,6 @@ class Pacer {
   }
 }
 
-function timeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`send timed out after ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
 export class Outbox {
   readonly store: OutboxStore;
   readonly worker: string;
@@ -229,7 +220,7 @@ export class Outbox {
     const to = this.endpoint;
     const adoption = this.store.moveEndpoint(from, to).then((moved) => {
       if (moved > 0) this.log.info({ from, to, rows: moved }, 'outbox rows moved to this number');
-      this.wakeUp?.();
+      this.wake();
       return moved;
     });
     this.adoption = adoption.catch(() => {});
@@ -449,7 +440,9 @@ export class Outbox {
             ...(row.body ? { caption: row.body } : {}),
           })
         : this.transport.sendText(row.chat_id, row.body ?? '');
-      await timeout(sending, this.settings.sendTimeoutMs);
+      if ((await within(sending, this.settings.sendTimeoutMs)) === LATE) {
+        throw new Error(`send timed out after ${this.settings.sendTimeoutMs} ms`);
+      }
     } catch (error) {
       return this.failed(row, error);
     }
