@@ -83,7 +83,7 @@ async function outage(): Promise<void> {
     transport.sent.push({ chatId, kind: 'text', text });
   };
   const total = 30 * 40;
-  const inbound: Array<Promise<void>> = [];
+  const inbound: Array<Promise<unknown>> = [];
   for (let i = 0; i < total; i++) {
     const due = (i / 30) * 1000;
     if (due > at()) await sleep(due - at());

@@ -114,12 +114,32 @@ export const variables = {
   CICERO_WA_INIT_TIMEOUT_S: variable(
     positiveInt(3_600),
     '60',
-    'Seconds the first WhatsApp start may take to show a QR code or become ready before `start` gives up',
+    'Seconds each WhatsApp connection attempt may take to show a QR or pairing code or restore the session; the first start then gives up, later attempts retry with backoff',
   ),
   CICERO_WA_READY_TIMEOUT_S: variable(
     positiveInt(3_600),
     '120',
-    'Seconds between "authenticated" and "ready" after which the WhatsApp client is restarted',
+    'Seconds between "authenticated" and "ready" after which the WhatsApp client is restarted (with backoff; admins are alerted after 3 failed attempts in a row)',
+  ),
+  CICERO_WA_ACK_WAIT_S: variable(
+    positiveInt(600),
+    '10',
+    'Seconds a WhatsApp send waits for the server to take or refuse the message (a refusal is error 463); unconfirmed after that counts as sent',
+  ),
+  CICERO_CHROMIUM_ARGS: variable(
+    z.string().trim().transform((v) => (v === '' ? [] : v.split(/\s+/))),
+    '',
+    'Extra Chromium flags for WhatsApp, separated by spaces (e.g. --proxy-server=http://proxy:3128)',
+  ),
+  CICERO_WA_WEB_VERSION: variable(
+    optionalText.refine((v) => v === undefined || /^2\.\d+\.\d+$/.test(v), 'expected a WhatsApp Web version such as 2.3000.1017054665'),
+    '',
+    'Pin this WhatsApp Web version (fetched from CICERO_WA_WEB_VERSION_URL); empty runs the version WhatsApp serves',
+  ),
+  CICERO_WA_WEB_VERSION_URL: variable(
+    z.string().trim().refine((v) => /^https?:\/\/\S+\{version\}\S*$/.test(v), 'expected an http(s) URL containing {version}'),
+    'https://raw.githubusercontent.com/wppconnect-team/wa-version/main/html/{version}.html',
+    'Where a pinned WhatsApp Web version\'s page is fetched from; {version} is replaced',
   ),
   CICERO_WA_PAIRING_PHONE: variable(
     z.string().trim().transform((v, ctx) => {

@@ -1,6 +1,6 @@
 /** Builds the bot the same way for `start`, `chat`, `send`, the tests and the benchmarks. */
 import { Bot } from '../bot/bot.js';
-import { pauseAlert } from '../bot/texts.js';
+import { pauseAlert, unreachableAlert } from '../bot/texts.js';
 import { CommandCatalog, loadCommands } from '../bot/catalog.js';
 import type { CommandSpec } from '../bot/command.js';
 import type { Config } from '../config.js';
@@ -94,12 +94,31 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     if (state !== 'ready' || transport.name !== 'whatsapp') return;
     outbox.adopt(LEGACY_ENDPOINT).catch((error) => log.error({ err: error }, 'could not move the old outbox rows'));
   });
+  // Admins hear of a pause at once when WhatsApp works; otherwise (a blocked or lost
+  // session) the alert waits in the outbox, which lets admin chats through a pause.
   killSwitch.onTrip(async (state) => {
-    if (transport.state() !== 'ready') return;
+    const text = pauseAlert(state, config.CICERO_TIMEZONE);
     for (const chatId of adminChats(config)) {
-      await transport.sendText(chatId, pauseAlert(state, config.CICERO_TIMEZONE)).catch((error) => {
-        log.error({ err: error, chatId }, 'could not alert an admin about the pause');
-      });
+      const direct =
+        transport.state() === 'ready' &&
+        (await transport.sendText(chatId, text).then(
+          () => true,
+          (error: unknown) => {
+            log.error({ err: error, chatId }, 'could not alert an admin about the pause; queueing the alert');
+            return false;
+          },
+        ));
+      if (!direct) await outbox.enqueue({ chatId, key: `pause:${state.since.toISOString()}:${chatId}`, text });
+    }
+  });
+  // A connection halted on a blocking state (TOS_BLOCK, UNPAIRED, …) waits for an admin's resume.
+  killSwitch.onClear(() => transport.resume?.());
+  transport.onAlert(async (alert) => {
+    const text = unreachableAlert(alert, config.CICERO_TIMEZONE);
+    for (const chatId of adminChats(config)) {
+      await outbox
+        .enqueue({ chatId, key: `unreachable:${alert.since.toISOString()}:${chatId}`, text })
+        .catch((error) => log.error({ err: error, chatId }, 'could not queue the alert for an admin'));
     }
   });
   return new Bot({

@@ -2,18 +2,19 @@
  * The router: from an inbound message to the replies. Dedup (an atomic claim, so
  * one process handles a message), sender identity and role, flood limit, then an
  * active conversation or a parsed command; group chats only handle commands, and
- * only in groups bound to a client or from an admin. Messages of one chat are
- * handled one at a time, in order. Errors end here: a UserError becomes its reply,
- * anything else a logged apology. Every reply goes through the durable outbox under
- * an idempotency key derived from the inbound message, so handling a message again
- * never sends twice.
+ * only in groups bound to a client or from an admin. What the bot cannot read (a
+ * voice note, a sticker) gets one line in a private chat and nothing in a group,
+ * and never answers a menu. Messages of one chat are handled one at a time, in
+ * order. Errors end here: a UserError becomes its reply, anything else a logged
+ * apology. Every reply goes through the durable outbox under an idempotency key
+ * derived from the inbound message, so handling a message again never sends twice.
  */
 import type { Db } from '../db/db.js';
 import type { Presence } from '../db/presence.js';
 import { type Sender, SenderDirectory, senderKeyHint } from '../identity/sender.js';
 import type { WaIdentity } from '../identity/wa-id.js';
 import type { Logger } from '../log.js';
-import type { InboundMessage, OutgoingDocument, Transport } from '../transport/transport.js';
+import type { Disposition, InboundMessage, OutgoingDocument, Transport } from '../transport/transport.js';
 import type { AuditEntry, AuditOutcome } from './audit.js';
 import type { CommandCatalog } from './catalog.js';
 import { type CommandSpec, runsIn } from './command.js';
@@ -43,6 +44,7 @@ import {
   NOTHING_TO_CANCEL,
   privateOnlyRefusal,
   refusal,
+  UNREADABLE_HINT,
   unknownTextHint,
   usage,
 } from './texts.js';
@@ -132,7 +134,9 @@ export class Bot {
       noticeAfterMs: options.hold.noticeAfterMs,
       probeEveryMs: PROBE_EVERY_MS,
       probe: () => options.db.query('SELECT 1'),
-      handle: (message) => this.processOrApologise(message, this.commandIn(message)),
+      handle: async (message) => {
+        await this.processOrApologise(message, this.commandIn(message));
+      },
       concurrency: HELD_CONCURRENCY,
       tell: (chatId, notice) =>
         this.tellDirectly(chatId, notice === 'delay' ? DATABASE_DELAY_NOTICE : DATABASE_OVERLOAD_NOTICE),
@@ -243,51 +247,62 @@ export class Bot {
 
   /**
    * Handles one inbound message: its replies are in the outbox when this resolves.
-   * Never throws; while the database is away the message waits in memory.
+   * Never throws; while the database is away the message waits in memory. Resolves to
+   * what became of it: `ignored` (group chatter), `held` (waiting for the database, or
+   * turned away or cut short by a shutdown: nothing recorded, it must stay unread for
+   * the next start), else `handled` (recorded for good, here or by another process).
    */
-  async handle(received: InboundMessage): Promise<void> {
+  async handle(received: InboundMessage): Promise<Disposition> {
     const message = received.text.includes(NUL) ? { ...received, text: received.text.replaceAll(NUL, '') } : received;
     // Most of what a group says is chatter, not for the bot: it costs no database work.
+    // So does anything the bot cannot read there (a sticker, a voice note).
     const groupCommand = this.commandIn(message);
     if (message.isGroup && !groupCommand) {
       this.status.lastMessageAt = message.timestamp;
-      return;
+      return 'ignored';
     }
     if (this.closing) {
       this.turnedAway++; // still unread in WhatsApp: the next start's catch-up takes it
-      return;
+      return 'held';
     }
-    await this.lanes.run(message.chatId, async () => {
+    return this.lanes.run(message.chatId, async (): Promise<Disposition> => {
       // Behind messages that wait for the database, so nobody's later message overtakes.
       if (this.waiting.holding()) {
         this.waiting.hold(message);
-        return;
+        return 'held';
       }
       try {
-        await this.processOrApologise(message, groupCommand);
+        return await this.processOrApologise(message, groupCommand);
       } catch (error) {
-        if (isDatabaseUnavailable(error)) this.waiting.hold(message);
-        else this.options.log.error({ err: error, chatId: message.chatId }, 'could not answer a message');
+        if (isDatabaseUnavailable(error)) {
+          this.waiting.hold(message);
+          return 'held';
+        }
+        // Not even the apology could be recorded: left unread, for the next start to try again.
+        this.options.log.error({ err: error, chatId: message.chatId }, 'could not answer a message');
+        return 'held';
       }
     });
   }
 
   /** Handles a message; throws only when the database is away (the message must wait). */
-  private async processOrApologise(message: InboundMessage, groupCommand: GroupCommand | null): Promise<void> {
+  private async processOrApologise(message: InboundMessage, groupCommand: GroupCommand | null): Promise<Disposition> {
     try {
       await this.process(message, groupCommand, []);
+      return 'handled';
     } catch (error) {
       if (isDatabaseUnavailable(error)) throw error;
       if (this.closing && !this.lanesOpen) {
         // Cut short by a shutdown that ran out of time (counted as unfinished): no apology to queue.
         this.options.log.warn({ chatId: message.chatId }, 'message handling cut short by the shutdown');
-        return;
+        return 'held';
       }
       this.options.log.error(
         { err: error, chatId: message.chatId, senderId: message.senderId },
         'message handling failed',
       );
       await this.finish(message, null, [{ chatId: message.chatId, key: `${message.id}:apology`, text: APOLOGY }]);
+      return 'handled';
     }
   }
 
@@ -304,11 +319,15 @@ export class Bot {
   /** `out` gathers the replies; they are written with the handled mark. */
   private async process(message: InboundMessage, groupCommand: GroupCommand | null, out: OutgoingMessage[]): Promise<void> {
     // Independent work in one round trip: claim the message, find who is writing, and
-    // (in a private chat, when the sender's key is known without the database) their conversation.
-    const keyHint = message.isGroup ? null : senderKeyHint(message.senderId);
+    // (in a private chat, when the sender's key is known without the database) their
+    // conversation. WhatsApp itself is asked about an unknown LID only once the claim
+    // succeeded: a message handled before (a catch-up re-read) costs it no question.
+    const unreadable = message.kind === 'unreadable';
+    const keyHint = message.isGroup || unreadable ? null : senderKeyHint(message.senderId);
+    const claim = this.inbound.claim(message, this.options.presence.worker, this.services.now());
     const [claimed, sender, preloaded] = await Promise.all([
-      this.inbound.claim(message, this.options.presence.worker, this.services.now()),
-      this.directory.resolve(message.senderId, message.senderPhone),
+      claim,
+      this.directory.resolve(message.senderId, message.senderPhone, { mayAsk: claim }),
       keyHint ? this.conversations.get(message.chatId, keyHint) : Promise.resolve(undefined),
     ]);
     if (!claimed) {
@@ -331,6 +350,9 @@ export class Bot {
       }
     } else if (groupCommand) {
       audit = await this.handleGroup(message, sender, groupCommand, out);
+    } else if (unreadable) {
+      // Never an answer to a menu: one line, and the menu (if any) stays as it was.
+      audit = await this.handlePrivate(message, sender, null, out);
     } else {
       const state = keyHint === sender.key ? preloaded : await this.conversations.get(message.chatId, sender.key);
       audit = await this.handlePrivate(message, sender, state ?? null, out);
@@ -388,6 +410,11 @@ export class Bot {
     const chat: ChatInfo = { id: message.chatId, isGroup: false, client: null };
     const base = this.baseContext(message, sender, chat, out);
 
+    if (message.kind === 'unreadable') {
+      // Like text that is not a command: one line, no audit row.
+      await base.reply(UNREADABLE_HINT);
+      return null;
+    }
     if (state) {
       const flow = this.options.catalog.flow(state.flow);
       if (state.expiresAt <= this.services.now() || !flow) {
@@ -418,7 +445,7 @@ export class Bot {
 
   /** In a group, the command the text invokes with its unsplit arguments; null for anything else. */
   private commandIn(message: InboundMessage): GroupCommand | null {
-    if (!message.isGroup) return null;
+    if (!message.isGroup || message.kind === 'unreadable') return null;
     const parsed = parseCommand(message.text);
     const command = parsed && this.options.catalog.find(parsed.name);
     return parsed && command ? { command, rest: parsed.rest } : null;

@@ -7,13 +7,16 @@ export class Lanes {
   private queued = 0;
 
   /** Runs `work` after everything queued before it in `lane`; resolves or rejects with it. */
-  run(lane: string, work: () => Promise<void>): Promise<void> {
+  run<T>(lane: string, work: () => Promise<T>): Promise<T> {
     this.queued++;
     const before = this.tails.get(lane) ?? Promise.resolve();
     const result = before.then(work).finally(() => {
       this.queued--;
     });
-    const tail = result.catch(() => {});
+    const tail = result.then(
+      () => {},
+      () => {},
+    );
     this.tails.set(lane, tail);
     void tail.then(() => {
       if (this.tails.get(lane) === tail) this.tails.delete(lane);

@@ -1,4 +1,5 @@
 /** The bot's shared Indonesian texts (command-specific texts live with each command). */
+import type { TransportAlert } from '../transport/transport.js';
 import type { Role } from '../identity/sender.js';
 import type { CommandSpec } from './command.js';
 import { formatStamp, formatTime } from '../time/format.js';
@@ -26,6 +27,9 @@ export function unknownTextHint(role: Role): string {
       );
   }
 }
+
+/** Reply in a private chat to what the bot cannot read (a voice note, a sticker, media without a caption). */
+export const UNREADABLE_HINT = 'ℹ️ Bot hanya membaca pesan teks. Ketik *help* untuk melihat daftar perintah.';
 
 /** A known sender without the needed role; unknown senders get {@link unknownTextHint} instead. */
 export function refusal(command: CommandSpec): string {
@@ -112,5 +116,16 @@ export function pauseAlert(state: PauseState, timezone: string): string {
     `Alasan: ${pauseReason(state.cause)}`,
     `Sejak: ${formatStamp(state.since, timezone)}`,
     'WhatsApp mungkin sedang membatasi nomor bot. Periksa nomor tersebut di ponsel, lalu kirim *outbox#resume* untuk melanjutkan.',
+  ].join('\n');
+}
+
+/** Queued to every admin when WhatsApp keeps failing to connect; it goes out once the connection is back. */
+export function unreachableAlert(alert: TransportAlert, timezone: string): string {
+  return [
+    '🚨 *Cicero gagal tersambung ke WhatsApp*',
+    `Sejak: ${formatStamp(alert.since, timezone)}`,
+    `Percobaan gagal berturut-turut: ${alert.attempts}`,
+    `Alasan terakhir: ${alert.reason}`,
+    'Bot terus mencoba menyambung ulang. Pesan ini terkirim begitu sambungan pulih; bila gangguan berulang, periksa server bot (log dan /healthz).',
   ].join('\n');
 }

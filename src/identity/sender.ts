@@ -73,6 +73,15 @@ export function senderKeyHint(rawId: string): string | null {
   return canonicalPhone(rawId) ?? rawId;
 }
 
+export interface ResolveOptions {
+  /**
+   * Whether WhatsApp may be asked about a LID our records do not know (default: yes).
+   * Awaited only on such a miss, so the database look-ups run meanwhile: the bot passes
+   * its claim of the message, and a message already handled costs no question.
+   */
+  mayAsk?: PromiseLike<boolean>;
+}
+
 /** A LID WhatsApp could not pair is asked about again after this long. */
 const UNPAIRED_RETRY_MS = 3_600_000;
 /** Bound on the LIDs remembered as unpaired (memory stays small whatever the traffic). */
@@ -129,13 +138,19 @@ export class SenderDirectory {
     return rows[0]?.phone ?? null;
   }
 
-  async resolve(rawId: string, revealedPhone?: string): Promise<Sender> {
+  /**
+   * Who `rawId` is. For a LID: the phone the transport revealed (recorded), else our
+   * records, else WhatsApp's answer, asked only when `options.mayAsk` (awaited only then)
+   * resolves true.
+   */
+  async resolve(rawId: string, revealedPhone?: string, options: ResolveOptions = {}): Promise<Sender> {
     const lid = canonicalLid(rawId);
     let phone = lid ? null : canonicalPhone(rawId);
     if (lid) {
       const revealed = revealedPhone ? canonicalPhone(revealedPhone) : null;
       if (revealed) await this.recordLid(lid, revealed);
-      phone = revealed ?? (await this.phoneForLid(lid)) ?? (await this.askAbout(lid));
+      phone = revealed ?? (await this.phoneForLid(lid));
+      if (phone === null && (await (options.mayAsk ?? true))) phone = await this.askAbout(lid);
     }
     const candidates = [phone, lid].filter((v): v is string => v !== null);
     const key = phone ?? lid ?? rawId;

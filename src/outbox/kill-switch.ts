@@ -32,6 +32,7 @@ const KEY = 'outbox_pause';
 export class KillSwitch {
   private state: PauseState | null = null;
   private readonly alertHandlers: Array<(state: PauseState) => Promise<void>> = [];
+  private readonly clearHandlers: Array<() => void> = [];
 
   constructor(
     private readonly db: Queryable,
@@ -43,6 +44,15 @@ export class KillSwitch {
     this.alertHandlers.push(handler);
   }
 
+  /** Called when a pause ends: resumed here, or seen resumed by another process at a refresh. */
+  onClear(handler: () => void): void {
+    this.clearHandlers.push(handler);
+  }
+
+  private cleared(): void {
+    for (const handler of this.clearHandlers) handler();
+  }
+
   paused(): PauseState | null {
     return this.state;
   }
@@ -51,9 +61,11 @@ export class KillSwitch {
   async refresh(): Promise<PauseState | null> {
     const { rows } = await this.db.query<{ value: Stored }>('SELECT value FROM bot_state WHERE key = $1', [KEY]);
     const value = rows[0]?.value;
+    const was = this.state;
     this.state = value
       ? { cause: value.cause ?? { kind: 'recorded', text: value.reason ?? '' }, since: new Date(value.since) }
       : null;
+    if (was && !this.state) this.cleared();
     return this.state;
   }
 
@@ -82,10 +94,14 @@ export class KillSwitch {
   }
 
   async resume(): Promise<PauseState | null> {
-    const previous = (await this.refresh()) ?? this.state;
+    const previous = this.state;
+    const stored = await this.refresh();
     await this.db.query('DELETE FROM bot_state WHERE key = $1', [KEY]);
     this.state = null;
-    if (previous) this.log.warn({ cause: previous.cause }, 'outbox resumed by an admin');
-    return previous;
+    // Even when nothing was stored: a connection that stopped on a blocking state waits for this.
+    this.cleared();
+    const resumed = stored ?? previous;
+    if (resumed) this.log.warn({ cause: resumed.cause }, 'outbox resumed by an admin');
+    return resumed;
   }
 }

@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/db.js';
 import { type Presence, STALE_S } from '../db/presence.js';
 import type { Logger } from '../log.js';
-import type { OutgoingDocument, Transport } from '../transport/transport.js';
+import { type OutgoingDocument, type Transport, TransportUnavailableError } from '../transport/transport.js';
 import type { KillSwitch, PauseCause, PauseState } from './kill-switch.js';
 import { LATE, within } from '../time/within.js';
 import { splitText } from './split.js';
@@ -266,8 +266,9 @@ export class Outbox {
       const worked = await this.step();
       if (worked && Date.now() < deadline) continue;
       const { depth } = await this.stats();
-      // Nothing left, out of time, or held by a pause (only an admin's resume frees those).
-      if (depth === 0 || Date.now() >= deadline || this.holding()) return depth;
+      // Nothing left, out of time, held by a pause (only an admin's resume frees those), or
+      // no connection to send through (a shutdown during the start, or while reconnecting).
+      if (depth === 0 || Date.now() >= deadline || this.holding() || this.transport.state() !== 'ready') return depth;
       await new Promise((resolve) => setTimeout(resolve, Math.min(200, deadline - Date.now())));
     }
   }
@@ -453,6 +454,13 @@ export class Outbox {
 
   private async failed(row: OutboxRow, error: unknown): Promise<'failed' | 'held'> {
     const message = error instanceof Error ? error.message : String(error);
+    // The connection went away under the send (a browser crash): no attempt was spent, the
+    // row waits untouched for the reconnect.
+    if (error instanceof TransportUnavailableError) {
+      await this.store.release(row.id, this.worker);
+      this.log.warn({ id: row.id, chatId: row.chat_id, err: message }, 'send not made: the connection is gone; the message waits');
+      return 'held';
+    }
     // The first refusal pauses everything and gives the row back untouched; once paused, a refused
     // message (to an admin) is retried with backoff like any failure rather than hammered.
     if (isRestriction(error) && this.settings.pausable && !this.killSwitch.paused()) {

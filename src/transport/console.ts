@@ -13,7 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { BaseTransport, type OutgoingDocument, type Transport } from './transport.js';
+import { BaseTransport, type Disposition, type OutgoingDocument, type Transport } from './transport.js';
 
 /** The endpoint of `cicero start` on the console. */
 export const CONSOLE_ENDPOINT = 'console';
@@ -62,9 +62,9 @@ export class ConsoleTransport extends BaseTransport implements Transport {
     await this.print(`→ ${chatId}\n[dokumen] ${document.fileName} (${document.data.length} B) ${file}${caption}\n\n`);
   }
 
-  /** One message from `senderId`, in `groupId` when given, else in the private chat. */
-  async play(senderId: string, text: string, groupId?: string): Promise<void> {
-    await this.deliver({
+  /** One message from `senderId`, in `groupId` when given, else in the private chat; resolves to its disposition. */
+  async play(senderId: string, text: string, groupId?: string): Promise<Disposition> {
+    return this.deliver({
       id: `console-${randomUUID()}`,
       chatId: groupId ?? senderId,
       senderId,

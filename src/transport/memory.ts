@@ -1,10 +1,12 @@
 /**
  * An in-memory transport for tests and benchmarks: `receive()` plays a message in
- * and resolves once the bot has finished with it; what the bot sent is in `sent`.
+ * and resolves once the bot has finished with it (to its disposition); what the bot
+ * sent is in `sent`.
  */
 import { randomUUID } from 'node:crypto';
 import {
   BaseTransport,
+  type Disposition,
   type InboundMessage,
   type OutgoingDocument,
   type RestrictionSignal,
@@ -62,10 +64,13 @@ export class MemoryTransport extends BaseTransport implements Transport {
     this.sent.push({ chatId, kind: 'document', document });
   }
 
-  /** Delivers a message as if it arrived from WhatsApp; fills in id and time when omitted. */
-  async receive(message: Partial<InboundMessage> & Pick<InboundMessage, 'senderId' | 'text'>): Promise<void> {
+  /**
+   * Delivers a message as if it arrived from WhatsApp; fills in id and time when omitted.
+   * Resolves to what the listeners made of it.
+   */
+  async receive(message: Partial<InboundMessage> & Pick<InboundMessage, 'senderId' | 'text'>): Promise<Disposition> {
     const isGroup = message.isGroup ?? message.chatId?.endsWith('@g.us') ?? false;
-    await this.deliver({
+    return this.deliver({
       id: randomUUID(),
       chatId: message.senderId,
       timestamp: new Date(),

@@ -16,7 +16,20 @@ export interface InboundMessage {
   isGroup: boolean;
   text: string;
   timestamp: Date;
+  /**
+   * `text` (the default): a text message, or media with a caption (the caption is the text).
+   * `unreadable`: something the bot cannot read (a voice note, a sticker, media without a
+   * caption); `text` is empty. A private chat gets one line saying only text is read.
+   */
+  kind?: 'text' | 'unreadable';
 }
+
+/**
+ * What became of a delivered message, for the transport's "seen" marks: `handled`
+ * (answered or recorded for good), `ignored` (group chatter, on purpose), `held` (waiting
+ * in memory, or turned away by a shutdown: it must stay unread so the next start reads it).
+ */
+export type Disposition = 'handled' | 'ignored' | 'held';
 
 export interface OutgoingDocument {
   fileName: string;
@@ -43,7 +56,13 @@ export type RestrictionSignal =
   /** WhatsApp reported a blocking state (TOS_BLOCK, SMB_TOS_BLOCK, PROXYBLOCK). */
   | { kind: 'blocked'; state: string };
 
-export type MessageHandler = (message: InboundMessage) => Promise<void>;
+/** Trouble the admins must hear of that is not a restriction (sending is not paused). */
+export type TransportAlert =
+  /** Connection attempts keep failing (a crash, a hang, no network): `attempts` in a row since `since`. */
+  { kind: 'unreachable'; since: Date; attempts: number; reason: string };
+
+/** Resolves with a {@link Disposition}; anything else (a listener that only watches) counts as handled. */
+export type MessageHandler = (message: InboundMessage) => Promise<unknown>;
 export type StateHandler = (state: ConnectionState, detail?: string) => void;
 
 export interface Transport {
@@ -72,6 +91,12 @@ export interface Transport {
    * when its own records (`wa_lid_map`) do not know the LID.
    */
   phoneOfLid?(lid: string): Promise<string | null>;
+  /** Trouble for the admins (the bot queues it to them). */
+  onAlert(handler: (alert: TransportAlert) => Promise<void>): void;
+  /** An admin resumed sending: a transport that stopped reconnecting on a blocking state tries again. */
+  resume?(): void;
+  /** A promise rejection nobody handled reached the process boundary; the transport may recover from it. */
+  noticeUnhandled?(reason: unknown): void;
 }
 
 /** Shared plumbing for transports: state and the two listener lists. */
@@ -80,6 +105,7 @@ export abstract class BaseTransport {
   private readonly messageHandlers: MessageHandler[] = [];
   private readonly stateHandlers: StateHandler[] = [];
   private readonly restrictionHandlers: Array<(signal: RestrictionSignal) => Promise<void>> = [];
+  private readonly alertHandlers: Array<(alert: TransportAlert) => Promise<void>> = [];
 
   state(): ConnectionState {
     return this.current;
@@ -97,6 +123,14 @@ export abstract class BaseTransport {
     this.restrictionHandlers.push(handler);
   }
 
+  onAlert(handler: (alert: TransportAlert) => Promise<void>): void {
+    this.alertHandlers.push(handler);
+  }
+
+  protected async alert(alert: TransportAlert): Promise<void> {
+    await Promise.all(this.alertHandlers.map((handler) => handler(alert)));
+  }
+
   /** Tells every listener; resolves when they have acted (the pause is stored). */
   protected async restricted(signal: RestrictionSignal): Promise<void> {
     await Promise.all(this.restrictionHandlers.map((handler) => handler(signal)));
@@ -107,8 +141,21 @@ export abstract class BaseTransport {
     for (const handler of this.stateHandlers) handler(state, detail);
   }
 
-  /** Hands a message to every listener and waits until all have finished with it. */
-  protected async deliver(message: InboundMessage): Promise<void> {
-    await Promise.all(this.messageHandlers.map((h) => h(message)));
+  /**
+   * Hands a message to every listener and waits until all have finished with it. `held`
+   * when any listener holds it, `ignored` when all ignored it, else `handled`.
+   */
+  protected async deliver(message: InboundMessage): Promise<Disposition> {
+    const outcomes = await Promise.all(this.messageHandlers.map((h) => h(message)));
+    if (outcomes.includes('held')) return 'held';
+    return outcomes.length > 0 && outcomes.every((o) => o === 'ignored') ? 'ignored' : 'handled';
   }
+}
+
+/**
+ * A send that could not be made because the connection is gone (not ready, or the
+ * browser behind it died): no attempt was spent, the message waits for the reconnect.
+ */
+export class TransportUnavailableError extends Error {
+  override name = 'TransportUnavailableError';
 }

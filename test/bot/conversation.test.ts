@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defineCommand } from '../../src/bot/command.js';
 import { defineFlow } from '../../src/bot/conversation.js';
-import { CONVERSATION_CANCELLED, conversationExpired } from '../../src/bot/texts.js';
+import { CONVERSATION_CANCELLED, conversationExpired, UNREADABLE_HINT } from '../../src/bot/texts.js';
 import { createTestBot, GROUP, MEMBER, seedChatFixture, STRANGER } from '../helpers/bot.js';
 import { backend, useTestDatabase } from '../helpers/db.js';
 
@@ -65,6 +65,20 @@ describe(`conversations (${backend})`, () => {
     expect(await t.replies(STRANGER, 'YA')).toEqual(['✅ Terhubung ke NRP *87654321*.']);
     // Over: the next message is parsed as a command again.
     expect(await t.replies(STRANGER, 'whoami')).toEqual([expect.stringMatching(/^👤/)]);
+  });
+
+  it('answers a voice note or sticker in a menu with one line, and the menu goes on where it was', async () => {
+    const t = await bot();
+    await t.say(STRANGER, 'daftar');
+    expect(await t.replies(STRANGER, '', { kind: 'unreadable' })).toEqual([UNREADABLE_HINT]); // not a bad NRP
+    await t.say(STRANGER, '75070206');
+    expect(await t.replies(STRANGER, '', { kind: 'unreadable' })).toEqual([UNREADABLE_HINT]);
+    const { rows } = await database().db.query<{ step: string }>(`SELECT step FROM conversation WHERE sender_id = $1`, [STRANGER]);
+    expect(rows).toEqual([{ step: 'confirm' }]);
+    expect(await t.replies(STRANGER, 'ya')).toEqual(['✅ Terhubung ke NRP *75070206*.']);
+    // Outside a menu it starts none either.
+    expect(await t.replies(STRANGER, '', { kind: 'unreadable' })).toEqual([UNREADABLE_HINT]);
+    expect((await database().db.query(`SELECT 1 FROM conversation WHERE sender_id = $1`, [STRANGER])).rows).toEqual([]);
   });
 
   it('ends at any step on batal', async () => {

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/db.js';
 import type { Logger } from '../../src/log.js';
 import { MemoryTransport, type SentMessage } from '../../src/transport/memory.js';
+import type { Disposition, InboundMessage } from '../../src/transport/transport.js';
 
 export const ADMIN = '6281100000001';
 export const ADMIN_LID = '111111111111111@lid';
@@ -35,16 +36,27 @@ export async function seedChatFixture(db: Db): Promise<void> {
   );
 }
 
+/** How a test message differs from a plain private text: its group, revealed phone, id, kind. */
+export interface SayOptions {
+  group?: string;
+  senderPhone?: string;
+  /** A fixed message id (e.g. to deliver the same message twice); random when omitted. */
+  id?: string;
+  kind?: InboundMessage['kind'];
+}
+
 export interface TestBot {
   bot: Bot;
   transport: MemoryTransport;
   clock: { now: Date };
   /** Sends `text` from `from` (phone digits or a LID) and returns the texts the bot sent. */
-  say(from: string, text: string, options?: { group?: string; senderPhone?: string }): Promise<Array<{ chatId: string; text: string }>>;
+  say(from: string, text: string, options?: SayOptions): Promise<Array<{ chatId: string; text: string }>>;
   /** Like `say`, but everything sent, documents included. */
-  exchange(from: string, text: string, options?: { group?: string; senderPhone?: string }): Promise<SentMessage[]>;
+  exchange(from: string, text: string, options?: SayOptions): Promise<SentMessage[]>;
   /** Only the reply texts, for the common private-chat case. */
-  replies(from: string, text: string, options?: { group?: string; senderPhone?: string }): Promise<string[]>;
+  replies(from: string, text: string, options?: SayOptions): Promise<string[]>;
+  /** Like `say`, with what the bot made of the message. */
+  deliver(from: string, text: string, options?: SayOptions): Promise<{ disposition: Disposition; texts: Array<{ chatId: string; text: string }> }>;
 }
 
 export const silentLog = pino({ level: 'silent' });
@@ -67,20 +79,23 @@ export async function createTestBot(
   const bot = await createBot({ config, db, log: options.log ?? silentLog, transport, commands, now: () => clock.now });
   transport.onMessage((m) => bot.handle(m));
   await transport.start();
-  const exchange: TestBot['exchange'] = async (from, text, opts = {}) => {
+  const play = async (from: string, text: string, opts: SayOptions = {}): Promise<{ disposition: Disposition; sent: SentMessage[] }> => {
     const senderId = from.includes('@') ? from : dm(from);
-    await transport.receive({
+    const disposition = await transport.receive({
       senderId,
       chatId: opts.group ?? senderId,
       text,
       ...(opts.senderPhone ? { senderPhone: opts.senderPhone } : {}),
+      ...(opts.id ? { id: opts.id } : {}),
+      ...(opts.kind ? { kind: opts.kind } : {}),
       timestamp: clock.now,
     });
     await bot.outbox.drain();
-    return transport.takeSent();
+    return { disposition, sent: transport.takeSent() };
   };
-  const say: TestBot['say'] = async (from, text, opts) =>
-    (await exchange(from, text, opts)).flatMap((m) => (m.kind === 'text' ? [{ chatId: m.chatId, text: m.text }] : []));
+  const texts = (sent: SentMessage[]) => sent.flatMap((m) => (m.kind === 'text' ? [{ chatId: m.chatId, text: m.text }] : []));
+  const exchange: TestBot['exchange'] = async (from, text, opts) => (await play(from, text, opts)).sent;
+  const say: TestBot['say'] = async (from, text, opts) => texts(await exchange(from, text, opts));
   return {
     bot,
     transport,
@@ -88,5 +103,9 @@ export async function createTestBot(
     say,
     exchange,
     replies: async (from, text, opts) => (await say(from, text, opts)).map((m) => m.text),
+    deliver: async (from, text, opts) => {
+      const { disposition, sent } = await play(from, text, opts);
+      return { disposition, texts: texts(sent) };
+    },
   };
 }

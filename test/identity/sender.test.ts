@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, ADMIN_LID, createTestBot, GROUP, MEMBER, OPERATOR, seedChatFixture } from '../helpers/bot.js';
+import { SenderDirectory } from '../../src/identity/sender.js';
+import { ADMIN, ADMIN_LID, createTestBot, GROUP, MEMBER, OPERATOR, seedChatFixture, UNBOUND_GROUP } from '../helpers/bot.js';
 import { backend, useTestDatabase } from '../helpers/db.js';
 
 describe(`sender identity (${backend})`, () => {
@@ -78,5 +79,53 @@ describe(`sender identity (${backend})`, () => {
     await t.replies(unpaired, 'whoami');
     await t.replies(unpaired, 'help', { group: GROUP });
     expect(t.transport.lidQuestions).toEqual([revealed, unpaired]); // a LID WhatsApp could not pair is not asked about again soon
+  });
+
+  it('asks WhatsApp only for a message it handles: not for one handled before a restart, nor for group chatter', async () => {
+    const lid = '777777777777777@lid';
+    const first = await createTestBot(database().db);
+    // A new private message on a wa_lid_map miss: one question (WhatsApp cannot pair it).
+    expect((await first.deliver(lid, 'whoami', { id: 'lid-1' })).disposition).toBe('handled');
+    expect(first.transport.lidQuestions).toEqual([lid]);
+
+    // After a restart, the catch-up reads the message again: already handled, no question.
+    const second = await createTestBot(database().db);
+    second.transport.lidPhones.set(lid, `${MEMBER}@c.us`);
+    expect(await second.deliver(lid, 'whoami', { id: 'lid-1' })).toEqual({ disposition: 'handled', texts: [] });
+    expect(second.transport.lidQuestions).toEqual([]);
+
+    // Group chatter from it, in a bound or an unbound group: no question either.
+    for (const group of [GROUP, UNBOUND_GROUP]) {
+      expect(await second.deliver(lid, 'siap 86', { group })).toEqual({ disposition: 'ignored', texts: [] });
+    }
+    expect(second.transport.lidQuestions).toEqual([]);
+
+    // Its next new message is handled: asked once, and WhatsApp now pairs it.
+    expect((await second.replies(lid, 'whoami'))[0]).toMatch(/Nomor WhatsApp: 6281300000003\nLID: 777777777777777@lid\nPeran: \*anggota\*/);
+    expect(second.transport.lidQuestions).toEqual([lid]);
+  });
+
+  it('asks WhatsApp about an unknown LID only when the gate opens, and never waits on it for a known one', async () => {
+    const asked: string[] = [];
+    const directory = new SenderDirectory(database().db, [], async (lid) => {
+      asked.push(lid);
+      return null;
+    });
+    await database().db.query(`INSERT INTO wa_lid_map (lid, phone) VALUES ('999999999999991@lid', $1)`, [MEMBER]);
+
+    // A known LID: resolved from our records while the gate is still closed.
+    const never = new Promise<boolean>(() => {});
+    const known = await directory.resolve('999999999999991@lid', undefined, { mayAsk: never });
+    expect(known).toMatchObject({ phone: MEMBER, role: 'member' });
+
+    const refused = await directory.resolve('999999999999992@lid', undefined, { mayAsk: Promise.resolve(false) });
+    expect(refused).toMatchObject({ phone: null, lid: '999999999999992@lid', key: '999999999999992@lid', role: 'unknown' });
+    expect(asked).toEqual([]);
+
+    await directory.resolve('999999999999992@lid', undefined, { mayAsk: Promise.resolve(true) });
+    await directory.resolve('999999999999993@lid');
+    expect(asked).toEqual(['999999999999992@lid', '999999999999993@lid']);
+    // A phone-number sender never needs WhatsApp, nor the gate.
+    expect(await directory.resolve(`${MEMBER}@c.us`, undefined, { mayAsk: never })).toMatchObject({ role: 'member' });
   });
 });
