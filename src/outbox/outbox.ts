@@ -377,7 +377,10 @@ export class Outbox {
     let progressed = false;
     for (const row of rows) {
       // A pause tripped mid-batch (e.g. by error 463 on an earlier row) holds the rest back.
-      const held = this.stopping || (this.holding() && !this.settings.adminChats.includes(row.chat_id));
+      const held =
+        this.stopping ||
+        this.transport.state() !== 'ready' || // the connection went away under an earlier row
+        (this.holding() && !this.settings.adminChats.includes(row.chat_id));
       if (held) {
         await this.store.release(row.id, this.worker);
         continue;

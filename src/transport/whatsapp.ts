@@ -121,6 +121,8 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
   private relinkReported = false;
   /** Closing retired clients, one after another: the next launch waits for the profile to be free. */
   private retiring: Promise<void> = Promise.resolve();
+  /** The attempt under way (`launch()`): a stop waits for it, so no browser appears after it. */
+  private launching: Promise<void> = Promise.resolve();
   /** Every browser this transport launched: none may outlive `stop()`. */
   private readonly browsers = new Set<number>();
   private starting: { resolve(): void; reject(error: Error): void } | null = null;
@@ -168,7 +170,7 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
         reject(new WhatsAppStartError(`WhatsApp did not start: ${how} within ${seconds} s`));
       }, this.options.initTimeoutMs);
     });
-    void this.launch();
+    this.launching = this.launch();
     try {
       await reached;
     } catch (error) {
@@ -363,7 +365,7 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
     this.failures = 0;
     this.failingSince = null;
     this.setState('starting');
-    void this.retiring.then(() => this.launch());
+    this.launching = this.retiring.then(() => this.launch());
   }
 
   /**
@@ -418,7 +420,7 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       this.setState('starting');
-      void this.retiring.then(() => this.launch());
+      this.launching = this.retiring.then(() => this.launch());
     }, delay);
     this.reconnectTimer.unref();
   }
@@ -460,6 +462,8 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
     this.clearReconnect();
     this.starting?.reject(new WhatsAppStartError('WhatsApp start interrupted: the bot is shutting down'));
     await this.retire(this.client);
+    // A launch still under way ends once its browser appears (it is killed then) or fails.
+    await within(this.launching, this.options.destroyTimeoutMs ?? 5_000);
     for (const pid of this.browsers) if (isAlive(pid)) killBrowser(pid);
     this.browsers.clear();
     this.setState('stopped');

@@ -135,6 +135,7 @@ describe('cicero start', () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^cicero: WhatsApp did not start: .+\n$/);
+    expect(result.stderr).not.toContain('[object Object]'); // a real reason, whatever the library threw
     expect(Date.now() - started).toBeLessThan(45_000);
   });
 });

@@ -1,6 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pauseReason } from '../../src/bot/texts.js';
-import { ADMIN, createTestBot, dm, MEMBER, seedChatFixture } from '../helpers/bot.js';
+import { KillSwitch } from '../../src/outbox/kill-switch.js';
+import { ADMIN, createTestBot, dm, MEMBER, seedChatFixture, silentLog } from '../helpers/bot.js';
 import { backend, useTestDatabase } from '../helpers/db.js';
 
 describe(`kill-switch (${backend})`, () => {
@@ -98,6 +99,46 @@ describe(`kill-switch (${backend})`, () => {
       { chatId: dm(ADMIN), text: expect.stringMatching(/^✅ Pengiriman dilanjutkan/) },
     ]);
     expect(await t.replies(ADMIN, 'outbox#resume')).toEqual(['ℹ️ Pengiriman tidak sedang dijeda.']);
+  });
+
+  /** A kill-switch of its own (as another process would have) that counts its clears. */
+  async function counted(): Promise<{ killSwitch: KillSwitch; clears: () => number }> {
+    const killSwitch = new KillSwitch(database().db, silentLog);
+    await killSwitch.refresh();
+    let clears = 0;
+    killSwitch.onClear(() => {
+      clears++;
+    });
+    return { killSwitch, clears: () => clears };
+  }
+
+  it('onClear fires on every resume(), even with nothing paused (a halted connection waits for it)', async () => {
+    const { killSwitch, clears } = await counted();
+    expect(await killSwitch.resume()).toBeNull();
+    expect(clears()).toBe(1);
+    await killSwitch.trip({ kind: 'logout' }, new Date('2026-11-25T03:00:00Z'));
+    expect(clears()).toBe(1); // a trip is no clear
+    expect(await killSwitch.resume()).toMatchObject({ cause: { kind: 'logout' } });
+    expect(clears()).toBe(2);
+    await killSwitch.refresh(); // nothing stored, nothing held: no clear of its own
+    expect(clears()).toBe(2);
+  });
+
+  it('onClear fires at the refresh that finds a pause resumed by another process, once', async () => {
+    const here = await counted();
+    const there = await counted();
+    await here.killSwitch.refresh(); // nothing paused, nothing cleared
+    expect(here.clears()).toBe(0);
+    await there.killSwitch.trip({ kind: 'blocked', state: 'TOS_BLOCK' }, new Date('2026-11-25T03:00:00Z'));
+    expect(await here.killSwitch.refresh()).toMatchObject({ cause: { kind: 'blocked', state: 'TOS_BLOCK' } });
+    expect(here.clears()).toBe(0);
+    await there.killSwitch.resume();
+    expect(there.clears()).toBe(1);
+    expect(here.clears()).toBe(0); // it has not looked yet
+    expect(await here.killSwitch.refresh()).toBeNull();
+    expect(here.clears()).toBe(1);
+    await here.killSwitch.refresh();
+    expect(here.clears()).toBe(1);
   });
 
   it('outbox#retry re-queues a dead letter and refuses bad ids', async () => {

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryTransport } from '../../src/transport/memory.js';
+import { TransportUnavailableError } from '../../src/transport/transport.js';
 import { backend, useTestDatabase } from '../helpers/db.js';
 import { createTestOutbox } from '../helpers/outbox.js';
 
@@ -175,6 +176,46 @@ describe(`outbox (${backend})`, () => {
     await t.outbox.resume();
     await t.outbox.drain();
     expect(t.transport.takeTexts().map((m) => m.text)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('a send the connection could not make (TransportUnavailableError) gives the row back untouched, spends no attempt, and goes out once it can', async () => {
+    await database().db.query('DELETE FROM bot_state');
+    // Two tries allowed: after one counted failure, another would move the row to the dead letters.
+    const t = await createTestOutbox(database().db, { maxAttempts: 2, retryBaseMs: 1000 });
+    await t.outbox.enqueue({ chatId: 'a@c.us', key: 'unavailable', text: 'nanti' });
+    t.transport.failSends = new Error('Evaluation failed: boom');
+    await t.outbox.drain();
+    const [failed] = await rows(t.outbox.endpoint);
+    expect(failed).toMatchObject({ status: 'pending', attempts: 1, last_error: 'Evaluation failed: boom' });
+    t.clock.now = failed!.next_attempt_at;
+
+    t.transport.failSends = new TransportUnavailableError('WhatsApp connection lost: Target closed');
+    const sends = vi.spyOn(t.transport, 'sendText');
+    await t.outbox.drain(); // returns: a row given back is no progress
+    expect(sends).toHaveBeenCalledTimes(1);
+    expect(await t.outbox.step()).toBe(false); // the worker sleeps instead of spinning on it
+    expect(await rows(t.outbox.endpoint)).toEqual([{ ...failed, status: 'pending', attempts: 1, last_error: 'Evaluation failed: boom' }]);
+    expect(await t.outbox.deadLetters()).toEqual([]);
+    expect(t.transport.sent).toEqual([]);
+
+    t.transport.failSends = null;
+    expect(await t.outbox.step()).toBe(true);
+    expect(t.transport.takeTexts()).toEqual([{ chatId: 'a@c.us', text: 'nanti' }]);
+    expect((await rows(t.outbox.endpoint)).map((r) => [r.status, r.attempts])).toEqual([['sent', 2]]);
+  });
+
+  it('flush returns at once, with the open row count, while the transport is not ready', async () => {
+    await database().db.query('DELETE FROM bot_state');
+    const t = await createTestOutbox(database().db);
+    await t.outbox.enqueue({ chatId: 'a@c.us', key: 'flush-1', text: 'satu' });
+    await t.outbox.enqueue({ chatId: 'b@c.us', key: 'flush-2', text: 'dua' });
+    t.transport.simulateState('disconnected');
+    // An hour away: waiting for it would outlast the test's timeout.
+    expect(await t.outbox.flush(Date.now() + 3_600_000)).toBe(2);
+    expect(t.transport.sent).toEqual([]);
+    t.transport.simulateState('ready');
+    expect(await t.outbox.flush(Date.now() + 3_600_000)).toBe(0);
+    expect(t.transport.takeTexts().map((m) => m.text)).toEqual(['satu', 'dua']);
   });
 
   it('never drains another endpoint’s rows', async () => {

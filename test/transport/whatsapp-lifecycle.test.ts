@@ -70,6 +70,8 @@ describe('first start', () => {
     const start = transport.start();
     const failed = expect(start).rejects.toThrow('WhatsApp did not start: no QR code and no ready session within 0 s');
     await vi.advanceTimersByTimeAsync(60);
+    // The stop that follows waits (up to destroyTimeoutMs) for the hanging initialize().
+    await vi.advanceTimersByTimeAsync(1_000);
     await failed;
     expect(clients[0]!.destroyed).toBe(1);
   });
