@@ -122,9 +122,9 @@ export const variables = {
     'Seconds between "authenticated" and "ready" after which the WhatsApp client is restarted (with backoff; admins are alerted after 3 failed attempts in a row)',
   ),
   CICERO_WA_ACK_WAIT_S: variable(
-    positiveInt(600),
+    positiveInt(30),
     '10',
-    'Seconds a WhatsApp send waits for the server to take or refuse the message (a refusal is error 463); unconfirmed after that counts as sent',
+    'Seconds a WhatsApp send waits for the server to take or refuse the message (a refusal is error 463); unconfirmed after that counts as sent (at most 30, well inside the outbox\'s 60 s send limit)',
   ),
   CICERO_CHROMIUM_ARGS: variable(
     z.string().trim().transform((v) => (v === '' ? [] : v.split(/\s+/))),

@@ -102,6 +102,8 @@ export function pauseReason(signal: PauseCause): string {
       return 'WhatsApp meminta QR baru setelah nomor tertaut (sesi keluar atau hilang)';
     case 'blocked':
       return `WhatsApp melaporkan status ${signal.state}`;
+    case 'refused':
+      return `WhatsApp menolak pesan ke ${signal.chatId} setelah dikirim (error 463)`;
     case 'send-refused':
       return `WhatsApp menolak pengiriman ke ${signal.chatId} (${signal.error})`;
     case 'recorded':

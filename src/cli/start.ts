@@ -118,7 +118,8 @@ async function run(ctx: StartContext, chromePath: string, stop: StopRequest): Pr
   const transport: Transport = onConsole
     ? new ConsoleTransport(process.stdout, consoleDocumentsDir(config.CICERO_DATA_DIR), CONSOLE_ENDPOINT)
     : whatsapp(ctx, chromePath, pairing);
-  const unguard = guardRejections(log, (reason) => transport.noticeUnhandled?.(reason));
+  // Installed until the process ends: a killed browser's pending calls reject late.
+  guardRejections(log, (reason) => transport.noticeUnhandled?.(reason));
   const bot = await createBot({ config, db: database.db, log, transport });
   bot.attach();
   transport.onStateChange((state) => {
@@ -143,7 +144,6 @@ async function run(ctx: StartContext, chromePath: string, stop: StopRequest): Pr
     bot.detach();
     housekeeping.stop();
     http?.close();
-    unguard();
     await bot.presence.leave().catch(() => {});
     if (started.error instanceof WhatsAppStartError) throw new CliError(started.error.message, 1);
     throw started.error;
@@ -184,7 +184,6 @@ async function run(ctx: StartContext, chromePath: string, stop: StopRequest): Pr
   housekeeping.stop();
   const report = await bot.stop(timeoutS * 1000 * 0.9);
   await new Promise((resolve) => (http ? http.close(resolve) : resolve(undefined)));
-  unguard();
   logStop(log, report);
 }
 

@@ -53,8 +53,10 @@ export type RestrictionSignal =
   | { kind: 'logout' }
   /** A new QR code after the number had been linked: the session was lost. */
   | { kind: 'relink' }
-  /** WhatsApp reported a blocking state (TOS_BLOCK, SMB_TOS_BLOCK, PROXYBLOCK). */
-  | { kind: 'blocked'; state: string };
+  /** WhatsApp reported a blocking state (TOS_BLOCK, SMB_TOS_BLOCK, PROXYBLOCK, UNPAIRED, DEPRECATED_VERSION). */
+  | { kind: 'blocked'; state: string }
+  /** WhatsApp refused a message (ack -1, error 463) after its send was counted. */
+  | { kind: 'refused'; chatId: string };
 
 /** Trouble the admins must hear of that is not a restriction (sending is not paused). */
 export type TransportAlert =

@@ -5,16 +5,24 @@
  */
 import { ACK_ERROR, ACK_SERVER, type WaClient, type WaSentMessage } from './wa-client.js';
 
-export type AckOutcome = 'accepted' | 'refused' | 'unconfirmed';
+/** `abandoned`: the client was given up before the verdict (the message never left its browser). */
+export type AckOutcome = 'accepted' | 'refused' | 'unconfirmed' | 'abandoned';
 
 /** Acks remembered for messages nobody waits on yet (an ack can overtake `sendMessage`'s result). */
 const REMEMBERED = 200;
+/** Messages counted as sent unconfirmed, still watched for a late refusal. */
+const WATCHED = 500;
 
 export class AckWatcher {
   private readonly latest = new Map<string, number>();
   private readonly waiters = new Map<string, (outcome: AckOutcome) => void>();
+  /** Unconfirmed sends (message id → chat): a refusal arriving later still counts. */
+  private readonly unconfirmed = new Map<string, string>();
 
-  constructor(client: WaClient) {
+  constructor(
+    client: WaClient,
+    private readonly lateRefusal: (chatId: string) => void,
+  ) {
     client.on('message_ack', (message: WaSentMessage, ack: number) => {
       const id = message?.id?._serialized;
       if (id) this.record(id, ack);
@@ -29,17 +37,27 @@ export class AckWatcher {
       waiter(outcome);
       return;
     }
+    const chatId = this.unconfirmed.get(id);
+    if (chatId !== undefined) {
+      this.unconfirmed.delete(id);
+      if (outcome === 'refused') this.lateRefusal(chatId);
+      return;
+    }
     this.latest.set(id, ack);
-    if (this.latest.size > REMEMBERED) this.latest.delete(this.latest.keys().next().value!);
+    trim(this.latest, REMEMBERED);
   }
 
   /** Waits up to `ms` for the server's verdict on a message `sendMessage` returned. */
-  outcome(message: WaSentMessage, ms: number): Promise<AckOutcome> {
+  outcome(message: WaSentMessage, ms: number, chatId: string): Promise<AckOutcome> {
     const id = message.id?._serialized;
     const known = settled(message.ack) ?? (id ? settled(this.latest.get(id)) : null);
     if (known || !id) return Promise.resolve(known ?? 'unconfirmed');
     return new Promise((resolve) => {
-      const timer = setTimeout(() => done('unconfirmed'), ms);
+      const timer = setTimeout(() => {
+        this.unconfirmed.set(id, chatId);
+        trim(this.unconfirmed, WATCHED);
+        done('unconfirmed');
+      }, ms);
       const done = (outcome: AckOutcome): void => {
         clearTimeout(timer);
         this.waiters.delete(id);
@@ -48,10 +66,19 @@ export class AckWatcher {
       this.waiters.set(id, done);
     });
   }
+
+  /** The client is given up: every send still waiting learns its message never left. */
+  abandon(): void {
+    for (const done of [...this.waiters.values()]) done('abandoned');
+  }
 }
 
 function settled(ack: number | undefined): AckOutcome | null {
   if (ack === undefined) return null;
   if (ack === ACK_ERROR) return 'refused';
   return ack >= ACK_SERVER ? 'accepted' : null;
+}
+
+function trim(map: Map<string, unknown>, size: number): void {
+  while (map.size > size) map.delete(map.keys().next().value!);
 }

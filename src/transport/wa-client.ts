@@ -10,18 +10,27 @@ export interface WaBrowser {
   process(): { pid?: number } | null;
 }
 
+/** The puppeteer Page running WhatsApp Web: `error` when its renderer crashed, `close` when it closed. */
+export interface WaPage {
+  on(event: 'error' | 'close', listener: () => void): unknown;
+}
+
 export interface WaClient extends EventEmitter {
   initialize(): Promise<void>;
   destroy(): Promise<void>;
-  /** Resolves once the message is added locally (its fate comes later, as acks); null when the chat was not found. */
+  /** Resolves once the message is added locally (its fate comes later, as acks); nothing when no chat was found. */
   sendMessage(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<WaSentMessage | null | undefined>;
   getContactLidAndPhone?(ids: string[]): Promise<Array<{ lid?: string; pn?: string }>>;
   getChats?(): Promise<WaChat[]>;
   sendSeen?(chatId: string): Promise<boolean>;
+  /** WhatsApp Web's connection state (`CONNECTED`, …); throws when the page is gone. */
+  getState?(): Promise<string | null>;
   /** Set by the library before `ready`: the linked account (`wid._serialized` is `<phone>@c.us`, or a LID). */
   info?: { wid?: { _serialized?: string } };
   /** Set inside `initialize()`, once Chromium runs. */
   pupBrowser?: WaBrowser | null;
+  /** Set inside `initialize()`, with the browser. */
+  pupPage?: WaPage | null;
 }
 
 /** What `sendMessage` resolves with: the message as stored locally. */

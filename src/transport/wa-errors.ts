@@ -25,11 +25,12 @@ function firstLine(text: string): string {
 }
 
 /**
- * Errors that mean the browser page is gone (Chromium crashed or WhatsApp Web reloaded):
- * the library does not notice, so every later call fails the same way until we reconnect.
+ * Errors that mean the browser page is gone (Chromium crashed or WhatsApp Web reloaded;
+ * "reading 'getChat'" is the library's helpers missing from a reloaded page): the library
+ * does not notice, so every later call fails the same way until we reconnect.
  */
 const CONNECTION_LOST =
-  /detached Frame|Target closed|Session closed|Execution context was destroyed|Connection closed|Protocol error.*(?:closed|detached)|Navigating frame was detached|browser has disconnected/i;
+  /detached Frame|Target closed|Target crashed|Page crashed|Session closed|Execution context was destroyed|Connection closed|Protocol error.*(?:closed|detached)|Navigating frame was detached|browser has disconnected|reading 'getChat'|WWebJS is not defined/i;
 
 export function isConnectionLost(error: unknown): boolean {
   return CONNECTION_LOST.test(describeError(error));

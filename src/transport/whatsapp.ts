@@ -23,7 +23,7 @@ import {
   TransportUnavailableError,
 } from './transport.js';
 import { AckWatcher } from './wa-acks.js';
-import type { WaBrowser, WaClient, WaMessage } from './wa-client.js';
+import type { WaBrowser, WaClient, WaMessage, WaPage } from './wa-client.js';
 import { describeError, isConnectionLost, isNoLid, SendRefusedError } from './wa-errors.js';
 import { toInbound } from './wa-inbound.js';
 import { createWwebjsClient, createWwebjsMedia, isAlive, killBrowser, profileBrowsers, type WaClientSettings } from './wwebjs.js';
@@ -37,8 +37,14 @@ export type { WaClientSettings } from './wwebjs.js';
  * linked device removed, or a WhatsApp Web version WhatsApp no longer accepts.
  */
 export const HALTING_STATES = new Set(['TOS_BLOCK', 'SMB_TOS_BLOCK', 'PROXYBLOCK', 'UNPAIRED', 'DEPRECATED_VERSION']);
-/** How many unread messages per chat the catch-up reads after a (re)connect. */
-const CATCH_UP_PER_CHAT = 20;
+/**
+ * How many unread messages the catch-up reads per chat after a (re)connect: a private
+ * chat's are all someone wrote to the bot; a group's are mostly chatter.
+ */
+const CATCH_UP_PRIVATE = 100;
+const CATCH_UP_GROUP = 20;
+/** States WhatsApp Web passes through when its connection drops (it reconnects by itself). */
+const RECONNECTING_STATES = new Set(['TIMEOUT', 'OPENING', 'PAIRING']);
 /** Written once the number has been linked: a QR code after that is a relink. */
 const LINKED_MARKER = 'linked.json';
 
@@ -94,6 +100,25 @@ export function clearStaleProfileLocks(authDir: string): string[] {
   return removed;
 }
 
+type DeadlineStage = 'init' | 'ready' | 'reconnect';
+/** How long the current client may take to answer whether its page still works. */
+const PROBE_TIMEOUT_MS = 5_000;
+
+/** Calls `seen` whenever `key` of `target` is assigned a value (and now, if it has one). */
+function trapAssignment<T>(target: object, key: string, seen: (value: T) => void): void {
+  let current = (target as Record<string, unknown>)[key] as T | null | undefined;
+  Object.defineProperty(target, key, {
+    configurable: true,
+    enumerable: true,
+    get: () => current,
+    set: (value: T | null) => {
+      current = value;
+      if (value) seen(value);
+    },
+  });
+  if (current) seen(current);
+}
+
 /** Rows queued before endpoints named the number; the first number that connects sends them. */
 export const LEGACY_ENDPOINT = 'whatsapp';
 
@@ -114,6 +139,8 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
   /** The state that stopped reconnecting, until an admin resumes. */
   private halted: string | null = null;
   private deadline: NodeJS.Timeout | null = null;
+  /** What the deadline waits for: the first sign (init), `ready`, or WhatsApp Web's own reconnect. */
+  private deadlineStage: DeadlineStage | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private failures = 0;
   private failingSince: Date | null = null;
@@ -123,6 +150,13 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
   private retiring: Promise<void> = Promise.resolve();
   /** The attempt under way (`launch()`): a stop waits for it, so no browser appears after it. */
   private launching: Promise<void> = Promise.resolve();
+  /** Between an attempt's start and its Chromium running (a stop then waits for the browser, to kill it). */
+  private launchingBrowser = false;
+  /** Each client's `initialize()`: closing a client waits for it, so its profile is free for the next. */
+  private readonly initializing = new WeakMap<WaClient, Promise<unknown>>();
+  /** Messages being handed in per chat, and chats with a message held: not to be marked seen. */
+  private readonly inFlight = new Map<string, number>();
+  private readonly unseenHeld = new Set<string>();
   /** Every browser this transport launched: none may outlive `stop()`. */
   private readonly browsers = new Set<number>();
   private starting: { resolve(): void; reject(error: Error): void } | null = null;
@@ -159,16 +193,10 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
     this.stopping = false;
     this.halted = null;
     this.setState('starting');
-    let timer: NodeJS.Timeout | undefined;
-    // Resolved once a client shows a QR or pairing code or becomes ready; rejected by the
-    // first attempt's failure, the overall timeout, or a stop.
+    // Resolved once a client shows a QR or pairing code or becomes ready; rejected when
+    // the first attempt fails (its deadline included) or by a stop.
     const reached = new Promise<void>((resolve, reject) => {
       this.starting = { resolve, reject };
-      timer = setTimeout(() => {
-        const seconds = Math.round(this.options.initTimeoutMs / 1000);
-        const how = this.state() === 'authenticated' ? 'the session was restored but never became ready' : 'no QR code and no ready session';
-        reject(new WhatsAppStartError(`WhatsApp did not start: ${how} within ${seconds} s`));
-      }, this.options.initTimeoutMs);
     });
     this.launching = this.launch();
     try {
@@ -177,7 +205,6 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
       await this.stop();
       throw error;
     } finally {
-      clearTimeout(timer);
       this.starting = null;
     }
   }
@@ -206,6 +233,15 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
   /** One connection attempt: a new client, its events, its deadline, `initialize()`. */
   private async launch(): Promise<void> {
     if (this.stopping || this.halted) return;
+    this.launchingBrowser = true;
+    try {
+      await this.attempt();
+    } finally {
+      this.launchingBrowser = false;
+    }
+  }
+
+  private async attempt(): Promise<void> {
     let client: WaClient;
     try {
       client = await (this.options.createClient ?? createWwebjsClient)(this.clientSettings);
@@ -218,11 +254,16 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
       return;
     }
     this.client = client;
-    this.acks = new AckWatcher(client);
+    this.acks = new AckWatcher(client, (chatId) => {
+      this.log.error({ chatId }, 'WhatsApp refused a message after it was counted as sent');
+      this.tell(this.restricted({ kind: 'refused', chatId }));
+    });
     this.listen(client);
-    this.arm(client, this.options.initTimeoutMs, 'no QR code and no ready session');
+    this.arm(client, this.options.initTimeoutMs, 'no QR code and no ready session', 'init');
+    const initializing = client.initialize();
+    this.initializing.set(client, initializing.catch(() => {}));
     try {
-      await client.initialize();
+      await initializing;
     } catch (error) {
       this.failed(client, describeError(error));
     }
@@ -245,7 +286,7 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
     client.on('authenticated', () => {
       if (!ours()) return;
       this.setState('authenticated');
-      this.arm(client, this.options.readyTimeoutMs, 'authenticated but never ready', true);
+      this.arm(client, this.options.readyTimeoutMs, 'authenticated but never ready', 'ready');
     });
     client.on('auth_failure', (message: string) => {
       if (ours()) this.log.error({ reason: message }, 'WhatsApp could not restore the session');
@@ -260,9 +301,16 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
       else if (HALTING_STATES.has(why)) this.halt(client, why);
       else this.failed(client, `disconnected (${why})`);
     });
+    client.on('loading_screen', (percent: unknown) => {
+      // Syncing the messages that came while offline can take minutes: progress is a sign of life.
+      if (ours() && this.deadline && this.deadlineStage === 'init') {
+        this.log.debug({ percent }, 'WhatsApp is loading');
+        this.arm(client, this.options.initTimeoutMs, 'no QR code and no ready session', 'init');
+      }
+    });
     client.on('change_state', (state: unknown) => {
       this.log.debug({ state }, 'WhatsApp state changed');
-      if (ours() && HALTING_STATES.has(String(state))) this.halt(client, String(state));
+      if (ours()) this.stateChanged(client, String(state));
     });
     client.on('message', (message: WaMessage) => {
       if (!ours()) return;
@@ -271,34 +319,52 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
   }
 
   /**
-   * The library sets `pupBrowser` inside `initialize()` and never reports that Chromium
-   * died; catching the assignment lets us watch the browser from its first moment.
+   * The library sets `pupBrowser` and `pupPage` inside `initialize()` and never reports
+   * that Chromium or its page died; catching the assignments lets us watch both from
+   * their first moment.
    */
   private watchBrowser(client: WaClient): void {
-    let browser: WaBrowser | null | undefined = client.pupBrowser;
-    const seen = (value: WaBrowser): void => {
-      const pid = value.process()?.pid;
-      if (pid) this.browsers.add(pid);
+    const lost = (why: string) => (): void => {
+      if (client === this.client && !this.stopping) this.failed(client, why);
+    };
+    trapAssignment(client, 'pupBrowser', (browser: WaBrowser) => {
+      const pid = browser.process()?.pid;
+      this.launchingBrowser = false;
       this.log.info({ browserPid: pid }, 'Chromium started');
       // Launched for a client already given up (a stop or a deadline during the launch).
       if (client !== this.client || this.stopping) {
         if (pid) killBrowser(pid);
         return;
       }
-      value.on('disconnected', () => {
-        if (client === this.client && !this.stopping) this.failed(client, 'the browser closed (Chromium crashed or was killed)');
+      if (pid) this.browsers.add(pid);
+      browser.on('disconnected', () => {
+        if (pid) this.browsers.delete(pid);
+        lost('the browser closed (Chromium crashed or was killed)')();
       });
-    };
-    Object.defineProperty(client, 'pupBrowser', {
-      configurable: true,
-      enumerable: true,
-      get: () => browser,
-      set: (value: WaBrowser | null) => {
-        browser = value;
-        if (value) seen(value);
-      },
     });
-    if (browser) seen(browser);
+    trapAssignment(client, 'pupPage', (page: WaPage) => {
+      page.on('error', lost('the WhatsApp Web page crashed'));
+      page.on('close', lost('the WhatsApp Web page closed'));
+    });
+  }
+
+  /**
+   * WhatsApp Web's own connection states once ready. A drop (TIMEOUT, OPENING, …) is
+   * not ready: sends wait instead of piling up unconfirmed. It reconnects by itself;
+   * if it is not back within CICERO_WA_INIT_TIMEOUT_S, the client is replaced.
+   */
+  private stateChanged(client: WaClient, state: string): void {
+    if (HALTING_STATES.has(state)) {
+      this.halt(client, state);
+    } else if (RECONNECTING_STATES.has(state) && this.state() === 'ready') {
+      this.log.warn({ state }, 'WhatsApp Web lost its connection; waiting for it to come back');
+      this.setState('disconnected', state);
+      this.arm(client, this.options.initTimeoutMs, `WhatsApp Web not connected again (${state})`, 'reconnect');
+    } else if (state === 'CONNECTED' && this.deadlineStage === 'reconnect') {
+      this.clearDeadline();
+      this.log.info('WhatsApp Web is connected again');
+      this.setState('ready');
+    }
   }
 
   /** A QR or pairing code: waiting for a person, so no deadline. After a link it is a relink. */
@@ -308,7 +374,7 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
     if ((this.everReady || this.linkedBefore()) && !this.relinkReported) {
       this.relinkReported = true;
       this.log.error('WhatsApp asks to be linked again: the session was logged out or lost');
-      void this.restricted({ kind: 'relink' });
+      this.tell(this.restricted({ kind: 'relink' }));
     }
   }
 
@@ -338,8 +404,8 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
   private loggedOut(client: WaClient): void {
     this.log.error('WhatsApp logged the session out; waiting for the QR code to link it again');
     this.setState('disconnected', 'LOGOUT');
-    void this.restricted({ kind: 'logout' });
-    this.arm(client, this.options.initTimeoutMs, 'no QR code after the logout');
+    this.tell(this.restricted({ kind: 'logout' }));
+    this.arm(client, this.options.initTimeoutMs, 'no QR code after the logout', 'init');
   }
 
   /** A state where reconnecting only repeats the failure: pause, alert, wait for an admin. */
@@ -353,8 +419,14 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
       `WhatsApp reported ${state}: not reconnecting until an admin resumes (outbox#resume) or cicero restarts`,
     );
     this.setState('disconnected', state);
-    void this.restricted({ kind: 'blocked', state });
+    this.starting?.reject(new WhatsAppStartError(`WhatsApp did not start: WhatsApp reported ${state}`));
+    this.tell(this.restricted({ kind: 'blocked', state }));
     void this.retire(client);
+  }
+
+  /** Listeners' failures are theirs to log; never an unhandled rejection of ours. */
+  private tell(work: Promise<void>): void {
+    work.catch((error: unknown) => this.log.error({ err: describeError(error) }, 'a transport listener failed'));
   }
 
   /** An admin resumed sending: a halted connection tries again. */
@@ -375,7 +447,8 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
   private failed(client: WaClient | null, reason: string, watchdog = false): void {
     if (client !== this.client || this.stopping || this.halted) return;
     this.clearDeadline();
-    if (this.starting && !watchdog) {
+    // The first start fails with its attempt; a session stuck after `authenticated` gets one restart.
+    if (this.starting && (!watchdog || this.failures > 0)) {
       this.starting.reject(new WhatsAppStartError(`WhatsApp did not start: ${reason}`));
       return;
     }
@@ -387,17 +460,19 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
     if (this.failures >= alertAfter && !this.alerted) {
       this.alerted = true;
       this.log.error({ since: this.failingSince, failures: this.failures }, 'WhatsApp keeps failing to connect; alerting the admins');
-      void this.alert({ kind: 'unreachable', since: this.failingSince, attempts: this.failures, reason });
+      this.tell(this.alert({ kind: 'unreachable', since: this.failingSince, attempts: this.failures, reason }));
     }
     void this.retire(client);
     this.scheduleReconnect();
   }
 
-  private arm(client: WaClient, ms: number, what: string, watchdog = false): void {
+  private arm(client: WaClient, ms: number, what: string, stage: DeadlineStage): void {
     this.clearDeadline();
+    this.deadlineStage = stage;
     this.deadline = setTimeout(() => {
       this.deadline = null;
-      this.failed(client, `${what} within ${Math.round(ms / 1000)} s`, watchdog);
+      this.deadlineStage = null;
+      this.failed(client, `${what} within ${Math.round(ms / 1000)} s`, stage === 'ready');
     }, ms);
     this.deadline.unref();
   }
@@ -405,6 +480,7 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
   private clearDeadline(): void {
     if (this.deadline) clearTimeout(this.deadline);
     this.deadline = null;
+    this.deadlineStage = null;
   }
 
   private clearReconnect(): void {
@@ -429,6 +505,8 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
   private retire(client: WaClient | null): Promise<void> {
     if (client && client === this.client) {
       this.client = null;
+      // Sends still waiting for their ack never got out of this browser: they wait for the next.
+      this.acks?.abandon();
       this.acks = null;
     }
     if (client) this.retiring = this.retiring.then(() => this.close(client));
@@ -454,6 +532,10 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
     if (destroyed === LATE) this.log.warn({ afterMs: destroyMs }, 'the WhatsApp client did not close in time; killing Chromium');
     const pid = client.pupBrowser?.process()?.pid;
     if (pid && isAlive(pid)) killBrowser(pid);
+    if (pid) this.browsers.delete(pid);
+    // A browser still launching appears later and is killed then; wait for that, so the
+    // next launch finds the profile free.
+    if (!client.pupBrowser) await within(this.initializing.get(client) ?? Promise.resolve(), destroyMs);
   }
 
   async stop(): Promise<void> {
@@ -462,8 +544,8 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
     this.clearReconnect();
     this.starting?.reject(new WhatsAppStartError('WhatsApp start interrupted: the bot is shutting down'));
     await this.retire(this.client);
-    // A launch still under way ends once its browser appears (it is killed then) or fails.
-    await within(this.launching, this.options.destroyTimeoutMs ?? 5_000);
+    // A launch whose browser is not there yet ends once it appears (it is killed then) or fails.
+    if (this.launchingBrowser) await within(this.launching, this.options.destroyTimeoutMs ?? 5_000);
     for (const pid of this.browsers) if (isAlive(pid)) killBrowser(pid);
     this.browsers.clear();
     this.setState('stopped');
@@ -475,7 +557,19 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
    * When it says the page is gone, the connection is treated as lost.
    */
   noticeUnhandled(reason: unknown): void {
-    if (this.client && isConnectionLost(reason)) this.failed(this.client, `the page is gone (${describeError(reason)})`);
+    const client = this.client;
+    if (!client || this.state() !== 'ready' || !isConnectionLost(reason)) return;
+    // It may come from a client already replaced: ask the current one before blaming it.
+    void this.probe(client, describeError(reason));
+  }
+
+  private async probe(client: WaClient, reason: string): Promise<void> {
+    const answer = await within(
+      (client.getState?.() ?? Promise.resolve('unknown')).catch((error: unknown) => error),
+      PROBE_TIMEOUT_MS,
+    );
+    const broken = answer === LATE || (answer instanceof Error && isConnectionLost(answer));
+    if (broken) this.failed(client, `the page is gone (${reason})`);
   }
 
   private linkedBefore(): boolean {
@@ -530,14 +624,12 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
       }
       throw error;
     }
-    if (sent === null) throw new Error(`WhatsApp could not open the chat ${chatId}`);
-    if (!sent?.id) {
-      this.log.warn({ chatId }, 'WhatsApp gave back no message to follow; counted as sent');
-      return;
-    }
+    // The library gives back nothing when the page found no chat for the id.
+    if (!sent?.id) throw new Error(`WhatsApp could not open the chat ${chatId}`);
     const ackWaitMs = this.options.ackWaitMs ?? 10_000;
-    const outcome = await acks.outcome(sent, ackWaitMs);
+    const outcome = await acks.outcome(sent, ackWaitMs, chatId);
     if (outcome === 'refused') throw new SendRefusedError(chatId);
+    if (outcome === 'abandoned') throw new TransportUnavailableError('WhatsApp connection lost before the message left');
     if (outcome === 'unconfirmed') {
       // Still queued in WhatsApp Web, which sends it when it can; sending again would duplicate it.
       this.log.warn({ chatId, afterMs: ackWaitMs }, 'message not yet confirmed by WhatsApp; counted as sent');
@@ -567,13 +659,17 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
       for (const chat of chats) {
         const unread = chat.unreadCount ?? 0;
         if (unread <= 0 || client !== this.client) continue;
-        const messages = await chat.fetchMessages({ limit: Math.min(unread, CATCH_UP_PER_CHAT), fromMe: false });
-        let held = false;
+        const chatId = chat.id?._serialized ?? '';
+        const cap = chatId.endsWith('@g.us') ? CATCH_UP_GROUP : CATCH_UP_PRIVATE;
+        if (unread > cap) this.log.warn({ chatId, unread, read: cap }, 'more unread messages than the catch-up reads; the oldest are skipped');
+        const messages = await chat.fetchMessages({ limit: Math.min(unread, cap), fromMe: false });
+        // A chat read again from the start is no longer held back from being seen.
+        this.unseenHeld.delete(chatId);
         for (const message of messages) {
-          if ((await this.receive(client, message, false)) === 'held') held = true;
+          await this.receive(client, message, false);
           count++;
         }
-        if (!held && chat.id) await this.markSeen(client, chat.id._serialized);
+        if (chatId) await this.markSeen(client, chatId);
       }
       if (count > 0) this.log.info({ count }, 'caught up on messages received while offline');
     } catch (error) {
@@ -596,13 +692,28 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
   private async receive(client: WaClient, message: WaMessage, live: boolean): Promise<Disposition> {
     const inbound = toInbound(message);
     if (!inbound) return 'ignored';
-    const disposition = await this.deliver(inbound);
-    if (live && disposition === 'handled') await this.markSeen(client, inbound.chatId);
+    const { chatId } = inbound;
+    this.inFlight.set(chatId, (this.inFlight.get(chatId) ?? 0) + 1);
+    let disposition: Disposition = 'held';
+    try {
+      disposition = await this.deliver(inbound);
+    } finally {
+      const left = (this.inFlight.get(chatId) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(chatId, left);
+      else this.inFlight.delete(chatId);
+      if (disposition === 'held') this.unseenHeld.add(chatId);
+    }
+    if (live && disposition === 'handled') await this.markSeen(client, chatId);
     return disposition;
   }
 
+  /**
+   * "Seen" covers the whole chat: never while another of its messages is being handled
+   * or was held (it must stay unread for the next catch-up).
+   */
   private async markSeen(client: WaClient, chatId: string): Promise<void> {
     if (client !== this.client || this.state() !== 'ready') return;
+    if (this.inFlight.has(chatId) || this.unseenHeld.has(chatId)) return;
     await client.sendSeen?.(chatId).catch((error: unknown) => this.log.debug({ err: describeError(error), chatId }, 'could not mark the chat seen'));
   }
 }

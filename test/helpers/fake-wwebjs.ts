@@ -48,8 +48,11 @@ export function browserProcess(): ChildProcess {
   return child;
 }
 
-/** What the next `sendMessage` does: be acked, refused, left pending, or throw. */
-export type SendScript = 'ack' | 'ack-first' | 'refuse' | 'pending' | 'null' | Error;
+/**
+ * What the next `sendMessage` does: be acked, refused, left pending (a test may emit its
+ * ack later from `messages`), find no chat (the library then gives back undefined), or throw.
+ */
+export type SendScript = 'ack' | 'ack-first' | 'refuse' | 'pending' | 'no-chat' | Error;
 
 export interface FakeOptions {
   /** What `initialize()` does after setting `pupBrowser` (emit a QR, become ready, hang, throw). */
@@ -58,8 +61,14 @@ export interface FakeOptions {
   realBrowser?: boolean;
 }
 
+/** The page: `error` when its renderer crashes. */
+export class FakePage extends EventEmitter {}
+
 export class FakeWwebjs extends EventEmitter implements WaClient {
   pupBrowser: WaBrowser | null = null;
+  pupPage: FakePage | null = null;
+  /** WhatsApp Web's socket state, as `getState()` reads it. */
+  socketState = 'CONNECTED';
   info = { wid: { _serialized: '6281100000099@c.us' } };
   initialized = 0;
   destroyed = 0;
@@ -86,6 +95,7 @@ export class FakeWwebjs extends EventEmitter implements WaClient {
   async initialize(): Promise<void> {
     this.initialized++;
     this.pupBrowser = new FakeBrowser(this.options.realBrowser ? browserProcess() : null);
+    this.pupPage = new FakePage();
     await this.options.init?.(this);
   }
 
@@ -128,13 +138,17 @@ export class FakeWwebjs extends EventEmitter implements WaClient {
     if (browserEvent) this.browser?.emit('disconnected');
   }
 
-  async sendMessage(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<WaSentMessage | null> {
+  /** The messages sent, for acks a test emits itself. */
+  readonly messages: WaSentMessage[] = [];
+
+  async sendMessage(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<WaSentMessage | undefined> {
     if (this.pageGone) throw new Error('Protocol error (Runtime.callFunctionOn): Attempted to use detached Frame.');
     const script = this.sendScript.shift() ?? 'ack';
     if (script instanceof Error) throw script;
-    if (script === 'null') return null;
+    if (script === 'no-chat') return undefined;
     this.sent.push({ chatId, content, ...(options ? { options } : {}) });
     const message = { id: { _serialized: `true_${chatId}_${++this.count}` }, ack: 0 };
+    this.messages.push(message);
     if (script === 'ack-first') this.emit('message_ack', message, 1);
     if (script === 'ack') setImmediate(() => this.emit('message_ack', message, 1));
     if (script === 'refuse') setImmediate(() => this.emit('message_ack', message, -1));
@@ -148,6 +162,11 @@ export class FakeWwebjs extends EventEmitter implements WaClient {
       const lid = [...this.lids].find(([, pn]) => pn === id)?.[0];
       return { lid, pn: id };
     });
+  }
+
+  async getState(): Promise<string | null> {
+    if (this.pageGone) throw new Error('Protocol error (Runtime.callFunctionOn): Attempted to use detached Frame.');
+    return this.socketState;
   }
 
   async getChats(): Promise<WaChat[]> {

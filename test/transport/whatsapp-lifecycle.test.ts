@@ -90,6 +90,25 @@ describe('first start', () => {
     expect(transport.state()).toBe('ready');
   });
 
+  it('a blocking state during the first start fails it, naming the state', async () => {
+    const { transport } = setup([emitSoon('change_state', 'TOS_BLOCK')]);
+    await expect(transport.start()).rejects.toThrow('WhatsApp did not start: WhatsApp reported TOS_BLOCK');
+  });
+
+  it('a session stuck after authenticated gets one restart during the first start, then the start fails', async () => {
+    fakeClock();
+    const { transport, clients } = setup([emitSoon('authenticated')], { readyTimeoutMs: 30, initTimeoutMs: 10_000 });
+    const start = transport.start();
+    const failed = expect(start).rejects.toThrow('WhatsApp did not start: authenticated but never ready within 0 s');
+    await settle();
+    await vi.advanceTimersByTimeAsync(30 + 100);
+    await settle();
+    expect(clients).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(30);
+    await settle();
+    await failed;
+  });
+
   it('a stop during the start ends it at once: the start rejects and the client is closed', async () => {
     const { transport, clients } = setup([hang], { initTimeoutMs: 60_000 });
     const start = transport.start();
@@ -166,17 +185,67 @@ describe('losing the connection', () => {
     expect(transport.state()).toBe('ready');
   });
 
-  it('treats an unhandled rejection saying the page is gone as a lost connection, and ignores others', async () => {
+  it('an unhandled rejection saying the page is gone fails the client only when its page really is gone', async () => {
     fakeClock();
     const { transport, clients } = setup([emitSoon('ready')]);
     await transport.start();
+    const gone = new Error('Execution context was destroyed, most likely because of a navigation.');
     transport.noticeUnhandled(new Error("EBUSY: resource busy or locked, unlink '…/session/Default/Cookies'"));
+    transport.noticeUnhandled(gone); // from a client already replaced, say: the current one answers
+    await settle();
     expect(transport.state()).toBe('ready');
-    transport.noticeUnhandled(new Error('Execution context was destroyed, most likely because of a navigation.'));
+    clients[0]!.crash({ browserEvent: false });
+    transport.noticeUnhandled(gone);
+    await settle();
     expect(transport.state()).toBe('disconnected');
     await vi.advanceTimersByTimeAsync(100);
     await settle();
     expect(clients).toHaveLength(2);
+    expect(transport.state()).toBe('ready');
+  });
+
+  it('a crashed page (the browser lives on) is a lost connection', async () => {
+    fakeClock();
+    const { transport, clients } = setup([emitSoon('ready')]);
+    await transport.start();
+    clients[0]!.pupPage!.emit('error', new Error('Page crashed!'));
+    expect(transport.state()).toBe('disconnected');
+    await vi.advanceTimersByTimeAsync(100);
+    await settle();
+    expect(clients).toHaveLength(2);
+  });
+
+  it('while WhatsApp Web reconnects by itself (TIMEOUT, OPENING) it is not ready; back at CONNECTED, or replaced when it does not come back', async () => {
+    fakeClock();
+    const { transport, clients } = setup([emitSoon('ready')], { initTimeoutMs: 1_000 });
+    await transport.start();
+    clients[0]!.emit('change_state', 'TIMEOUT');
+    expect(transport.state()).toBe('disconnected');
+    clients[0]!.emit('change_state', 'CONNECTED');
+    expect(transport.state()).toBe('ready');
+    clients[0]!.emit('change_state', 'OPENING');
+    await vi.advanceTimersByTimeAsync(999);
+    expect(clients).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1 + 100);
+    await settle();
+    expect(clients[0]!.destroyed).toBe(1);
+    expect(clients).toHaveLength(2);
+    expect(transport.state()).toBe('ready');
+  });
+
+  it('loading progress (syncing a long offline backlog) keeps an attempt alive past its deadline', async () => {
+    fakeClock();
+    const { transport, clients } = setup([hang], { initTimeoutMs: 1_000 });
+    const start = transport.start();
+    await settle();
+    for (let percent = 10; percent <= 90; percent += 20) {
+      await vi.advanceTimersByTimeAsync(900);
+      clients[0]!.emit('loading_screen', percent, 'WhatsApp');
+    }
+    expect(clients[0]!.destroyed).toBe(0);
+    clients[0]!.becomeReady();
+    await start;
+    expect(transport.state()).toBe('ready');
   });
 
   it('alerts the admins once after three failed attempts in a row, and again only after a recovery', async () => {

@@ -83,7 +83,54 @@ describe('receiving', () => {
   });
 });
 
+describe('seen marks cover the whole chat', () => {
+  it('are not made while another message of the chat is being handled, nor for a chat with a held message until a catch-up reads it again', async () => {
+    const fake = fakeWhatsApp([emitSoon('ready')]);
+    started.push(fake.transport);
+    const releases: Array<() => void> = [];
+    fake.transport.onMessage(async (m) => {
+      if (m.text === 'slow') await new Promise<void>((resolve) => releases.push(resolve));
+      return m.text === 'tahan' ? 'held' : 'handled';
+    });
+    await fake.transport.start();
+    const c = fake.clients[0]!;
+    c.emit('message', waMessage({ from: '6281@c.us', body: 'slow' }));
+    c.emit('message', waMessage({ from: '6281@c.us', body: 'cepat' }));
+    await settle();
+    expect(c.seen).toEqual([]); // 'cepat' is done, but 'slow' of the same chat is not
+    releases.shift()!();
+    await settle();
+    expect(c.seen).toEqual(['6281@c.us']);
+
+    c.emit('message', waMessage({ from: '6282@c.us', body: 'tahan' }));
+    await settle();
+    c.emit('message', waMessage({ from: '6282@c.us', body: 'help' }));
+    await settle();
+    expect(c.seen).toEqual(['6281@c.us']); // 6282 keeps its held message unread
+    // The next ready reads the chat again; now that everything was taken, it is seen.
+    c.chats = [fakeChat('6282@c.us', [waMessage({ from: '6282@c.us', body: 'help' })])];
+    c.emit('ready');
+    await settle(20);
+    expect(c.seen).toEqual(['6281@c.us', '6282@c.us']);
+  });
+});
+
 describe('catch-up after ready', () => {
+  it('reads up to 100 unread messages of a private chat (all someone wrote to the bot)', async () => {
+    const chat = fakeChat('6281@c.us', Array.from({ length: 150 }, (_, i) => waMessage({ from: '6281@c.us', body: `pesan ${i}` })));
+    const fake = fakeWhatsApp([
+      async (c) => {
+        c.chats = [chat];
+        setImmediate(() => c.becomeReady());
+      },
+    ]);
+    started.push(fake.transport);
+    await fake.transport.start();
+    await settle(20);
+    expect(chat.asked).toEqual([{ limit: 100, fromMe: false }]);
+    expect(fake.inbound).toHaveLength(100);
+  });
+
   it('reads only others’ unread messages, up to 20 a chat, and marks each chat seen once all were taken', async () => {
     const mine = (from: string) => waMessage({ from, fromMe: true, body: 'balasan bot' });
     const privateChat = fakeChat('6281@c.us', [waMessage({ from: '6281@c.us', body: 'help' }), mine('6281@c.us'), waMessage({ from: '6281@c.us', body: 'whoami' })], 2);

@@ -74,9 +74,33 @@ describe('sending', () => {
     expect(done).toBe(true);
   });
 
-  it('a chat the library cannot open (sendMessage gives null) is a failed send', async () => {
+  it('a refusal that comes after the wait (the send was counted) still pauses: a "refused" restriction', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { transport, client, restrictions } = await ready({ ackWaitMs: 10_000 });
+    client.sendScript.push('pending', 'pending');
+    const first = transport.sendText('6281300000003@c.us', 'halo');
+    await vi.advanceTimersByTimeAsync(10_000);
+    await first;
+    client.emit('message_ack', client.messages[0], 1); // a late acceptance changes nothing
+    const second = transport.sendText('6281300000004@c.us', 'halo');
+    await vi.advanceTimersByTimeAsync(10_000);
+    await second;
+    client.emit('message_ack', client.messages[1], -1);
+    expect(restrictions).toEqual([{ kind: 'refused', chatId: '6281300000004@c.us' }]);
+  });
+
+  it('a send still waiting for its ack when the browser dies never left: it waits for the reconnect (no attempt spent)', async () => {
+    const { transport, client } = await ready({ ackWaitMs: 10_000 });
+    client.sendScript.push('pending');
+    const sending = transport.sendText('6281@c.us', 'halo');
+    await new Promise((resolve) => setImmediate(resolve));
+    client.crash();
+    await expect(sending).rejects.toThrow(TransportUnavailableError);
+  });
+
+  it('a chat the library cannot open (sendMessage gives back nothing) is a failed send, not a sent one', async () => {
     const { transport, client } = await ready();
-    client.sendScript.push('null');
+    client.sendScript.push('no-chat');
     await expect(transport.sendText('6281@c.us', 'halo')).rejects.toThrow('WhatsApp could not open the chat 6281@c.us');
   });
 
