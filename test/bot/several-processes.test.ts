@@ -3,7 +3,6 @@
  * overlap) handle each message once and send at the number's pace; two numbers never
  * send each other's replies. On PostgreSQL every "process" has its own connection pool.
  */
-import { EventEmitter } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +13,8 @@ import type { Db } from '../../src/db/db.js';
 import { Presence } from '../../src/db/presence.js';
 import { PostgresDb } from '../../src/db/postgres.js';
 import { MemoryTransport } from '../../src/transport/memory.js';
-import { WhatsAppTransport, type WaClient } from '../../src/transport/whatsapp.js';
+import { WhatsAppTransport } from '../../src/transport/whatsapp.js';
+import { FakeWwebjs } from '../helpers/fake-wwebjs.js';
 import { ADMIN, createTestBot, dm, MEMBER, OPERATOR, seedChatFixture, silentLog, STRANGER } from '../helpers/bot.js';
 import { backend, useTestDatabase } from '../helpers/db.js';
 import { createTestOutbox } from '../helpers/outbox.js';
@@ -177,25 +177,19 @@ describe(`several processes on one database (${backend})`, () => {
       `INSERT INTO outbox (message_key, endpoint, chat_id, body) VALUES ('legacy-1', 'whatsapp', $1, 'dari antrean lama')`,
       [dm(MEMBER)],
     );
-    const client = Object.assign(new EventEmitter(), {
-      info: { wid: { _serialized: '6281100000055@c.us' } },
-      sent: [] as Array<{ chatId: string; content: unknown }>,
-      async initialize() {
-        setImmediate(() => client.emit('ready'));
-      },
-      async destroy() {},
-      async sendMessage(chatId: string, content: unknown) {
-        client.sent.push({ chatId, content });
-        return {};
+    const client = new FakeWwebjs({
+      init: async (c) => {
+        setImmediate(() => c.becomeReady());
       },
     });
+    client.info = { wid: { _serialized: '6281100000055@c.us' } };
     const transport = new WhatsAppTransport({
       dataDir: mkdtempSync(path.join(os.tmpdir(), 'cicero-wa-legacy-')),
       chromePath: '/usr/bin/chromium',
       log: silentLog,
       initTimeoutMs: 5_000,
       readyTimeoutMs: 5_000,
-      createClient: async () => client as unknown as WaClient,
+      createClient: async () => client,
     });
     const config = loadConfig(BOT_VARIABLES, { ADMIN_WHATSAPP: ADMIN, CICERO_PACE_GLOBAL_MS: '0', CICERO_PACE_CHAT_MS: '0', CICERO_PACE_JITTER_MS: '0' });
     const bot = await createBot({ config, db, log: silentLog, transport, commands: [] });
@@ -204,7 +198,7 @@ describe(`several processes on one database (${backend})`, () => {
     await adopted;
     expect(transport.endpoint).toBe('whatsapp:6281100000055');
     await bot.outbox.flush(Date.now() + 10_000);
-    expect(client.sent).toEqual([{ chatId: dm(MEMBER), content: 'dari antrean lama' }]);
+    expect(client.sent.map(({ chatId, content }) => ({ chatId, content }))).toEqual([{ chatId: dm(MEMBER), content: 'dari antrean lama' }]);
     const { rows } = await db.query(`SELECT endpoint, status FROM outbox WHERE message_key = 'legacy-1'`);
     expect(rows).toEqual([{ endpoint: 'whatsapp:6281100000055', status: 'sent' }]);
     await bot.stop(5_000);
