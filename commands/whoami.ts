@@ -1,5 +1,22 @@
 import { defineCommand } from '../src/bot/command.js';
 import { ROLE_LABEL } from '../src/bot/texts.js';
+import type { Sender } from '../src/identity/sender.js';
+import { formatStamp } from '../src/time/format.js';
+
+/** How the sender came by the role. */
+function knownAs(sender: Sender): string | null {
+  switch (sender.roleSource) {
+    case 'admin-list':
+      return 'Dikenali sebagai: admin dari nomor ini (daftar admin bot).';
+    case 'operator-number':
+      return 'Dikenali sebagai: operator dari nomor ini (nomor operator client).';
+    case 'member':
+      return 'Dikenali sebagai: anggota dari nomor yang terhubung ke NRP/NIP.';
+    case 'session':
+    case 'none':
+      return null;
+  }
+}
 
 export default defineCommand({
   name: 'whoami',
@@ -21,6 +38,13 @@ export default defineCommand({
       lines.push(`NRP/NIP: ${m.userId}${name ? ` (${name})` : ''}${m.active ? '' : ' · status NONAKTIF'}`);
     } else if (sender.role === 'unknown') {
       lines.push('Nomor ini belum terhubung dengan NRP/NIP mana pun.');
+    }
+    const source = knownAs(sender);
+    if (source) lines.push(source);
+    if (sender.session) {
+      lines.push(
+        `Masuk (login) sebagai *${sender.session.username}* (${ROLE_LABEL[sender.session.role]}) sampai ${formatStamp(sender.session.expiresAt, ctx.services.timezone)}; ketik *logout* untuk keluar.`,
+      );
     }
     if (chat.isGroup) {
       lines.push(

@@ -109,7 +109,28 @@ export const variables = {
   ),
   CICERO_FLOOD_MAX: variable(positiveInt(10_000), '20', 'Messages a sender may send per flood window before being ignored (admins exempt)'),
   CICERO_FLOOD_WINDOW_S: variable(positiveInt(86_400), '60', 'Length of the flood window in seconds'),
+  CICERO_NRP_LOOKUPS_PER_HOUR: variable(
+    positiveInt(1_000),
+    '5',
+    'NRP look-ups (`daftar#<NRP>`, `userrequest`) a number not bound to a member may make within an hour; then refused until the hour has passed',
+  ),
   CICERO_AUDIT_RETENTION_DAYS: variable(positiveInt(36_500), '90', 'Days the command audit trail is kept'),
+  CICERO_SESSION_HOURS: variable(
+    positiveInt(720),
+    '12',
+    'Hours an operator or admin stays signed in after `login#<username>#<password>` in a chat (until `logout`)',
+  ),
+  CICERO_LOGIN_MAX_FAILURES: variable(
+    positiveInt(1_000),
+    '5',
+    'Failed chat sign-ins within the login window, for one number or one username, after which sign-ins are refused for the window',
+  ),
+  CICERO_LOGIN_WINDOW_MIN: variable(positiveInt(1_440), '15', 'Minutes of the login window: failures counted, and the length of a lockout'),
+  CICERO_BCRYPT_COST: variable(
+    intBetween(10, 20),
+    '12',
+    'bcrypt cost of the password hashes `cicero dashboard-user` stores (each step doubles the time of a hash and a sign-in)',
+  ),
   CHROME_PATH: variable(optionalText, '', 'Chromium/Chrome executable for WhatsApp; empty searches PATH and puppeteer\'s cache'),
   CICERO_WA_INIT_TIMEOUT_S: variable(
     positiveInt(3_600),

@@ -19,6 +19,7 @@ export const BOT_VARIABLES = [
   'CICERO_CONVERSATION_TIMEOUT_S',
   'CICERO_FLOOD_MAX',
   'CICERO_FLOOD_WINDOW_S',
+  'CICERO_NRP_LOOKUPS_PER_HOUR',
   'CICERO_MESSAGE_MAX_CHARS',
   'CICERO_PACE_GLOBAL_MS',
   'CICERO_PACE_CHAT_MS',
@@ -32,6 +33,10 @@ export const BOT_VARIABLES = [
   'CICERO_DB_WAIT_NOTICE_S',
   'CICERO_REPORT_MAX_LINES',
   'CICERO_SHUTDOWN_TIMEOUT_S',
+  'CICERO_SESSION_HOURS',
+  'CICERO_LOGIN_MAX_FAILURES',
+  'CICERO_LOGIN_WINDOW_MIN',
+  'CICERO_BCRYPT_COST',
 ] as const;
 export type BotConfig = Config<(typeof BOT_VARIABLES)[number]>;
 
@@ -136,6 +141,13 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     hold: { max: 1000, noticeAfterMs: config.CICERO_DB_WAIT_NOTICE_S * 1000 },
     reportMaxLines: config.CICERO_REPORT_MAX_LINES,
     messageMaxChars: config.CICERO_MESSAGE_MAX_CHARS,
+    nrpLookupsPerHour: config.CICERO_NRP_LOOKUPS_PER_HOUR,
+    signIn: {
+      sessionMs: config.CICERO_SESSION_HOURS * 3_600_000,
+      maxFailures: config.CICERO_LOGIN_MAX_FAILURES,
+      windowMs: config.CICERO_LOGIN_WINDOW_MIN * 60_000,
+      bcryptCost: config.CICERO_BCRYPT_COST,
+    },
     now,
   });
 }

@@ -1,8 +1,8 @@
 /**
  * Pruning on a schedule: sent outbox rows, dead letters, inbound message ids,
  * conversations that expired and could not be announced, and audit rows, each
- * kept for its own configurable time, and the rows of processes that died a day
- * ago. Runs hourly (and once at start-up).
+ * kept for its own configurable time, the rows of processes that died a day
+ * ago, expired chat sign-in sessions and sign-in failures older than two days. Runs hourly (and once at start-up).
  */
 import { Cron } from 'croner';
 import { CommandAudit } from '../bot/audit.js';
@@ -11,6 +11,7 @@ import { InboundLog } from '../bot/inbound-log.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import { Presence } from '../db/presence.js';
+import { SignIn } from '../identity/sign-in.js';
 import type { Logger } from '../log.js';
 import { OutboxStore } from '../outbox/store.js';
 
@@ -31,6 +32,8 @@ export interface PruneCounts {
   audit: number;
   /** `bot_worker` rows of processes that died without leaving. */
   workers: number;
+  /** Expired chat sign-in sessions and old sign-in failures. */
+  signIn: number;
 }
 
 const HOUR = 3_600_000;
@@ -48,7 +51,9 @@ export async function prune(db: Db, config: HousekeepingConfig, now: Date): Prom
   );
   const audit = await new CommandAudit(db).prune(ago(config.CICERO_AUDIT_RETENTION_DAYS * DAY));
   const workers = await Presence.prune(db, ago(DAY));
-  return { outbox, inbound, conversations, audit, workers };
+  // Failures count for at most two login windows (a window is at most a day).
+  const signIn = await SignIn.prune(db, now, ago(2 * DAY));
+  return { outbox, inbound, conversations, audit, workers, signIn };
 }
 
 export function scheduleHousekeeping(db: Db, config: HousekeepingConfig, log: Logger): { stop(): void } {

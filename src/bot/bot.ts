@@ -12,6 +12,7 @@
 import type { Db } from '../db/db.js';
 import type { Presence } from '../db/presence.js';
 import { type Sender, SenderDirectory, senderKeyHint } from '../identity/sender.js';
+import { SignIn, type SignInSettings } from '../identity/sign-in.js';
 import type { WaIdentity } from '../identity/wa-id.js';
 import type { Logger } from '../log.js';
 import type { Disposition, InboundMessage, OutgoingDocument, Transport } from '../transport/transport.js';
@@ -44,6 +45,7 @@ import {
   NOTHING_TO_CANCEL,
   privateOnlyRefusal,
   refusal,
+  SECRET_IN_GROUP,
   UNREADABLE_HINT,
   unknownTextHint,
   usage,
@@ -70,6 +72,10 @@ export interface BotOptions {
   reportMaxLines: number;
   /** Longest text of one message. */
   messageMaxChars: number;
+  /** NRP look-ups a number not bound to a member may make per hour. */
+  nrpLookupsPerHour: number;
+  /** Operator and admin sign-in by chat. */
+  signIn: SignInSettings;
 }
 
 const SWEEP_INTERVAL_MS = 30_000;
@@ -124,7 +130,7 @@ export class Bot {
     this.outbox = options.outbox;
     this.inbound = new InboundLog(options.db);
     const transport = options.transport;
-    this.directory = new SenderDirectory(options.db, options.admins, transport.phoneOfLid?.bind(transport));
+    this.directory = new SenderDirectory(options.db, options.admins, transport.phoneOfLid?.bind(transport), now);
     this.conversations = new ConversationStore(options.db);
     const timeoutMs = options.conversationTimeoutMs;
     this.runner = new ConversationRunner(this.conversations, timeoutMs);
@@ -159,6 +165,8 @@ export class Bot {
       outbox: this.outbox,
       reportMaxLines: options.reportMaxLines,
       messageMaxChars: options.messageMaxChars,
+      nrpLookupsPerHour: options.nrpLookupsPerHour,
+      signIn: new SignIn(options.db, options.signIn, now),
     };
   }
 
@@ -169,6 +177,7 @@ export class Bot {
   /** Subscribes to the transport and starts the background sweeps and the heartbeat. */
   attach(): void {
     this.options.transport.onMessage((message) => this.handle(message));
+    this.services.signIn.prepare();
     this.options.presence.start((error) => this.options.log.warn({ err: error }, 'heartbeat failed'));
     const every = (ms: number, task: () => Promise<unknown>): void => {
       const timer = setInterval(() => {
@@ -415,7 +424,11 @@ export class Bot {
       await base.reply(UNREADABLE_HINT);
       return null;
     }
-    if (state) {
+    // A command whose arguments hold a secret (`login#…`) is never an answer to a menu,
+    // which could store it: it runs, and the menu stays at its question.
+    const parsed = parseCommand(message.text);
+    const command = parsed && this.options.catalog.find(parsed.name);
+    if (state && !command?.secretArgs) {
       const flow = this.options.catalog.flow(state.flow);
       if (state.expiresAt <= this.services.now() || !flow) {
         await this.conversations.delete(chat.id, sender.key);
@@ -429,8 +442,9 @@ export class Bot {
       return null;
     }
 
-    const parsed = parseCommand(message.text);
-    const command = parsed && this.options.catalog.find(parsed.name);
+    // A whole message a command accepts as it stands (a profile link) runs it, the text its argument.
+    const whole = command ? undefined : this.options.catalog.matching(message.text);
+    if (whole?.roles.includes(sender.role)) return this.run(base, whole, message.text.trim());
     if (!parsed || !command) {
       await base.reply(unknownTextHint(sender.role));
       return null;
@@ -457,6 +471,13 @@ export class Bot {
     { command, rest }: GroupCommand,
     out: OutgoingMessage[],
   ): Promise<AuditEntry | null> {
+    if (command.secretArgs) {
+      // A password written in a group is exposed: never run it, in any group; one line asks to change it.
+      if (!this.withinFloodLimit(message, sender, out)) return null;
+      const base = this.baseContext(message, sender, { id: message.chatId, isGroup: true, client: null }, out);
+      await base.reply(SECRET_IN_GROUP);
+      return this.auditEntry(base, command, 'refused', 'secret-in-group');
+    }
     const client = await this.directory.clientOfGroup(message.chatId);
     if (!client && sender.role !== 'admin') return null; // a group Cicero does not serve
     if (!this.withinFloodLimit(message, sender, out)) return null;

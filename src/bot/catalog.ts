@@ -27,6 +27,11 @@ export class CommandCatalog {
     return this.byName.get(name.toLowerCase());
   }
 
+  /** The command that accepts this whole message as it stands (see `CommandSpec.matches`). */
+  matching(text: string): CommandSpec | undefined {
+    return this.commands.find((c) => c.matches?.(text));
+  }
+
   flow(name: string): Flow<never> | undefined {
     return this.flowsByName.get(name);
   }

@@ -23,6 +23,17 @@ export interface CommandSpec {
    * bot's own state and must not be read out to a whole group.
    */
   privateOnly?: boolean;
+  /**
+   * Its arguments hold a secret (a password): in a group it is never run (the group is
+   * told to change the secret), and in a private chat it is never taken as an answer
+   * to a menu, so the text is stored nowhere.
+   */
+  secretArgs?: boolean;
+  /**
+   * Also runs, in a private chat, for a whole message this accepts that is no command
+   * (e.g. a profile link sent alone); the trimmed text is then its one argument.
+   */
+  matches?(text: string): boolean;
   /** Argument count after the name; default none. */
   args?: { min: number; max: number; keepHashInLast?: boolean };
   /** Multi-step conversations this command starts. */

@@ -4,6 +4,7 @@
  */
 import type { Db } from '../db/db.js';
 import type { ClientRef, Sender } from '../identity/sender.js';
+import type { SignIn } from '../identity/sign-in.js';
 import type { Logger } from '../log.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { InboundMessage, OutgoingDocument } from '../transport/transport.js';
@@ -26,6 +27,10 @@ export interface BotServices {
   reportMaxLines: number;
   /** Longest text of one WhatsApp message; longer replies are split (reports split at their own seams). */
   messageMaxChars: number;
+  /** NRP look-ups a number not bound to a member may make per hour (registration). */
+  nrpLookupsPerHour: number;
+  /** Operator and admin sign-in by chat (`login`, `logout`). */
+  signIn: SignIn;
 }
 
 export interface ChatInfo {

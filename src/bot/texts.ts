@@ -21,8 +21,10 @@ export function unknownTextHint(role: Role): string {
     case 'member':
       return '🤖 Maaf, pesan Anda belum dikenali sebagai perintah.\nKetik *help* untuk melihat perintah yang dapat Anda gunakan.';
     case 'unknown':
+      // The first-contact offer (§1.6): how a member binds this number to their NRP.
       return (
         '🤖 Nomor WhatsApp Anda belum terdaftar di Cicero.\n' +
+        'Bila Anda anggota, hubungkan nomor ini dengan NRP/NIP Anda: ketik *userrequest*, atau langsung *daftar#<NRP>* (contoh: daftar#75070206).\n' +
         'Ketik *help* untuk melihat apa yang dapat Anda lakukan, atau hubungi operator satuan Anda.'
       );
   }
@@ -38,6 +40,10 @@ export function refusal(command: CommandSpec): string {
 }
 
 export const GROUP_REFUSAL = '❌ Maaf, Anda tidak memiliki akses ke perintah ini.';
+
+/** `login#…` written in a group: not run; the password is exposed and must be changed. */
+export const SECRET_IN_GROUP =
+  '⚠️ Jangan menulis password di grup. Perintah login tidak dijalankan; segera ganti password akun tersebut (minta admin) dan hapus pesan tadi.';
 
 /** Admin commands show the bot's own state; a group must not read it. */
 export function privateOnlyRefusal(command: CommandSpec): string {

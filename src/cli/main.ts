@@ -7,6 +7,7 @@ import { packageRoot } from '../paths.js';
 import { reportFatal } from './errors.js';
 import { registerChat } from './chat.js';
 import { registerConfig } from './config.js';
+import { registerDashboardUser } from './dashboard-user.js';
 import { registerMigrate } from './migrate.js';
 import { registerSeed } from './seed.js';
 import { registerSend } from './send.js';
@@ -29,6 +30,7 @@ registerMigrate(program);
 registerSeed(program);
 registerChat(program);
 registerSend(program);
+registerDashboardUser(program);
 registerConfig(program);
 
 try {

@@ -1,11 +1,14 @@
 /**
- * Who sent a message, and with which role. Roles: admin (ADMIN_WHATSAPP), operator
- * (the number in a client's `client_operator`), member (a user row whose `whatsapp`
- * is the sender), unknown. A LID sender is recognised through the LID↔phone pairs
+ * Who sent a message, and with which role. Roles, strongest first: admin
+ * (ADMIN_WHATSAPP), a signed-in session (`login#…`: admin, or operator of the
+ * account's client), operator (the number in a client's `client_operator`), member
+ * (a user row whose `whatsapp` is the sender), unknown. A member who signs in keeps
+ * `member`. A LID sender is recognised through the LID↔phone pairs
  * recorded whenever WhatsApp reveals them; WhatsApp is asked only about a LID those
  * records do not know, and a LID it could not pair is not asked about again for an hour.
  */
 import type { Queryable } from '../db/db.js';
+import type { SessionInfo, SessionRole } from './sign-in.js';
 import { canonicalLid, canonicalPhone, type WaIdentity } from './wa-id.js';
 
 export type Role = 'admin' | 'operator' | 'member' | 'unknown';
@@ -34,16 +37,26 @@ export interface Sender {
   /** The client an operator runs, or a member belongs to. */
   client: ClientRef | null;
   member: MemberRecord | null;
+  /** The dashboard account the sender signed in to by chat (unexpired), if any. */
+  session: SessionInfo | null;
+  /** Where the role comes from. */
+  roleSource: RoleSource;
 }
 
+/** `admin-list`: ADMIN_WHATSAPP; `operator-number`: a client's `client_operator`. */
+export type RoleSource = 'admin-list' | 'session' | 'operator-number' | 'member' | 'none';
+
 interface Row {
-  kind: 'operator' | 'member';
+  kind: 'session' | 'operator' | 'member';
   client_id: string | null;
   client_nama: string | null;
   user_id: string | null;
   nama: string | null;
   title: string | null;
   status: boolean | null;
+  username: string | null;
+  account_role: string | null;
+  expires_at: Date | null;
 }
 
 /**
@@ -54,14 +67,22 @@ const OPERATOR_DIGITS = `(SELECT CASE WHEN d LIKE '0%' THEN '62' || substr(d, 2)
    FROM (SELECT regexp_replace(split_part(c.client_operator, '@', 1), '[^0-9]', '', 'g') AS d) AS x)`;
 
 const LOOKUP = `
-  SELECT 'operator' AS kind, c.client_id, c.nama AS client_nama, NULL AS user_id, NULL AS nama, NULL AS title, NULL::boolean AS status
+  SELECT 'operator' AS kind, c.client_id, c.nama AS client_nama, NULL AS user_id, NULL AS nama, NULL AS title, NULL::boolean AS status,
+         NULL AS username, NULL AS account_role, NULL::timestamptz AS expires_at
     FROM clients c
    WHERE c.client_operator IS NOT NULL
      AND (lower(trim(c.client_operator)) = ANY($1) OR ${OPERATOR_DIGITS} = ANY($1))
   UNION ALL
-  SELECT 'member', u.client_id, c.nama, u.user_id, u.nama, u.title, u.status
+  SELECT 'member', u.client_id, c.nama, u.user_id, u.nama, u.title, u.status, NULL, NULL, NULL
     FROM "user" u LEFT JOIN clients c ON c.client_id = u.client_id
    WHERE u.whatsapp = ANY($1)
+  UNION ALL
+  SELECT 'session', d.client_id, c.nama, NULL, NULL, NULL, NULL, d.username, lower(d.role), s.expires_at
+    FROM operator_session s
+    JOIN dashboard_user d ON d.user_id = s.dashboard_user_id
+    LEFT JOIN clients c ON c.client_id = d.client_id
+   WHERE s.sender_key = ANY($1) AND s.expires_at > $2 AND d.status
+     AND (lower(d.role) = 'admin' OR (lower(d.role) = 'operator' AND d.client_id IS NOT NULL))
    ORDER BY 1 DESC, 2`;
 
 /**
@@ -100,6 +121,8 @@ export class SenderDirectory {
     admins: readonly WaIdentity[],
     /** Asks WhatsApp for the phone behind a LID (the transport's `phoneOfLid`). */
     private readonly askWhatsApp?: (lid: string) => Promise<string | null>,
+    /** The clock sessions expire by. */
+    private readonly now: () => Date = () => new Date(),
   ) {
     this.adminPhones = new Set(admins.flatMap((a) => (a.kind === 'phone' ? [a.phone] : [])));
     this.adminLids = new Set(admins.flatMap((a) => (a.kind === 'lid' ? [a.lid] : [])));
@@ -156,9 +179,14 @@ export class SenderDirectory {
     const key = phone ?? lid ?? rawId;
     const base = { rawId, phone, lid, key };
 
-    const { rows } = candidates.length > 0 ? await this.db.query<Row>(LOOKUP, [candidates]) : { rows: [] as Row[] };
+    const { rows } =
+      candidates.length > 0 ? await this.db.query<Row>(LOOKUP, [candidates, this.now()]) : { rows: [] as Row[] };
     const memberRow = rows.find((r) => r.kind === 'member');
     const operatorRow = rows.find((r) => r.kind === 'operator');
+    // The latest-expiring session when a LID and its phone each signed in.
+    const sessionRow = rows
+      .filter((r) => r.kind === 'session')
+      .sort((a, b) => new Date(b.expires_at!).getTime() - new Date(a.expires_at!).getTime())[0];
     const member: MemberRecord | null = memberRow
       ? {
           userId: memberRow.user_id!,
@@ -171,11 +199,22 @@ export class SenderDirectory {
     const ref = (r: Row | undefined): ClientRef | null =>
       r?.client_id ? { clientId: r.client_id, nama: r.client_nama ?? r.client_id } : null;
 
+    const session: SessionInfo | null = sessionRow
+      ? {
+          username: sessionRow.username!,
+          role: sessionRow.account_role as SessionRole,
+          client: sessionRow.account_role === 'operator' ? ref(sessionRow) : null,
+          expiresAt: new Date(sessionRow.expires_at!),
+        }
+      : null;
+    const known = { ...base, member, session };
+
     const isAdmin = (phone !== null && this.adminPhones.has(phone)) || (lid !== null && this.adminLids.has(lid));
-    if (isAdmin) return { ...base, role: 'admin', client: null, member };
-    if (operatorRow) return { ...base, role: 'operator', client: ref(operatorRow), member };
-    if (member) return { ...base, role: 'member', client: ref(memberRow), member };
-    return { ...base, role: 'unknown', client: null, member: null };
+    if (isAdmin) return { ...known, role: 'admin', client: null, roleSource: 'admin-list' };
+    if (session) return { ...known, role: session.role, client: session.client, roleSource: 'session' };
+    if (operatorRow) return { ...known, role: 'operator', client: ref(operatorRow), roleSource: 'operator-number' };
+    if (member) return { ...known, role: 'member', client: ref(memberRow), roleSource: 'member' };
+    return { ...known, role: 'unknown', client: null, roleSource: 'none' };
   }
 
   /** The client a group is bound to (`clients.client_group` holds one or more group ids). */

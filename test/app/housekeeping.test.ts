@@ -48,12 +48,27 @@ describe(`housekeeping (${backend})`, () => {
       await db.query(`INSERT INTO bot_worker (worker, pid, hostname, seen_at) VALUES ($1, 1, 'h', $2)`, [worker, ago(hours)]);
     }
 
-    expect(await prune(db, config, now)).toEqual({ outbox: 2, inbound: 1, conversations: 1, audit: 1, workers: 1 });
+    await db.query(
+      `INSERT INTO dashboard_user (user_id, username, password_hash, role) VALUES ('u1', 'op', 'x', 'admin')`,
+    );
+    for (const [key, hours] of [['session-old', 1], ['session-new', -1]] as const) {
+      await db.query(
+        `INSERT INTO operator_session (sender_key, dashboard_user_id, signed_in_at, expires_at) VALUES ($1, 'u1', $2, $3)`,
+        [key, ago(12), ago(hours)],
+      );
+    }
+    for (const [key, hours] of [['failure-old', 49], ['failure-new', 47]] as const) {
+      await db.query(`INSERT INTO login_failure (sender_key, username_key, failed_at) VALUES ($1, 'op', $2)`, [key, ago(hours)]);
+    }
+
+    expect(await prune(db, config, now)).toEqual({ outbox: 2, inbound: 1, conversations: 1, audit: 1, workers: 1, signIn: 2 });
     const left = async (sql: string) => (await db.query<{ k: string }>(sql)).rows.map((r) => r.k).sort();
     expect(await left('SELECT message_key AS k FROM outbox')).toEqual(['dead-new', 'pending-old', 'sent-new']);
     expect(await left('SELECT id AS k FROM inbound_message')).toEqual(['in-new']);
     expect(await left('SELECT sender_id AS k FROM conversation')).toEqual(['conv-new']);
     expect(await left('SELECT command AS k FROM command_audit')).toEqual(['new']);
     expect(await left('SELECT worker AS k FROM bot_worker')).toEqual(['quiet']);
+    expect(await left('SELECT sender_key AS k FROM operator_session')).toEqual(['session-new']);
+    expect(await left('SELECT sender_key AS k FROM login_failure')).toEqual(['failure-new']);
   });
 });

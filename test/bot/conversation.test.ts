@@ -35,10 +35,10 @@ const registration = defineFlow<Registration>({
   },
 });
 
-const daftar = defineCommand({
-  name: 'daftar',
-  syntax: 'daftar',
-  example: 'daftar',
+const ujimenu = defineCommand({
+  name: 'ujimenu',
+  syntax: 'ujimenu',
+  example: 'ujimenu',
   help: 'Menu uji.',
   roles: ['admin', 'operator', 'member', 'unknown'],
   flows: [registration as never],
@@ -51,11 +51,11 @@ describe(`conversations (${backend})`, () => {
   const database = useTestDatabase();
   beforeAll(async () => seedChatFixture(database().db));
 
-  const bot = () => createTestBot(database().db, { extraCommands: [daftar] });
+  const bot = () => createTestBot(database().db, { extraCommands: [ujimenu] });
 
   it('walks through the steps, repeating a question after a bad answer', async () => {
     const t = await bot();
-    expect(await t.replies(STRANGER, 'daftar')).toEqual(['Ketik NRP Anda (hanya angka):']);
+    expect(await t.replies(STRANGER, 'ujimenu')).toEqual(['Ketik NRP Anda (hanya angka):']);
     expect(await t.replies(STRANGER, 'abc')).toEqual(['❌ NRP harus berupa angka (percobaan 1).\n\nKetik NRP Anda (hanya angka):']);
     // While a conversation is active, even command words are answers.
     expect(await t.replies(STRANGER, 'help')).toEqual(['❌ NRP harus berupa angka (percobaan 1).\n\nKetik NRP Anda (hanya angka):']);
@@ -69,7 +69,7 @@ describe(`conversations (${backend})`, () => {
 
   it('answers a voice note or sticker in a menu with one line, and the menu goes on where it was', async () => {
     const t = await bot();
-    await t.say(STRANGER, 'daftar');
+    await t.say(STRANGER, 'ujimenu');
     expect(await t.replies(STRANGER, '', { kind: 'unreadable' })).toEqual([UNREADABLE_HINT]); // not a bad NRP
     await t.say(STRANGER, '75070206');
     expect(await t.replies(STRANGER, '', { kind: 'unreadable' })).toEqual([UNREADABLE_HINT]);
@@ -83,7 +83,7 @@ describe(`conversations (${backend})`, () => {
 
   it('ends at any step on batal', async () => {
     const t = await bot();
-    await t.say(MEMBER, 'daftar');
+    await t.say(MEMBER, 'ujimenu');
     await t.say(MEMBER, '75070206');
     expect(await t.replies(MEMBER, ' Batal ')).toEqual([CONVERSATION_CANCELLED]);
     const { rows } = await database().db.query('SELECT * FROM conversation');
@@ -92,7 +92,7 @@ describe(`conversations (${backend})`, () => {
 
   it('survives a restart: a new bot on the same database continues the conversation', async () => {
     const first = await bot();
-    await first.say(STRANGER, 'daftar');
+    await first.say(STRANGER, 'ujimenu');
     await first.say(STRANGER, '11223344');
     const second = await bot();
     expect(await second.replies(STRANGER, 'ya')).toEqual(['✅ Terhubung ke NRP *11223344*.']);
@@ -100,7 +100,7 @@ describe(`conversations (${backend})`, () => {
 
   it('expires after the idle timeout, announced by the sweep, and every message restarts the clock', async () => {
     const t = await bot();
-    await t.say(STRANGER, 'daftar');
+    await t.say(STRANGER, 'ujimenu');
     t.clock.now = new Date(t.clock.now.getTime() + 4 * 60_000);
     await t.say(STRANGER, 'bukan angka'); // activity 4 min in: the timeout starts again
     t.clock.now = new Date(t.clock.now.getTime() + 4 * 60_000);
@@ -114,22 +114,22 @@ describe(`conversations (${backend})`, () => {
 
   it('announces an expired conversation when its sender writes before the sweep ran, then handles the message', async () => {
     const t = await bot();
-    await t.say(MEMBER, 'daftar');
+    await t.say(MEMBER, 'ujimenu');
     t.clock.now = new Date(t.clock.now.getTime() + 6 * 60_000);
     expect(await t.replies(MEMBER, 'whoami')).toEqual([conversationExpired(300_000), expect.stringMatching(/^👤/)]);
   });
 
   it('uses the configured timeout', async () => {
-    const t = await createTestBot(database().db, { extraCommands: [daftar], env: { CICERO_CONVERSATION_TIMEOUT_S: '60' } });
-    await t.say(STRANGER, 'daftar');
+    const t = await createTestBot(database().db, { extraCommands: [ujimenu], env: { CICERO_CONVERSATION_TIMEOUT_S: '60' } });
+    await t.say(STRANGER, 'ujimenu');
     t.clock.now = new Date(t.clock.now.getTime() + 61_000);
     expect(await t.replies(STRANGER, '12345678')).toEqual([conversationExpired(60_000), expect.stringMatching(/^🤖/)]);
   });
 
   it('keeps conversations of different senders apart', async () => {
     const t = await bot();
-    await t.say(STRANGER, 'daftar');
-    await t.say(MEMBER, 'daftar');
+    await t.say(STRANGER, 'ujimenu');
+    await t.say(MEMBER, 'ujimenu');
     await t.say(STRANGER, '10000001');
     expect(await t.replies(MEMBER, '20000002')).toEqual(['Hubungkan nomor ini dengan NRP *20000002*? Balas *ya* atau *tidak*.']);
     expect(await t.replies(STRANGER, 'ya')).toEqual(['✅ Terhubung ke NRP *10000001*.']);
@@ -138,7 +138,7 @@ describe(`conversations (${backend})`, () => {
 
   it('refuses to open a menu inside a group', async () => {
     const t = await bot();
-    expect(await t.replies(MEMBER, 'daftar', { group: GROUP })).toEqual([
+    expect(await t.replies(MEMBER, 'ujimenu', { group: GROUP })).toEqual([
       '❌ Menu ini hanya dapat dibuka melalui chat pribadi dengan nomor bot.',
     ]);
   });

@@ -274,10 +274,14 @@ function isCommand(text: string): boolean {
   return Boolean(parsed && catalog.find(parsed.name));
 }
 
-/** Private chats always get an answer; groups only for a known command, and an unbound group only from an admin. */
+/**
+ * Private chats always get an answer; groups only for a known command, and an unbound group only
+ * from an admin, except a command holding a password (`login#…`): every group is warned.
+ */
 function isDue(role: RoleName, chat: string | undefined, text: string): boolean {
   if (chat === undefined) return true;
   if (!isCommand(text)) return false;
+  if (catalog.find(parseCommand(text.replaceAll('\u0000', ''))!.name)?.secretArgs) return true;
   return chat === GROUP || role === 'admin';
 }
 

@@ -4,6 +4,7 @@
  * trail names the client a command acted on.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCommands } from '../../src/bot/catalog.js';
 import { defineCommand } from '../../src/bot/command.js';
 import { defineFlow } from '../../src/bot/conversation.js';
 import { CONVERSATION_CANCELLED, NOTHING_TO_CANCEL } from '../../src/bot/texts.js';
@@ -175,11 +176,13 @@ describe(`batal outside a menu (${backend})`, () => {
   });
 
   it('says there is nothing to cancel, and help mentions batal only to who has a menu to open', async () => {
-    const plain = await createTestBot(database().db);
+    // The real commands without menus (every role has `userrequest`), so only the test menu opens one.
+    const noMenus = (await loadCommands()).filter((c) => !c.flows);
+    const plain = await createTestBot(database().db, { commands: noMenus });
     for (const word of ['batal', 'BATAL ', 'cancel']) expect(await plain.replies(MEMBER, word)).toEqual([NOTHING_TO_CANCEL]);
     expect((await plain.replies(MEMBER, 'help'))[0]).not.toMatch(/batal/);
 
-    const t = await createTestBot(database().db, { extraCommands: [withMenu] });
+    const t = await createTestBot(database().db, { commands: [...noMenus, withMenu] });
     expect((await t.replies(MEMBER, 'help'))[0]).toMatch(/Ketik \*batal\* untuk keluar dari menu yang sedang berjalan\.$/);
     expect((await t.replies(OPERATOR, 'help'))[0]).not.toMatch(/batal/);
     expect(await t.replies(MEMBER, 'menuuji')).toEqual(['Pilih 1 atau 2:']);

@@ -78,7 +78,9 @@ describe(`role matrix (${backend})`, () => {
   describe('in a private chat', () => {
     it.each(cases)('%s from %s', async (command, role, expected) => {
       const sent = await t.say(SENDERS[role], SEND[command] ?? command);
-      expect(sent).toHaveLength(1);
+      // The admin's full help is long enough to be split over two messages.
+      if (command === 'help' && role === 'admin') expect(sent.length).toBeGreaterThanOrEqual(1);
+      else expect(sent).toHaveLength(1);
       expect(sent[0]!.chatId).toBe(dm(SENDERS[role]));
       if (expected !== 'refused') expect(sent[0]!.text).toMatch(expected);
       else if (role === 'unknown') expect(sent[0]!.text).toBe(unknownTextHint('unknown')); // reveals nothing
@@ -133,14 +135,18 @@ describe(`role matrix (${backend})`, () => {
 
   it('help lists exactly the commands the role may use', async () => {
     const listed = async (who: string): Promise<string[]> => {
-      const [text] = await t.replies(who, 'bantuan');
-      return [...text!.matchAll(/^\*([a-z]+)\*/gm)].map((m) => m[1]!);
+      // A long list is split over several messages.
+      const text = (await t.replies(who, 'bantuan')).join('\n');
+      return [...text.matchAll(/^\*([a-z]+)\*/gm)].map((m) => m[1]!);
     };
     const reports = ['absensikomentar', 'absensilikes', 'absensilink', 'absensiregistrasi', 'ambangabsensi'];
-    expect(await listed(ADMIN)).toEqual([...reports, 'help', 'laporlink', 'outbox', 'rekaplink', 'status', 'whoami']);
-    expect(await listed(OPERATOR)).toEqual([...reports, 'help', 'laporlink', 'rekaplink', 'whoami']);
-    expect(await listed(MEMBER)).toEqual(['help', 'laporlink', 'whoami']);
-    expect(await listed(STRANGER)).toEqual(['help', 'whoami']);
+    const everyone = ['daftar', 'help', 'linkprofil', 'login', 'logout', 'userrequest', 'whoami'];
+    const bound = ['insta', 'laporlink', 'lepas', 'tiktok'];
+    const sorted = (names: string[]) => [...names].sort();
+    expect(await listed(ADMIN)).toEqual(sorted([...reports, ...everyone, ...bound, 'loginlog', 'outbox', 'rekaplink', 'status']));
+    expect(await listed(OPERATOR)).toEqual(sorted([...reports, ...everyone, ...bound, 'rekaplink']));
+    expect(await listed(MEMBER)).toEqual(sorted([...everyone, ...bound]));
+    expect(await listed(STRANGER)).toEqual(everyone);
   });
 
   it('help#<command> explains one command, and only one the sender may use', async () => {

@@ -43,7 +43,7 @@ describe(`several processes on one database (${backend})`, () => {
     const messages = Array.from({ length: 60 }, (_, i) => ({
       id: `twice-${i}`,
       senderId: dm(senders[i % senders.length]!),
-      text: i % 3 === 0 ? 'help' : 'whoami',
+      text: i % 3 === 0 ? 'help#whoami' : 'whoami', // one reply each (the full help may be split)
       timestamp: a.clock.now,
     }));
     // Both linked devices receive every message, in their own order, at the same time.

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unknownTextHint } from '../../src/bot/texts.js';
 import { findBrowser } from '../../src/transport/browser.js';
 import { cliEnv, cliPath, runCli } from '../helpers/cli.js';
 import { backend, createTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -48,7 +49,7 @@ describe(`cicero chat and send (${backend})`, () => {
     expect(result.status).toBe(0);
     const blocks = result.stdout.split('\n\n→ ');
     expect(blocks[0]).toBe(
-      '→ 6281299990000@c.us\n🤖 Nomor WhatsApp Anda belum terdaftar di Cicero.\nKetik *help* untuk melihat apa yang dapat Anda lakukan, atau hubungi operator satuan Anda.',
+      `→ 6281299990000@c.us\n${unknownTextHint('unknown')}`,
     );
     expect(result.stdout).not.toMatch(/^\*status\*$/m);
   });
@@ -75,7 +76,9 @@ describe(`cicero chat and send (${backend})`, () => {
       '120363000000000001@g.us', // "selamat pagi" in the group gets no answer
       '6289910000001@c.us',
     ]);
-    expect(result.stdout).toMatch(/Peran: \*operator\*\nClient: \*POLRESDEMO\* \(POLRES DEMO\)\nGrup ini terhubung ke client \*POLRESDEMO\*/);
+    expect(result.stdout).toMatch(
+      /Peran: \*operator\*\nClient: \*POLRESDEMO\* \(POLRES DEMO\)\nDikenali sebagai: operator dari nomor ini \(nomor operator client\)\.\nGrup ini terhubung ke client \*POLRESDEMO\*/,
+    );
     expect(result.stdout).toMatch(/❌ Perintah \*status\* hanya dapat digunakan oleh admin\./);
     expect(result.stderr).toMatch(/\/from: "nobody" is not a phone number or a LID/);
     // Logs go to stderr: every stdout line belongs to a reply.

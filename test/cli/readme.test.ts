@@ -118,5 +118,12 @@ describe(`README: trying the bot in a terminal (${backend})`, () => {
     expect(ownClient!.stdout).toMatch(/\*Rekap Akumulasi Likes Instagram\*\n\*Polres\*: \*POLRES DEMO\*/);
     expect(as(member)[0]!.stdout).toMatch(new RegExp(`Peran: \\*anggota\\*\\nClient: \\*POLRESDEMO\\* \\(POLRES DEMO\\)\\nNRP/NIP: ${nrp} `));
     expect(as(unused)[0]!.stdout).toMatch(/Peran: \*belum terdaftar\*\nNomor ini belum terhubung/);
+    // Registration: the unused number binds itself to the unbound member's NRP, and is then that member.
+    const unbound = printed(/^ {2}unbound member: NRP (\d+)/m);
+    expect(block).toContain(`daftar#${unbound}`);
+    const registration = as(unused)[1]!.stdout;
+    expect(registration).toMatch(new RegExp(`NRP/NIP \\*${unbound}\\* ditemukan`));
+    expect(registration).toMatch(new RegExp(`✅ Nomor WhatsApp ini telah terhubung dengan NRP/NIP \\*${unbound}\\*`));
+    expect(registration).toMatch(/Peran: \*anggota\*/);
   });
 });

@@ -17,11 +17,13 @@ export function cliEnv(env: Record<string, string | undefined>): NodeJS.ProcessE
   return { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env };
 }
 
-export function runCli(args: string[], env: Record<string, string | undefined>, cwd?: string): CliResult {
+/** `input` is piped to stdin (a pipe, not a terminal); without it stdin is the test runner's. */
+export function runCli(args: string[], env: Record<string, string | undefined>, cwd?: string, input?: string): CliResult {
   const result = spawnSync(process.execPath, [cliPath, ...args], {
     env: cliEnv(env),
     cwd: cwd ?? packageRoot,
     encoding: 'utf8',
+    ...(input === undefined ? {} : { input }),
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -10,7 +10,9 @@ describe(`sender identity (${backend})`, () => {
   it('recognises an admin listed by LID', async () => {
     const t = await createTestBot(database().db);
     const [reply] = await t.replies(ADMIN_LID, 'whoami');
-    expect(reply).toBe('👤 *Identitas Anda di Cicero*\nNomor WhatsApp: belum diketahui (pesan datang dari LID)\nLID: 111111111111111@lid\nPeran: *admin*');
+    expect(reply).toBe(
+      '👤 *Identitas Anda di Cicero*\nNomor WhatsApp: belum diketahui (pesan datang dari LID)\nLID: 111111111111111@lid\nPeran: *admin*\nDikenali sebagai: admin dari nomor ini (daftar admin bot).',
+    );
   });
 
   it('records a LID↔phone pair the transport reveals, and recognises the LID alone afterwards', async () => {

@@ -1,0 +1,19 @@
+import { defineCommand } from '../src/bot/command.js';
+import { UserError } from '../src/bot/errors.js';
+import { confirmBindingFlow, lookUpForBinding } from '../src/members/flows.js';
+
+export default defineCommand({
+  name: 'daftar',
+  syntax: 'daftar#<NRP/NIP>',
+  example: 'daftar#75070206',
+  help: 'Menghubungkan nomor WhatsApp ini dengan NRP/NIP Anda (setelah Anda mengonfirmasi nama yang ditemukan).',
+  roles: ['admin', 'operator', 'member', 'unknown'],
+  privateOnly: true,
+  args: { min: 1, max: 1 },
+  flows: [confirmBindingFlow as never],
+  async handler(ctx) {
+    const found = await lookUpForBinding(ctx, ctx.args[0]!);
+    if ('refusal' in found) throw new UserError(found.refusal);
+    await ctx.startConversation(confirmBindingFlow, { candidate: found.candidate });
+  },
+});

@@ -1,0 +1,3 @@
+import { handleCommand } from '../src/members/handle-command.js';
+
+export default handleCommand('tiktok', 'tiktok', 'tiktok#@budi.santoso');

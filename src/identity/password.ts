@@ -1,0 +1,64 @@
+/**
+ * Dashboard passwords as bcrypt hashes. The `bcrypt` package hashes and compares on
+ * libuv's thread pool, so a sign-in never stalls the event loop. A compare keeps a
+ * core busy for a quarter of a second at cost 12, so at most one fewer than the
+ * machine's cores run at once (at least one): a burst of sign-ins (or guesses) waits
+ * its turn instead of taking the CPU the chat engine needs.
+ */
+import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import bcrypt from 'bcrypt';
+
+const SLOTS = Math.max(1, availableParallelism() - 1);
+let running = 0;
+const waiting: Array<() => void> = [];
+
+/** Runs `work` when a bcrypt slot is free. */
+async function inSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= SLOTS) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
+/** bcrypt reads at most this many bytes of a password; longer ones are refused, not cut. */
+export const PASSWORD_MAX_BYTES = 72;
+export const PASSWORD_MIN_CHARS = 8;
+
+/** Why a new password is not accepted (English: the command line asks for it), or null. */
+export function passwordProblem(password: string): string | null {
+  if ([...password].length < PASSWORD_MIN_CHARS) return `the password must have at least ${PASSWORD_MIN_CHARS} characters`;
+  if (Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES) {
+    return `the password must be at most ${PASSWORD_MAX_BYTES} bytes (bcrypt ignores the rest)`;
+  }
+  if (password.includes('\u0000')) return 'the password must not contain a NUL character';
+  // A chat command's arguments are trimmed, so such a password could never sign in by chat.
+  if (password.trim() !== password) return 'the password must not begin or end with a space';
+  return null;
+}
+
+export function hashPassword(password: string, cost: number): Promise<string> {
+  return inSlot(() => bcrypt.hash(password, cost));
+}
+
+/** False for a wrong password and for a stored value that is not a bcrypt hash. */
+export async function verifyPassword(password: string, hash: string): Promise<boolean> {
+  try {
+    return await inSlot(() => bcrypt.compare(password, hash));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A hash of a random password at `cost`, compared against when the username is
+ * unknown, so an unknown username costs the same time as a wrong password.
+ */
+export function dummyHash(cost: number): Promise<string> {
+  return inSlot(() => bcrypt.hash(randomBytes(16).toString('hex'), cost));
+}

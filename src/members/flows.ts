@@ -1,0 +1,263 @@
+/**
+ * The chat side of member registration and own data: the NRP look-up with its rules
+ * (shared by `daftar#<NRP>` and the menus), and the menu steps, declared once and
+ * started at different steps by `userrequest`, `daftar`, `lepas` and the profile-link
+ * shortcut.
+ */
+import type { BaseContext } from '../bot/context.js';
+import { defineFlow, type Flow, type Step, type StepOutcome } from '../bot/conversation.js';
+import type { Platform } from '../compliance/handle.js';
+import type { Sender } from '../identity/sender.js';
+import { phoneChatId } from '../identity/wa-id.js';
+import { type BindCandidate, bindBlock, bindNumber, findByNrp, NrpLookupLimit, parseNrp, releaseNumber } from './binding.js';
+import {
+  cleanText,
+  divisionChoices,
+  loadProfile,
+  parseHandle,
+  rankChoices,
+  setHandle,
+  setTextField,
+  type TextField,
+} from './profile.js';
+import * as text from './texts.js';
+
+/** What a member sees of a candidate before binding: name, rank, division. */
+export type Preview = Pick<BindCandidate, 'userId' | 'nama' | 'title' | 'divisi'>;
+
+export interface MemberFlowData {
+  /** The member found by NRP, awaiting the sender's `ya`. */
+  candidate?: Preview;
+  /** A handle to store once the sender is bound (the profile-link shortcut). */
+  handle?: { platform: Platform; handle: string };
+  field?: TextField | Platform;
+  /** The list a rank or division is picked from. */
+  choices?: string[];
+}
+
+const YES = new Set(['ya', 'y', 'yes', 'iya', 'ok']);
+const NO = new Set(['tidak', 't', 'no', 'n', 'tdk', 'gak', 'nggak']);
+const answerOf = (input: string): 'yes' | 'no' | null => {
+  const word = input.trim().toLowerCase();
+  return YES.has(word) ? 'yes' : NO.has(word) ? 'no' : null;
+};
+
+/** Why this sender cannot bind at all (already bound, or no number known), or null. */
+export function bindingBarrier(sender: Sender): string | null {
+  if (sender.member) return text.numberTaken(sender.member.userId);
+  if (!sender.phone) return text.NO_PHONE;
+  return null;
+}
+
+export type LookUp = { candidate: Preview } | { refusal: string; final: boolean };
+
+/** Tells the client's operator, through the outbox, who tried to bind an NRP bound to another number. */
+async function tellOperator(ctx: BaseContext, candidate: BindCandidate): Promise<void> {
+  ctx.services.log.warn({ nrp: candidate.userId, sender: ctx.sender.key }, 'binding refused: the NRP is bound to another number');
+  if (!candidate.operator) return;
+  await ctx.services.outbox.enqueue({
+    chatId: phoneChatId(candidate.operator),
+    key: `${ctx.message.id}:nrp-taken`,
+    origin: 'broadcast',
+    text: text.hijackNotice(candidate, ctx.sender, ctx.services.now(), ctx.services.timezone),
+  });
+}
+
+/**
+ * Finds the member an unbound sender names by NRP: a malformed or unknown NRP may be
+ * typed again (`final` false); the hourly look-up limit, an inactive member or an NRP
+ * bound to another number end the attempt.
+ */
+export async function lookUpForBinding(ctx: BaseContext, typed: string): Promise<LookUp> {
+  const barrier = bindingBarrier(ctx.sender);
+  if (barrier) return { refusal: barrier, final: true };
+  const nrp = parseNrp(typed);
+  if (!nrp) return { refusal: text.MALFORMED_NRP, final: false };
+  const { db, now, timezone, nrpLookupsPerHour } = ctx.services;
+  const until = await new NrpLookupLimit(db, nrpLookupsPerHour).take(ctx.sender.key, now());
+  if (until) return { refusal: text.lookupLimit(nrpLookupsPerHour, until, timezone), final: true };
+  const candidate = await findByNrp(db, nrp);
+  if (!candidate) return { refusal: text.unknownNrp(nrp), final: false };
+  const block = bindBlock(candidate, ctx.sender.phone!);
+  if (block === 'inactive') return { refusal: text.inactiveMember(candidate.userId), final: true };
+  if (block === 'nrp-taken') {
+    await tellOperator(ctx, candidate);
+    return { refusal: text.nrpTaken(candidate), final: true };
+  }
+  const { userId, nama, title, divisi } = candidate;
+  return { candidate: { userId, nama, title, divisi } };
+}
+
+/** Binds after the sender's `ya`; then stores a pending handle. The reply text. */
+async function bind(ctx: BaseContext, data: MemberFlowData): Promise<string> {
+  const barrier = bindingBarrier(ctx.sender);
+  if (barrier) return barrier;
+  const { db, now } = ctx.services;
+  const outcome = await bindNumber(db, data.candidate!.userId, ctx.sender.phone!, now());
+  if (!outcome.ok) {
+    switch (outcome.reason) {
+      case 'not-found':
+        return text.unknownNrp(data.candidate!.userId);
+      case 'inactive':
+        return text.inactiveMember(data.candidate!.userId);
+      case 'nrp-taken':
+        await tellOperator(ctx, outcome.candidate);
+        return text.nrpTaken(outcome.candidate);
+      case 'number-taken':
+        return text.numberTaken(outcome.holder);
+    }
+  }
+  const { candidate } = outcome;
+  let after = '';
+  if (data.handle) {
+    const { platform, handle } = data.handle;
+    const stored = await setHandle(db, candidate, platform, handle, now());
+    after = stored.ok ? text.handleUpdated(platform, handle, candidate.userId) : text.handleTaken(platform, handle, stored.owner);
+  }
+  const profile = (await loadProfile(db, candidate.userId))!;
+  return after ? `${text.bound(profile)}\n\n${after}` : text.bound(profile);
+}
+
+const yesNo = (
+  ask: (data: MemberFlowData, ctx: BaseContext) => string | Promise<string>,
+  onYes: (data: MemberFlowData, ctx: BaseContext) => Promise<StepOutcome<MemberFlowData>>,
+  onNo: string,
+): Step<MemberFlowData> => ({
+  ask,
+  answer: async (input, data, ctx) => {
+    const answer = answerOf(input);
+    if (answer === 'yes') return onYes(data, ctx);
+    if (answer === 'no') return { done: onNo };
+    return { repeat: text.YES_OR_NO };
+  },
+});
+
+const FIELDS: ReadonlyArray<TextField | Platform> = ['nama', 'title', 'divisi', 'jabatan', 'instagram', 'tiktok'];
+const isPlatform = (f: TextField | Platform): f is Platform => f === 'instagram' || f === 'tiktok';
+
+const STEPS: Record<string, Step<MemberFlowData>> = {
+  /** An unbound sender types their NRP. */
+  nrp: {
+    ask: () => text.ASK_NRP,
+    answer: async (input, data, ctx) => {
+      const found = await lookUpForBinding(ctx, input);
+      if ('candidate' in found) return { next: 'confirm', data: { ...data, candidate: found.candidate } };
+      return found.final ? { done: found.refusal } : { repeat: found.refusal };
+    },
+  },
+  /** Name, rank and division shown; `ya` binds. */
+  confirm: yesNo(
+    (data) => text.confirmBinding(data.candidate!),
+    async (data, ctx) => ({ done: await bind(ctx, data) }),
+    text.BINDING_DECLINED,
+  ),
+  /** A bound member's menu: see or update their data. */
+  menu: {
+    ask: () => text.USER_MENU,
+    answer: async (input, _data, ctx) => {
+      const member = ctx.sender.member;
+      if (!member) return { done: text.NOT_BOUND };
+      const choice = input.trim().toLowerCase();
+      if (choice === '1' || choice.includes('lihat')) {
+        const profile = await loadProfile(ctx.services.db, member.userId);
+        return { done: profile ? `${text.memberCard(profile)}\n\nKetik *userrequest* untuk mengubah data Anda.` : text.NOT_BOUND };
+      }
+      if (choice === '2' || choice.includes('update') || choice.includes('ubah')) return { next: 'field' };
+      return { repeat: text.MENU_CHOICE };
+    },
+  },
+  field: {
+    ask: () => text.FIELD_MENU,
+    answer: async (input, data, ctx) => {
+      const field = FIELDS[Number(input.trim()) - 1];
+      if (!/^\d$/.test(input.trim()) || !field) return { repeat: text.FIELD_CHOICE };
+      const { db } = ctx.services;
+      const clientId = ctx.sender.member?.clientId ?? null;
+      const choices =
+        field === 'title' ? await rankChoices(db, clientId) : field === 'divisi' ? await divisionChoices(db, clientId) : undefined;
+      return { next: 'value', data: { ...data, field, ...(choices && choices.length > 0 ? { choices } : {}) } };
+    },
+  },
+  value: {
+    ask: (data) => {
+      const field = data.field!;
+      if (isPlatform(field)) return text.askHandle(field);
+      return data.choices ? text.askChoice(field, data.choices) : text.askText(field);
+    },
+    answer: async (input, data, ctx) => {
+      const member = ctx.sender.member;
+      if (!member) return { done: text.NOT_BOUND };
+      const { db, now } = ctx.services;
+      const field = data.field!;
+      let shown: string;
+      if (isPlatform(field)) {
+        const parsed = parseHandle(input, field);
+        if (!parsed.ok) return { repeat: text.badHandle(field, parsed.reason) };
+        const stored = await setHandle(db, member, field, parsed.handle, now());
+        if (!stored.ok) return { repeat: text.handleTaken(field, parsed.handle, stored.owner) };
+        shown = `@${parsed.handle}`;
+      } else {
+        let value: string | null;
+        if (data.choices) {
+          const typed = input.trim().toUpperCase();
+          value = /^\d+$/.test(typed) ? (data.choices[Number(typed) - 1] ?? null) : (data.choices.find((c) => c === typed) ?? null);
+          if (!value) return { repeat: text.badChoice(field) };
+        } else {
+          value = cleanText(input);
+          if (!value) return { repeat: text.BAD_TEXT };
+        }
+        await setTextField(db, member.userId, field, value, now());
+        shown = value;
+      }
+      const profile = (await loadProfile(db, member.userId))!;
+      return { done: text.fieldUpdated(text.FIELD_LABEL[field], shown, profile) };
+    },
+  },
+  /** The profile-link shortcut: `ya` stores the handle (after binding, for an unbound number). */
+  offer: yesNo(
+    (data) => text.offerHandle(data.handle!.platform, data.handle!.handle),
+    async (data, ctx) => {
+      const member = ctx.sender.member;
+      const { platform, handle } = data.handle!;
+      if (member) {
+        const stored = await setHandle(ctx.services.db, member, platform, handle, ctx.services.now());
+        return {
+          done: stored.ok ? text.handleUpdated(platform, handle, member.userId) : text.handleTaken(platform, handle, stored.owner),
+        };
+      }
+      const barrier = bindingBarrier(ctx.sender);
+      if (barrier) return { done: barrier };
+      return { next: 'nrp', say: 'Nomor WhatsApp ini belum terhubung dengan NRP/NIP; hubungkan dulu.' };
+    },
+    text.HANDLE_DECLINED,
+  ),
+  /** `lepas`: the member releases their own binding. */
+  release: yesNo(
+    async (_data, ctx) => {
+      const member = ctx.sender.member;
+      const profile = member ? await loadProfile(ctx.services.db, member.userId) : null;
+      return profile ? text.confirmRelease(profile) : text.NOT_BOUND;
+    },
+    async (_data, ctx) => {
+      const { sender, services } = ctx;
+      if (!sender.member) return { done: text.NOT_BOUND };
+      const ids = [sender.phone, sender.lid].filter((v): v is string => v !== null);
+      const done = await releaseNumber(services.db, sender.member.userId, ids, services.now());
+      return { done: done ? text.released(sender.member.userId) : text.ALREADY_RELEASED };
+    },
+    text.RELEASE_DECLINED,
+  ),
+};
+
+const variant = (name: string, first: string): Flow<MemberFlowData> => defineFlow({ name, first, steps: STEPS });
+
+/** `userrequest` from a bound member: the menu. */
+export const memberMenuFlow = variant('userrequest', 'menu');
+/** `userrequest` from an unbound number: NRP, then confirmation. */
+export const registerFlow = variant('userrequest-daftar', 'nrp');
+/** `daftar#<NRP>`: the NRP was found; confirmation. */
+export const confirmBindingFlow = variant('daftar', 'confirm');
+/** A profile link sent alone: offer the update. */
+export const profileLinkFlow = variant('linkprofil', 'offer');
+/** `lepas`: confirm, then release. */
+export const releaseFlow = variant('lepas', 'release');
