@@ -1,5 +1,6 @@
 import { defineCommand } from '../src/bot/command.js';
 import { UserError } from '../src/bot/errors.js';
+import { parseNrp } from '../src/members/binding.js';
 import { confirmBindingFlow, lookUpForBinding } from '../src/members/flows.js';
 
 export default defineCommand({
@@ -10,6 +11,10 @@ export default defineCommand({
   roles: ['admin', 'operator', 'member', 'unknown'],
   privateOnly: true,
   args: { min: 1, max: 1 },
+  // First contact (§1.6): an unknown number typing only a plausible NRP gets the same as
+  // `daftar#<digits>`. Only when no menu is active (an active one takes the answer first).
+  matches: (text) => /^\d+$/.test(text.trim()) && parseNrp(text) !== null,
+  matchRoles: ['unknown'],
   flows: [confirmBindingFlow as never],
   async handler(ctx) {
     const found = await lookUpForBinding(ctx, ctx.args[0]!);

@@ -2,7 +2,7 @@ import { defineCommand } from '../src/bot/command.js';
 import { UsageError, UserError } from '../src/bot/errors.js';
 import { formatStamp } from '../src/time/format.js';
 
-/** Every answer ends with this: the message it answers holds a password. */
+/** Every answer ends with this (the router adds it, usage errors included): the message it answers holds a password. */
 const DELETE_REMINDER = '🗑️ Hapus pesan login Anda tadi: pesan itu berisi password.';
 
 export default defineCommand({
@@ -13,17 +13,18 @@ export default defineCommand({
   roles: ['admin', 'operator', 'member', 'unknown'],
   privateOnly: true,
   secretArgs: true,
+  secretReminder: DELETE_REMINDER,
   args: { min: 2, max: 2, keepHashInLast: true },
   async handler(ctx) {
     const [username = '', password = ''] = ctx.args;
     if (username === '' || password === '') throw new UsageError('Username dan password wajib diisi.');
     const { signIn, timezone, log } = ctx.services;
-    const result = await signIn.attempt(ctx.sender.key, username, password);
+    const result = await signIn.attempt(ctx.sender, username, password);
     // The username only once it named an account: a failed attempt may carry the password in it.
     if (result.kind === 'signed-in') log.info({ sender: ctx.sender.key, username: result.session.username }, 'signed in by chat');
     else log.warn({ sender: ctx.sender.key, outcome: result.kind }, 'chat sign-in refused');
     const refuse = (text: string): never => {
-      throw new UserError(`${text}\n${DELETE_REMINDER}`);
+      throw new UserError(text);
     };
     switch (result.kind) {
       case 'locked':
@@ -42,6 +43,10 @@ export default defineCommand({
         return refuse('❌ Akun operator ini belum terhubung ke client mana pun, jadi tidak dapat masuk. Hubungi admin.');
       case 'role':
         return refuse(`❌ Akun berperan *${result.role}* tidak dapat masuk melalui chat; hanya akun admin dan operator.`);
+      case 'changed':
+        return refuse('❌ Password akun ini baru saja diganti atau akunnya dinonaktifkan, jadi login tidak dilakukan. Hubungi admin bila perlu.');
+      case 'busy':
+        return refuse('⏳ Terlalu banyak permintaan login saat ini; coba lagi sebentar.');
       case 'signed-in': {
         const { session } = result;
         const as = session.client
@@ -52,7 +57,6 @@ export default defineCommand({
             `✅ Berhasil masuk sebagai ${as}.`,
             `Akun: *${session.username}*`,
             `Berlaku sampai ${formatStamp(session.expiresAt, timezone)}; ketik *logout* untuk keluar lebih awal.`,
-            DELETE_REMINDER,
           ].join('\n'),
         );
       }

@@ -8,8 +8,9 @@ export default defineCommand({
   roles: ['admin', 'operator', 'member', 'unknown'],
   privateOnly: false,
   async handler(ctx) {
-    const ended = await ctx.services.signIn.signOut(ctx.sender.key);
-    const account = ctx.sender.session ? ` dari akun *${ctx.sender.session.username}*` : '';
+    const ended = await ctx.services.signIn.signOut(ctx.sender);
+    // The account's name only in a private chat: a group need not learn which accounts exist.
+    const account = ctx.sender.session && !ctx.chat.isGroup ? ` dari akun *${ctx.sender.session.username}*` : '';
     await ctx.reply(
       ended
         ? `✅ Anda sudah keluar${account}. Peran Anda kembali seperti yang dikenali dari nomor ini.`

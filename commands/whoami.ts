@@ -42,8 +42,10 @@ export default defineCommand({
     const source = knownAs(sender);
     if (source) lines.push(source);
     if (sender.session) {
+      // The dashboard username only in a private chat: a group need not learn which accounts exist.
+      const as = chat.isGroup ? 'dengan akun dashboard' : `sebagai *${sender.session.username}*`;
       lines.push(
-        `Masuk (login) sebagai *${sender.session.username}* (${ROLE_LABEL[sender.session.role]}) sampai ${formatStamp(sender.session.expiresAt, ctx.services.timezone)}; ketik *logout* untuk keluar.`,
+        `Masuk (login) ${as} (${ROLE_LABEL[sender.session.role]}) sampai ${formatStamp(sender.session.expiresAt, ctx.services.timezone)}; ketik *logout* untuk keluar.`,
       );
     }
     if (chat.isGroup) {

@@ -688,8 +688,11 @@ CREATE INDEX operator_session_user_idx ON operator_session (dashboard_user_id);
 CREATE INDEX operator_session_expires_idx ON operator_session (expires_at);
 
 -- Failed sign-ins, counted per sender and per username to lock out password guessing
--- across processes and restarts. The username only as a SHA-256 of its lower case:
--- someone who typed the password in the username field must not have it kept.
+-- across processes and restarts (an attempt's row is written before its password is
+-- compared, and deleted when it matches). The username only as the first 4 hex digits
+-- of the SHA-256 of its lower case: someone who typed the password in the username
+-- field must not have it kept, and a full unsalted hash of it could be reversed by
+-- guessing; usernames sharing one of the 65,536 buckets only share a lockout.
 CREATE TABLE login_failure (
   id           bigserial   PRIMARY KEY,
   sender_key   text        NOT NULL,

@@ -78,6 +78,12 @@ export interface BotOptions {
   signIn: SignInSettings;
 }
 
+/** `text`, ended with the command's `secretReminder` (when it has one and `text` does not end with it yet). */
+function withReminder(text: string, command: CommandSpec | null | undefined): string {
+  const reminder = command?.secretArgs ? command.secretReminder : undefined;
+  return reminder && !text.endsWith(reminder) ? `${text}\n${reminder}` : text;
+}
+
 const SWEEP_INTERVAL_MS = 30_000;
 /** While messages wait for the database, it is probed this often. */
 const PROBE_EVERY_MS = 1_000;
@@ -397,13 +403,13 @@ export class Bot {
   }
 
   /** False (and maybe one notice) when the sender is over the flood limit. */
-  private withinFloodLimit(message: InboundMessage, sender: Sender, out: OutgoingMessage[]): boolean {
+  private withinFloodLimit(message: InboundMessage, sender: Sender, out: OutgoingMessage[], command?: CommandSpec | null): boolean {
     if (sender.role === 'admin') return true;
     const check = this.flood.check(sender.key, this.services.now().getTime());
     if (check.verdict === 'allow') return true;
     this.options.log.warn({ sender: sender.key, verdict: check.verdict }, 'flood limit reached');
     if (check.verdict === 'notify' && !message.isGroup) {
-      const text = floodNotice(new Date(check.until), this.services.timezone);
+      const text = withReminder(floodNotice(new Date(check.until), this.services.timezone), command);
       out.push({ chatId: message.chatId, key: `${message.id}:flood`, text });
     }
     return false;
@@ -415,7 +421,9 @@ export class Bot {
     state: ConversationState | null,
     out: OutgoingMessage[],
   ): Promise<AuditEntry | null> {
-    if (!this.withinFloodLimit(message, sender, out)) return null;
+    const parsed = message.kind === 'unreadable' ? null : parseCommand(message.text);
+    const command = parsed && this.options.catalog.find(parsed.name);
+    if (!this.withinFloodLimit(message, sender, out, command)) return null;
     const chat: ChatInfo = { id: message.chatId, isGroup: false, client: null };
     const base = this.baseContext(message, sender, chat, out);
 
@@ -426,8 +434,6 @@ export class Bot {
     }
     // A command whose arguments hold a secret (`login#…`) is never an answer to a menu,
     // which could store it: it runs, and the menu stays at its question.
-    const parsed = parseCommand(message.text);
-    const command = parsed && this.options.catalog.find(parsed.name);
     if (state && !command?.secretArgs) {
       const flow = this.options.catalog.flow(state.flow);
       if (state.expiresAt <= this.services.now() || !flow) {
@@ -444,7 +450,7 @@ export class Bot {
 
     // A whole message a command accepts as it stands (a profile link) runs it, the text its argument.
     const whole = command ? undefined : this.options.catalog.matching(message.text);
-    if (whole?.roles.includes(sender.role)) return this.run(base, whole, message.text.trim());
+    if (whole && (whole.matchRoles ?? whole.roles).includes(sender.role)) return this.run(base, whole, message.text.trim());
     if (!parsed || !command) {
       await base.reply(unknownTextHint(sender.role));
       return null;
@@ -494,14 +500,19 @@ export class Bot {
   }
 
   private async run(base: BaseContext, command: CommandSpec, rest: string | null): Promise<AuditEntry> {
+    // Every private reply to a command holding a secret ends with its reminder, usage errors
+    // included. (The audit row is keyed by `base`, which `actOn` records against.)
+    const replying: BaseContext = base.chat.isGroup
+      ? base
+      : { ...base, reply: (text: string) => base.reply(withReminder(text, command)) };
     const spec = command.args ?? { min: 0, max: 0 };
     const args = splitArgs(rest, spec.max, spec.keepHashInLast ?? false);
     if (args.length < spec.min || args.length > spec.max) {
-      await base.reply(usage(command));
+      await replying.reply(usage(command));
       return this.auditEntry(base, command, 'refused', 'usage');
     }
     const ctx: Context = {
-      ...base,
+      ...replying,
       command,
       args,
       startConversation: async (flow, data) => {
@@ -509,7 +520,7 @@ export class Bot {
         await this.runner.start(base, flow, data);
       },
     };
-    const outcome = await this.guard(base, () => command.handler(ctx), command);
+    const outcome = await this.guard(replying, () => command.handler(ctx), command);
     return this.auditEntry(base, command, outcome.outcome, outcome.detail);
   }
 

@@ -30,10 +30,18 @@ export interface CommandSpec {
    */
   secretArgs?: boolean;
   /**
+   * With `secretArgs`: a line the router ends every private reply to the command with
+   * (usage errors, refusals, failures and a flood notice included), e.g. a reminder to
+   * delete the message that holds the secret.
+   */
+  secretReminder?: string;
+  /**
    * Also runs, in a private chat, for a whole message this accepts that is no command
    * (e.g. a profile link sent alone); the trimmed text is then its one argument.
    */
   matches?(text: string): boolean;
+  /** The roles for which {@link matches} applies; default {@link roles}. */
+  matchRoles?: readonly Role[];
   /** Argument count after the name; default none. */
   args?: { min: number; max: number; keepHashInLast?: boolean };
   /** Multi-step conversations this command starts. */

@@ -3,20 +3,54 @@
  * libuv's thread pool, so a sign-in never stalls the event loop. A compare keeps a
  * core busy for a quarter of a second at cost 12, so at most one fewer than the
  * machine's cores run at once (at least one): a burst of sign-ins (or guesses) waits
- * its turn instead of taking the CPU the chat engine needs.
+ * its turn instead of taking the CPU the chat engine needs, and beyond `MAX_WAITING`
+ * waiting it is refused at once.
  */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import bcrypt from 'bcrypt';
 
 const SLOTS = Math.max(1, availableParallelism() - 1);
+/**
+ * At most this many hashes and compares wait for a slot; one more is refused at once
+ * (`PasswordQueueFull`), so a flood of sign-ins cannot queue work (and replies) without bound.
+ */
+export const MAX_WAITING = 16;
 let running = 0;
 const waiting: Array<() => void> = [];
 
-/** Runs `work` when a bcrypt slot is free. */
-async function inSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= SLOTS) await new Promise<void>((resolve) => waiting.push(resolve));
-  else running++;
+/** Thrown, before any work, when `MAX_WAITING` hashes or compares wait already. */
+export class PasswordQueueFull extends Error {
+  override name = 'PasswordQueueFull';
+  constructor() {
+    super('too many password checks waiting');
+  }
+}
+
+/** How busy the bcrypt slots are (for tests and status). */
+export function passwordQueue(): { slots: number; running: number; waiting: number } {
+  return { slots: SLOTS, running, waiting: waiting.length };
+}
+
+/** Whether a hash or compare asked for now would be refused. */
+export function passwordQueueFull(): boolean {
+  return running >= SLOTS && waiting.length >= MAX_WAITING;
+}
+
+/**
+ * Runs `work` when a bcrypt slot is free; throws `PasswordQueueFull` when the queue is
+ * full. The slot is taken (or the place in the queue) synchronously, on the call.
+ */
+function inSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= SLOTS) {
+    if (waiting.length >= MAX_WAITING) return Promise.reject(new PasswordQueueFull());
+    return new Promise<void>((resolve) => waiting.push(resolve)).then(() => runSlot(work));
+  }
+  running++;
+  return runSlot(work);
+}
+
+async function runSlot<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } finally {
@@ -46,10 +80,24 @@ export function hashPassword(password: string, cost: number): Promise<string> {
   return inSlot(() => bcrypt.hash(password, cost));
 }
 
-/** False for a wrong password and for a stored value that is not a bcrypt hash. */
-export async function verifyPassword(password: string, hash: string): Promise<boolean> {
+/**
+ * False for a wrong password and for a stored value that is not a bcrypt hash; throws
+ * `PasswordQueueFull` (before comparing) when too many checks wait already.
+ */
+export function verifyPassword(password: string, hash: string): Promise<boolean> {
+  return inSlot(async () => {
+    try {
+      return await bcrypt.compare(password, hash);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Whether `hash` was made with a lower cost than `cost` (false for a value that is not a bcrypt hash). */
+export function hashCostBelow(hash: string, cost: number): boolean {
   try {
-    return await inSlot(() => bcrypt.compare(password, hash));
+    return bcrypt.getRounds(hash) < cost;
   } catch {
     return false;
   }

@@ -77,12 +77,12 @@ const LOOKUP = `
     FROM "user" u LEFT JOIN clients c ON c.client_id = u.client_id
    WHERE u.whatsapp = ANY($1)
   UNION ALL
-  SELECT 'session', d.client_id, c.nama, NULL, NULL, NULL, NULL, d.username, lower(d.role), s.expires_at
+  SELECT 'session', d.client_id, c.nama, NULL, NULL, NULL, NULL, d.username, lower(trim(d.role)), s.expires_at
     FROM operator_session s
     JOIN dashboard_user d ON d.user_id = s.dashboard_user_id
     LEFT JOIN clients c ON c.client_id = d.client_id
    WHERE s.sender_key = ANY($1) AND s.expires_at > $2 AND d.status
-     AND (lower(d.role) = 'admin' OR (lower(d.role) = 'operator' AND d.client_id IS NOT NULL))
+     AND (lower(trim(d.role)) = 'admin' OR (lower(trim(d.role)) = 'operator' AND d.client_id IS NOT NULL))
    ORDER BY 1 DESC, 2`;
 
 /**

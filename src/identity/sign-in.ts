@@ -5,14 +5,28 @@
  * `maxFailures` failures within `windowMs` for one sender, or for one username from
  * any sender, attempts are refused for `windowMs` from the failure that reached the
  * limit, without looking at the password. Failures live in the database, so the
- * limits hold across processes and restarts. The password itself is never stored,
- * logged or returned.
+ * limits hold across processes and restarts. An attempt is recorded as a failure
+ * before its password is compared (and the row deleted when it matches), under a lock
+ * on the sender and the username, so concurrent attempts (from other numbers, or other
+ * processes) cannot all pass the check: at most `maxFailures` are ever compared. The
+ * password itself is never stored, logged or returned.
  */
 import { createHash } from 'node:crypto';
-import type { Queryable } from '../db/db.js';
+import type { Db, Queryable } from '../db/db.js';
 import { deleteCounting } from '../db/delete-counting.js';
-import { dummyHash, verifyPassword } from './password.js';
+import { dummyHash, hashCostBelow, hashPassword, PasswordQueueFull, passwordQueueFull, verifyPassword } from './password.js';
 import type { ClientRef } from './sender.js';
+
+/** The ids a sender is known by: its key, and its phone and LID when known. */
+export interface SenderIds {
+  key: string;
+  phone: string | null;
+  lid: string | null;
+}
+
+/** Every id a session of this sender may be stored under. */
+export const senderIds = (sender: SenderIds): string[] =>
+  [...new Set([sender.key, sender.phone, sender.lid].filter((id): id is string => id !== null))];
 
 export interface SignInSettings {
   sessionMs: number;
@@ -42,13 +56,19 @@ export type SignInResult =
   /** The password matched, but the account may not sign in by chat. */
   | { kind: 'disabled' }
   | { kind: 'no-client' }
-  | { kind: 'role'; role: string };
+  | { kind: 'role'; role: string }
+  /** The password matched, but the account's password or status changed while it was compared: no session. */
+  | { kind: 'changed' }
+  /** Too many password checks wait already: refused at once, nothing counted. */
+  | { kind: 'busy' };
 
 interface AccountRow {
   user_id: string;
   username: string;
   password_hash: string;
   role: string;
+  /** `lower(trim(role))`, computed in SQL exactly as the sender look-up does (src/identity/sender.ts). */
+  role_key: string;
   status: boolean;
   client_id: string | null;
   client_nama: string | null;
@@ -67,17 +87,24 @@ export function lockoutEnd(times: readonly number[], max: number, windowMs: numb
 }
 
 /**
- * How a username is counted for the lockout: lower case (`Budi` and `budi` share one
- * count), hashed (a password typed in the username field is not kept).
+ * How a username is counted for the lockout: the first 4 hex digits of the SHA-256 of
+ * its lower case (`Budi` and `budi` share one count). People type the password in the
+ * username field, and a full unsalted hash of a password is as good as the password
+ * against a dictionary; 16 bits keep nothing worth guessing from. Two usernames in one
+ * of the 65,536 buckets only share a lockout.
  */
-const failureName = (username: string): string =>
-  createHash('sha256').update(username.trim().toLowerCase()).digest('hex');
+export const failureName = (username: string): string =>
+  createHash('sha256').update(username.trim().toLowerCase()).digest('hex').slice(0, 4);
+
+/** Advisory-lock class ids (the two-key form) for sign-in attempts, per sender and per username. */
+const SENDER_LOCK = 7_311;
+const USERNAME_LOCK = 7_312;
 
 export class SignIn {
   private dummy: Promise<string> | undefined;
 
   constructor(
-    private readonly db: Queryable,
+    private readonly db: Db,
     private readonly settings: SignInSettings,
     private readonly now: () => Date,
   ) {}
@@ -89,14 +116,18 @@ export class SignIn {
 
   /** Until when sign-ins by this sender or for this username are refused; null when they are not. */
   async lockedUntil(senderKey: string, username: string): Promise<Date | null> {
+    return this.lockEnd(this.db, senderKey, failureName(username));
+  }
+
+  private async lockEnd(db: Queryable, senderKey: string, nameKey: string): Promise<Date | null> {
     const now = this.now().getTime();
     const { windowMs, maxFailures } = this.settings;
-    const { rows } = await this.db.query<{ failed_at: Date; by_sender: boolean; by_username: boolean }>(
+    const { rows } = await db.query<{ failed_at: Date; by_sender: boolean; by_username: boolean }>(
       `SELECT failed_at, sender_key = $1 AS by_sender, username_key = $2 AS by_username
          FROM login_failure
         WHERE (sender_key = $1 OR username_key = $2) AND failed_at > $3
         ORDER BY failed_at`,
-      [senderKey, failureName(username), new Date(now - 2 * windowMs)],
+      [senderKey, nameKey, new Date(now - 2 * windowMs)],
     );
     const times = (pick: (r: (typeof rows)[number]) => boolean): number[] =>
       rows.filter(pick).map((r) => new Date(r.failed_at).getTime());
@@ -107,37 +138,84 @@ export class SignIn {
     return ends.length > 0 ? new Date(Math.max(...ends)) : null;
   }
 
-  /** Checks the credentials and, when they hold, starts (or replaces) the sender's session. */
-  async attempt(senderKey: string, username: string, password: string): Promise<SignInResult> {
-    const [locked, account] = await Promise.all([this.lockedUntil(senderKey, username), this.account(username)]);
-    if (locked) return { kind: 'locked', until: locked };
-    // An unknown username is compared too, so the time taken does not tell it from a wrong password.
-    const matched = await verifyPassword(password, account?.password_hash ?? (await this.dummyHash()));
-    if (!account || !matched) {
-      await this.db.query('INSERT INTO login_failure (sender_key, username_key, failed_at) VALUES ($1, $2, $3)', [
-        senderKey,
-        failureName(username),
-        this.now(),
-      ]);
-      return { kind: 'wrong', lockedUntil: await this.lockedUntil(senderKey, username) };
+  /**
+   * Records the attempt as a failure before its password is compared, unless the sender
+   * or the username is locked out already. Under transaction-scoped advisory locks on
+   * the sender and the username (always in that order, so two attempts never wait on
+   * each other crosswise), so a concurrent attempt, in this process or another, sees
+   * this one's row: however many arrive together, at most `maxFailures` get a row and
+   * are compared.
+   */
+  private reserve(senderKey: string, nameKey: string): Promise<{ locked: Date } | { id: number }> {
+    return this.db.tx(async (t) => {
+      await t.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SENDER_LOCK, senderKey]);
+      await t.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [USERNAME_LOCK, nameKey]);
+      const locked = await this.lockEnd(t, senderKey, nameKey);
+      if (locked) return { locked };
+      const { rows } = await t.query<{ id: number }>(
+        'INSERT INTO login_failure (sender_key, username_key, failed_at) VALUES ($1, $2, $3) RETURNING id',
+        [senderKey, nameKey, this.now()],
+      );
+      return { id: Number(rows[0]!.id) };
+    });
+  }
+
+  private async unrecord(id: number): Promise<void> {
+    await this.db.query('DELETE FROM login_failure WHERE id = $1', [id]);
+  }
+
+  /**
+   * Checks the credentials and, when they hold, starts (or replaces) the sender's
+   * session, ending any it has under its other ids (phone, LID, LIDs recorded for its phone).
+   */
+  async attempt(sender: SenderIds, username: string, password: string): Promise<SignInResult> {
+    // Refused before anything is recorded when the compare would be refused anyway.
+    if (passwordQueueFull()) return { kind: 'busy' };
+    const nameKey = failureName(username);
+    const [reserved, account] = await Promise.all([this.reserve(sender.key, nameKey), this.account(username)]);
+    if ('locked' in reserved) return { kind: 'locked', until: reserved.locked };
+    let matched: boolean;
+    try {
+      // An unknown username is compared too (against a hash of the configured cost).
+      matched = await verifyPassword(password, account?.password_hash ?? (await this.dummyHash()));
+    } catch (error) {
+      if (!(error instanceof PasswordQueueFull)) throw error;
+      await this.unrecord(reserved.id);
+      return { kind: 'busy' };
     }
+    if (!account || !matched) return { kind: 'wrong', lockedUntil: await this.lockEnd(this.db, sender.key, nameKey) };
+    await this.unrecord(reserved.id);
     if (!account.status) return { kind: 'disabled' };
-    const role = account.role.trim().toLowerCase();
+    const role = account.role_key;
     if (role !== 'admin' && role !== 'operator') return { kind: 'role', role: account.role };
     if (role === 'operator' && !account.client_id) return { kind: 'no-client' };
 
     const now = this.now();
     const expiresAt = new Date(now.getTime() + this.settings.sessionMs);
-    // The session and its login_log row in one statement: both or neither.
-    await this.db.query(
-      `WITH session AS (
-         INSERT INTO operator_session (sender_key, dashboard_user_id, signed_in_at, expires_at) VALUES ($1, $2, $3, $4)
+    // One statement: the session and its login_log row, both or neither, and only while
+    // the account still has the hash just compared and is active (a `dashboard-user
+    // passwd` or `disable` during the compare wins; FOR SHARE makes one wait for the
+    // other). The sender's sessions under its other ids end with it.
+    const { rows } = await this.db.query(
+      `WITH account AS (
+         SELECT user_id FROM dashboard_user WHERE user_id = $2 AND password_hash = $5 AND status FOR SHARE),
+       others AS (
+         DELETE FROM operator_session
+          WHERE (sender_key = ANY($6) OR sender_key IN (SELECT lid FROM wa_lid_map WHERE phone = ANY($6)))
+            AND sender_key <> $1 AND EXISTS (SELECT 1 FROM account)),
+       session AS (
+         INSERT INTO operator_session (sender_key, dashboard_user_id, signed_in_at, expires_at)
+         SELECT $1, user_id, $3, $4 FROM account
          ON CONFLICT (sender_key) DO UPDATE
            SET dashboard_user_id = excluded.dashboard_user_id, signed_in_at = excluded.signed_in_at, expires_at = excluded.expires_at
-         RETURNING 1)
-       INSERT INTO login_log (actor_id, login_type, login_source, logged_at) VALUES ($2, 'operator', 'whatsapp', $3)`,
-      [senderKey, account.user_id, now, expiresAt],
+         RETURNING dashboard_user_id)
+       INSERT INTO login_log (actor_id, login_type, login_source, logged_at)
+       SELECT dashboard_user_id, 'operator', 'whatsapp', $3 FROM session
+       RETURNING 1`,
+      [sender.key, account.user_id, now, expiresAt, account.password_hash, senderIds(sender)],
     );
+    if (rows.length === 0) return { kind: 'changed' };
+    await this.upgrade(account, password);
     const client =
       role === 'operator' && account.client_id
         ? { clientId: account.client_id, nama: account.client_nama ?? account.client_id }
@@ -145,18 +223,42 @@ export class SignIn {
     return { kind: 'signed-in', session: { username: account.username, role, client, expiresAt } };
   }
 
-  /** Ends the sender's session; false when there was none (or it had expired). */
-  async signOut(senderKey: string): Promise<boolean> {
+  /**
+   * Rehashes a password whose hash has a lower cost than the configured one (made
+   * before the cost was raised), so the account's sign-ins take as long as an unknown
+   * username's. Only while the hash is still the one compared. Best effort: when the
+   * queue is full or the write fails, the next sign-in tries again.
+   */
+  private async upgrade(account: AccountRow, password: string): Promise<void> {
+    if (!hashCostBelow(account.password_hash, this.settings.bcryptCost)) return;
+    try {
+      const hash = await hashPassword(password, this.settings.bcryptCost);
+      await this.db.query(
+        'UPDATE dashboard_user SET password_hash = $3, updated_at = now() WHERE user_id = $1 AND password_hash = $2',
+        [account.user_id, account.password_hash, hash],
+      );
+    } catch {
+      // The session stands; the old hash still works.
+    }
+  }
+
+  /**
+   * Ends the sender's sessions under every id it has (its phone, its LID, and the LIDs
+   * recorded for its phone); false when there was none (or only expired ones).
+   */
+  async signOut(sender: SenderIds): Promise<boolean> {
     const { rows } = await this.db.query<{ expires_at: Date }>(
-      'DELETE FROM operator_session WHERE sender_key = $1 RETURNING expires_at',
-      [senderKey],
+      `DELETE FROM operator_session
+        WHERE sender_key = ANY($1) OR sender_key IN (SELECT lid FROM wa_lid_map WHERE phone = ANY($1))
+       RETURNING expires_at`,
+      [senderIds(sender)],
     );
     return rows.some((r) => new Date(r.expires_at) > this.now());
   }
 
   private async account(username: string): Promise<AccountRow | undefined> {
     const { rows } = await this.db.query<AccountRow>(
-      `SELECT d.user_id, d.username, d.password_hash, d.role, d.status, d.client_id, c.nama AS client_nama
+      `SELECT d.user_id, d.username, d.password_hash, d.role, lower(trim(d.role)) AS role_key, d.status, d.client_id, c.nama AS client_nama
          FROM dashboard_user d LEFT JOIN clients c ON c.client_id = d.client_id
         WHERE d.username = $1`,
       [username.trim()],
@@ -165,7 +267,14 @@ export class SignIn {
   }
 
   private dummyHash(): Promise<string> {
-    this.dummy ??= dummyHash(this.settings.bcryptCost);
+    if (!this.dummy) {
+      const made = dummyHash(this.settings.bcryptCost);
+      this.dummy = made;
+      // A failure (a full queue) is not kept: the next unknown username makes it again.
+      made.catch(() => {
+        if (this.dummy === made) this.dummy = undefined;
+      });
+    }
     return this.dummy;
   }
 

@@ -5,11 +5,15 @@
  * NRP at the same moment end with one binding. Each binding writes one `login_log` row.
  * NRP look-ups by unbound senders are limited per hour (see {@link NrpLookupLimit}).
  */
-import type { Db, Queryable } from '../db/db.js';
+import type { Db, Executor, Queryable } from '../db/db.js';
 import { canonicalPhone } from '../identity/wa-id.js';
 
-/** NRP (8 digits) or NIP (18 digits); imports zero-pad NRPs to 8, so shorter ones are tried padded. */
-const NRP_SHAPE = /^\d{6,18}$/;
+/**
+ * An NRP (8 digits) or a NIP (18 digits). Imports zero-pad NRPs to 8, so an NRP typed
+ * without its leading zeros (6 or 7 digits) is accepted and tried padded; 9 to 17 digits
+ * are neither. {@link MALFORMED_NRP} says the same.
+ */
+const NRP_SHAPE = /^(?:\d{6,8}|\d{18})$/;
 
 /** The NRP in what a member typed (spaces, dots and dashes dropped), or null when it is not one. */
 export function parseNrp(text: string): string | null {
@@ -60,6 +64,11 @@ const CANDIDATE = `
   SELECT u.user_id, u.nama, u.title, u.divisi, u.status, u.whatsapp, u.client_id,
          c.nama AS client_nama, c.client_operator
     FROM "user" u LEFT JOIN clients c ON c.client_id = u.client_id`;
+
+/** Whether `typed` (as {@link parseNrp} gives it) names the NRP stored as `userId`. */
+export function sameNrp(typed: string, userId: string): boolean {
+  return typed === userId || typed.padStart(8, '0') === userId;
+}
 
 /** The member with this NRP (as typed, or zero-padded to 8 as imports store it). */
 export async function findByNrp(db: Queryable, nrp: string): Promise<BindCandidate | null> {
@@ -148,11 +157,13 @@ const HOUR_MS = 3_600_000;
 
 /**
  * At most `perHour` NRP look-ups per sender within any hour, counted in the database so
- * the limit holds across processes and restarts.
+ * the limit holds across processes and restarts. Each count-and-insert runs in a
+ * transaction holding a transaction-level advisory lock on the sender, so two processes
+ * (two connections) cannot both see `perHour - 1` look-ups and both insert one.
  */
 export class NrpLookupLimit {
   constructor(
-    private readonly db: Queryable,
+    private readonly db: Db,
     private readonly perHour: number,
   ) {}
 
@@ -162,23 +173,35 @@ export class NrpLookupLimit {
    * older than an hour (anyone's) are dropped on the way: they count for nothing.
    */
   async take(sender: string, now: Date): Promise<Date | null> {
-    const { rows } = await this.db.query<{ taken: number; oldest: Date | null }>(
-      `WITH pruned AS (
-         DELETE FROM nrp_lookup WHERE looked_up_at <= $2
-       ), recent AS (
-         SELECT looked_up_at FROM nrp_lookup WHERE sender = $1 AND looked_up_at > $2
-          ORDER BY looked_up_at DESC LIMIT $3
-       ), counted AS (
-         INSERT INTO nrp_lookup (sender, looked_up_at)
-         SELECT $1, $4 WHERE (SELECT count(*) FROM recent) < $3
-         RETURNING 1
-       )
-       SELECT (SELECT count(*) FROM counted)::int AS taken, (SELECT min(looked_up_at) FROM recent) AS oldest`,
-      [sender, new Date(now.getTime() - HOUR_MS), this.perHour, now],
-    );
-    const row = rows[0]!;
+    const row = await this.db.tx(async (t) => {
+      await lockKey(t, `nrp-lookup:${sender}`);
+      const { rows } = await t.query<{ taken: number; oldest: Date | null }>(
+        `WITH pruned AS (
+           DELETE FROM nrp_lookup WHERE looked_up_at <= $2
+         ), recent AS (
+           SELECT looked_up_at FROM nrp_lookup WHERE sender = $1 AND looked_up_at > $2
+            ORDER BY looked_up_at DESC LIMIT $3
+         ), counted AS (
+           INSERT INTO nrp_lookup (sender, looked_up_at)
+           SELECT $1, $4 WHERE (SELECT count(*) FROM recent) < $3
+           RETURNING 1
+         )
+         SELECT (SELECT count(*) FROM counted)::int AS taken, (SELECT min(looked_up_at) FROM recent) AS oldest`,
+        [sender, new Date(now.getTime() - HOUR_MS), this.perHour, now],
+      );
+      return rows[0]!;
+    });
     if (row.taken > 0) return null;
     // The oldest of the last `perHour` look-ups leaving the hour makes room for one more.
     return new Date(new Date(row.oldest!).getTime() + HOUR_MS);
   }
+}
+
+/**
+ * Takes a transaction-level advisory lock on a key derived from `name` (released at
+ * commit or rollback). On PostgreSQL it serialises transactions of all processes using
+ * the same name; PGlite runs one transaction at a time anyway (and accepts the call).
+ */
+export async function lockKey(t: Executor, name: string): Promise<void> {
+  await t.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [name]);
 }

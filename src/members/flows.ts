@@ -9,7 +9,16 @@ import { defineFlow, type Flow, type Step, type StepOutcome } from '../bot/conve
 import type { Platform } from '../compliance/handle.js';
 import type { Sender } from '../identity/sender.js';
 import { phoneChatId } from '../identity/wa-id.js';
-import { type BindCandidate, bindBlock, bindNumber, findByNrp, NrpLookupLimit, parseNrp, releaseNumber } from './binding.js';
+import {
+  type BindCandidate,
+  bindBlock,
+  bindNumber,
+  findByNrp,
+  NrpLookupLimit,
+  parseNrp,
+  releaseNumber,
+  sameNrp,
+} from './binding.js';
 import {
   cleanText,
   divisionChoices,
@@ -19,6 +28,7 @@ import {
   setHandle,
   setTextField,
   type TextField,
+  textMax,
 } from './profile.js';
 import * as text from './texts.js';
 
@@ -69,9 +79,13 @@ async function tellOperator(ctx: BaseContext, candidate: BindCandidate): Promise
  * bound to another number end the attempt.
  */
 export async function lookUpForBinding(ctx: BaseContext, typed: string): Promise<LookUp> {
+  const nrp = parseNrp(typed);
+  const member = ctx.sender.member;
+  // A bound member naming their own NRP: nothing to release, nothing to do.
+  if (member && nrp && sameNrp(nrp, member.userId)) return { refusal: text.alreadyYours(member.userId), final: true };
   const barrier = bindingBarrier(ctx.sender);
   if (barrier) return { refusal: barrier, final: true };
-  const nrp = parseNrp(typed);
+  // A malformed NRP is refused before the limit: it never uses up a look-up.
   if (!nrp) return { refusal: text.MALFORMED_NRP, final: false };
   const { db, now, timezone, nrpLookupsPerHour } = ctx.services;
   const until = await new NrpLookupLimit(db, nrpLookupsPerHour).take(ctx.sender.key, now());
@@ -112,7 +126,7 @@ async function bind(ctx: BaseContext, data: MemberFlowData): Promise<string> {
   if (data.handle) {
     const { platform, handle } = data.handle;
     const stored = await setHandle(db, candidate, platform, handle, now());
-    after = stored.ok ? text.handleUpdated(platform, handle, candidate.userId) : text.handleTaken(platform, handle, stored.owner);
+    after = stored.ok ? text.handleUpdated(platform, handle, candidate.userId) : text.handleTaken(platform, handle);
   }
   const profile = (await loadProfile(db, candidate.userId))!;
   return after ? `${text.bound(profile)}\n\n${after}` : text.bound(profile);
@@ -194,17 +208,18 @@ const STEPS: Record<string, Step<MemberFlowData>> = {
         const parsed = parseHandle(input, field);
         if (!parsed.ok) return { repeat: text.badHandle(field, parsed.reason) };
         const stored = await setHandle(db, member, field, parsed.handle, now());
-        if (!stored.ok) return { repeat: text.handleTaken(field, parsed.handle, stored.owner) };
+        if (!stored.ok) return { repeat: text.handleTaken(field, parsed.handle) };
         shown = `@${parsed.handle}`;
       } else {
+        // A number picks from the list (a convenience); anything else is the value itself.
+        const typed = input.trim();
         let value: string | null;
-        if (data.choices) {
-          const typed = input.trim().toUpperCase();
-          value = /^\d+$/.test(typed) ? (data.choices[Number(typed) - 1] ?? null) : (data.choices.find((c) => c === typed) ?? null);
-          if (!value) return { repeat: text.badChoice(field) };
+        if (data.choices && /^\d+$/.test(typed)) {
+          value = data.choices[Number(typed) - 1] ?? null;
+          if (!value) return { repeat: text.badChoice(field, data.choices.length) };
         } else {
-          value = cleanText(input);
-          if (!value) return { repeat: text.BAD_TEXT };
+          value = cleanText(input, textMax(field));
+          if (!value) return { repeat: text.badText(field) };
         }
         await setTextField(db, member.userId, field, value, now());
         shown = value;
@@ -222,7 +237,7 @@ const STEPS: Record<string, Step<MemberFlowData>> = {
       if (member) {
         const stored = await setHandle(ctx.services.db, member, platform, handle, ctx.services.now());
         return {
-          done: stored.ok ? text.handleUpdated(platform, handle, member.userId) : text.handleTaken(platform, handle, stored.owner),
+          done: stored.ok ? text.handleUpdated(platform, handle, member.userId) : text.handleTaken(platform, handle),
         };
       }
       const barrier = bindingBarrier(ctx.sender);

@@ -20,7 +20,7 @@ export function handleCommand(name: string, platform: Platform, example: string)
       const parsed = parseHandle(ctx.args[0]!, platform);
       if (!parsed.ok) throw new UserError(badHandle(platform, parsed.reason));
       const stored = await setHandle(ctx.services.db, member, platform, parsed.handle, ctx.services.now());
-      if (!stored.ok) throw new UserError(handleTaken(platform, parsed.handle, stored.owner));
+      if (!stored.ok) throw new UserError(handleTaken(platform, parsed.handle));
       await ctx.reply(handleUpdated(platform, parsed.handle, member.userId));
     },
   });

@@ -4,9 +4,10 @@
  * normal form (lower case, no `@`, no URL) and may not belong to another member of
  * the same client.
  */
-import type { Queryable } from '../db/db.js';
+import type { Db, Queryable } from '../db/db.js';
 import { normaliseHandle, type Platform } from '../compliance/handle.js';
 import { compareText, divisionRank, rankRank } from '../compliance/ordering.js';
+import { lockKey } from './binding.js';
 
 export interface MemberProfile {
   userId: string;
@@ -61,11 +62,17 @@ const TEXT_COLUMNS: Record<TextField, string> = { nama: 'nama', title: 'title', 
 /** Longest name, rank, division or position accepted. */
 export const TEXT_MAX = 100;
 
-/** Stored upper-cased, spaces collapsed; null when empty or too long. */
-export function cleanText(value: string): string | null {
+/** Longest rank or division typed by hand (the longest real ones are about 30). */
+export const SHORT_TEXT_MAX = 50;
+
+/** Stored upper-cased, spaces collapsed; null when empty or longer than `max`. */
+export function cleanText(value: string, max: number = TEXT_MAX): string | null {
   const text = value.trim().replace(/\s+/g, ' ').toUpperCase();
-  return text === '' || text.length > TEXT_MAX ? null : text;
+  return text === '' || text.length > max ? null : text;
 }
+
+/** The longest value accepted for `field`. */
+export const textMax = (field: TextField): number => (field === 'title' || field === 'divisi' ? SHORT_TEXT_MAX : TEXT_MAX);
 
 export async function setTextField(db: Queryable, userId: string, field: TextField, value: string, now: Date): Promise<void> {
   await db.query(`UPDATE "user" SET ${TEXT_COLUMNS[field]} = $2, updated_at = $3 WHERE user_id = $1`, [userId, value, now]);
@@ -154,22 +161,31 @@ export async function handleOwner(
   return owner ? { userId: owner.user_id, nama: owner.nama, title: owner.title } : null;
 }
 
+/** Refused: another member of the client has the handle (who is never told to the sender). */
 export type SetHandleOutcome = { ok: true } | { ok: false; owner: HandleOwner };
 
-/** Stores `handle` (already normalised) unless another member of the client has it. */
+/**
+ * Stores `handle` (already normalised) unless another member of the client has it. The
+ * check and the update run in one transaction under an advisory lock on client and
+ * platform, so two members claiming the same handle at the same moment (even from two
+ * processes on PostgreSQL) end with one of them holding it.
+ */
 export async function setHandle(
-  db: Queryable,
+  db: Db,
   member: { userId: string; clientId: string | null },
   platform: Platform,
   handle: string,
   now: Date,
 ): Promise<SetHandleOutcome> {
-  const owner = await handleOwner(db, member.clientId, platform, handle, member.userId);
-  if (owner) return { ok: false, owner };
-  await db.query(`UPDATE "user" SET ${HANDLE_COLUMN[platform]} = $2, updated_at = $3 WHERE user_id = $1`, [
-    member.userId,
-    handle,
-    now,
-  ]);
-  return { ok: true };
+  return db.tx(async (t): Promise<SetHandleOutcome> => {
+    await lockKey(t, `member-handle:${member.clientId ?? ''}:${platform}`);
+    const owner = await handleOwner(t, member.clientId, platform, handle, member.userId);
+    if (owner) return { ok: false, owner };
+    await t.query(`UPDATE "user" SET ${HANDLE_COLUMN[platform]} = $2, updated_at = $3 WHERE user_id = $1`, [
+      member.userId,
+      handle,
+      now,
+    ]);
+    return { ok: true };
+  });
 }

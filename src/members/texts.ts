@@ -1,8 +1,8 @@
 /** The Indonesian texts of member registration and of a member's own data. Pure. */
-import type { Platform } from '../compliance/handle.js';
+import { normaliseHandle, type Platform } from '../compliance/handle.js';
 import { formatStamp, formatTime } from '../time/format.js';
 import type { BindCandidate } from './binding.js';
-import type { HandleOwner, MemberProfile, TextField } from './profile.js';
+import { type MemberProfile, type TextField, textMax } from './profile.js';
 
 export const PLATFORM_LABEL: Record<Platform, string> = { instagram: 'Instagram', tiktok: 'TikTok' };
 
@@ -17,6 +17,13 @@ export const FIELD_LABEL: Record<TextField | Platform, string> = {
 
 const show = (v: string | null): string => (v && v.trim() !== '' ? v : '-');
 
+/** A stored handle as `@handle`: older rows hold links and a leading `@` (TikTok), shown in normal form. */
+function showHandle(stored: string | null, platform: Platform): string {
+  if (!stored || stored.trim() === '') return '-';
+  const handle = normaliseHandle(stored, platform) ?? stored.trim().replace(/^@+/, '');
+  return handle === '' ? '-' : `@${handle}`;
+}
+
 /** The member's card (§1.5): shown only to the member themselves, once bound. */
 export function memberCard(p: MemberProfile): string {
   return [
@@ -26,16 +33,17 @@ export function memberCard(p: MemberProfile): string {
     `NRP/NIP: ${p.userId}`,
     `Satfung: ${show(p.divisi)}`,
     `Jabatan: ${show(p.jabatan)}`,
-    `Instagram: ${p.insta ? `@${p.insta}` : '-'}`,
-    `TikTok: ${p.tiktok ? `@${p.tiktok}` : '-'}`,
+    `Instagram: ${showHandle(p.insta, 'instagram')}`,
+    `TikTok: ${showHandle(p.tiktok, 'tiktok')}`,
     `Status: ${p.active ? '🟢 AKTIF' : '🔴 NONAKTIF'}`,
   ].join('\n');
 }
 
 export const ASK_NRP = 'Ketik NRP/NIP Anda (hanya angka, contoh: 75070206), atau *batal* untuk keluar.';
 
+/** Agrees with `parseNrp`: 8 digits (6 or 7 when leading zeros are left out) or 18, spaces, dots and dashes ignored. */
 export const MALFORMED_NRP =
-  '❌ Itu bukan NRP/NIP. NRP terdiri dari 8 angka (contoh: 75070206) dan NIP dari 18 angka, tanpa huruf.';
+  '❌ Itu bukan NRP/NIP. NRP terdiri dari 8 angka (contoh: 75070206; angka 0 di depan boleh tidak ditulis) dan NIP dari 18 angka, tanpa huruf.';
 
 export function unknownNrp(nrp: string): string {
   return `❌ NRP/NIP *${nrp}* tidak ditemukan. Periksa kembali, atau tanyakan kepada operator Cicero di satuan Anda.`;
@@ -88,6 +96,11 @@ export function hijackNotice(c: BindCandidate, who: { phone: string | null; lid:
   ].join('\n');
 }
 
+/** A bound member names their own NRP again (`daftar#<own NRP>`). */
+export function alreadyYours(nrp: string): string {
+  return `ℹ️ Nomor WhatsApp ini sudah terhubung dengan NRP/NIP Anda sendiri (*${nrp}*); tidak ada yang perlu dilakukan. Ketik *userrequest* untuk melihat atau mengubah data Anda.`;
+}
+
 export function numberTaken(holder: string): string {
   return `❌ Nomor WhatsApp ini sudah terhubung dengan NRP/NIP *${holder}*. Satu nomor hanya untuk satu NRP/NIP; ketik *lepas* untuk melepaskannya lebih dulu.`;
 }
@@ -96,8 +109,9 @@ export function inactiveMember(nrp: string): string {
   return `❌ NRP/NIP *${nrp}* berstatus NONAKTIF sehingga tidak dapat dihubungkan dengan nomor WhatsApp. Hubungi operator Cicero di satuan Anda.`;
 }
 
+/** A LID sender whose phone number WhatsApp has not revealed (already in a private chat). */
 export const NO_PHONE =
-  '❌ WhatsApp tidak memberi tahu nomor telepon Anda (pesan Anda datang dengan ID privasi/LID), sehingga nomor ini belum dapat dihubungkan dengan NRP/NIP. Coba lagi nanti dari chat pribadi dengan nomor bot, atau minta operator Cicero di satuan Anda mencatat nomor Anda.';
+  '❌ WhatsApp belum memberi tahu bot nomor telepon Anda (pesan Anda datang dengan ID privasi/LID), sehingga nomor ini belum dapat dihubungkan dengan NRP/NIP. Ini bukan kesalahan Anda. Yang dapat Anda lakukan: coba lagi beberapa saat lagi (WhatsApp sering memberitahukan nomornya kemudian), atau minta operator Cicero di satuan Anda mencatat nomor WhatsApp Anda pada NRP/NIP Anda.';
 
 export function lookupLimit(perHour: number, until: Date, zone: string): string {
   return `⏳ Anda sudah mencari ${perHour} NRP/NIP dalam satu jam terakhir. Pencarian NRP/NIP berikutnya baru dapat dilakukan pukul ${formatTime(until, zone)}.`;
@@ -130,22 +144,34 @@ export const FIELD_MENU = [
 
 export const FIELD_CHOICE = '❌ Pilihan tidak dikenali. Balas angka *1* sampai *6*.';
 
+const ASK_TEXT: Record<TextField, string> = {
+  nama: 'Ketik nama lengkap Anda (tanpa pangkat):',
+  title: 'Ketik pangkat Anda (contoh: BRIPKA):',
+  divisi: 'Ketik satfung Anda (contoh: SAT LANTAS):',
+  jabatan: 'Ketik jabatan Anda:',
+};
+
 export function askText(field: TextField): string {
-  return field === 'nama' ? 'Ketik nama lengkap Anda (tanpa pangkat):' : 'Ketik jabatan Anda:';
+  return ASK_TEXT[field];
 }
 
+/** The list is a convenience: a rank or division not in it may be typed. */
 export function askChoice(field: TextField, choices: readonly string[]): string {
+  const label = FIELD_LABEL[field].toLowerCase();
   return [
-    `Pilih ${FIELD_LABEL[field].toLowerCase()} Anda: balas angkanya atau tulis persis namanya.`,
+    `Pilih ${label} Anda: balas angkanya, atau ketik ${label} Anda bila tidak ada dalam daftar.`,
     ...choices.map((c, i) => `${i + 1}. ${c}`),
   ].join('\n');
 }
 
-export function badChoice(field: TextField): string {
-  return `❌ ${FIELD_LABEL[field]} tidak ada dalam daftar. Balas salah satu angka di bawah.`;
+/** A number outside the list. */
+export function badChoice(field: TextField, count: number): string {
+  return `❌ Tidak ada nomor itu dalam daftar ${FIELD_LABEL[field].toLowerCase()}. Balas angka *1* sampai *${count}*, atau ketik ${FIELD_LABEL[field].toLowerCase()} Anda.`;
 }
 
-export const BAD_TEXT = '❌ Isian kosong atau terlalu panjang (paling banyak 100 huruf).';
+export function badText(field: TextField): string {
+  return `❌ ${FIELD_LABEL[field]} kosong atau terlalu panjang (paling banyak ${textMax(field)} huruf).`;
+}
 
 export function askHandle(platform: Platform): string {
   return platform === 'instagram'
@@ -167,9 +193,9 @@ export function badHandle(platform: Platform, reason: 'post-link' | 'other-platf
   }
 }
 
-export function handleTaken(platform: Platform, handle: string, owner: HandleOwner): string {
-  const name = [owner.title, owner.nama].filter(Boolean).join(' ');
-  return `❌ Username ${PLATFORM_LABEL[platform]} *@${handle}* sudah dipakai anggota lain di satuan Anda (${name || owner.userId}). Bila itu akun Anda, hubungi operator Cicero di satuan Anda.`;
+/** Never names the member who has the handle. */
+export function handleTaken(platform: Platform, handle: string): string {
+  return `❌ Username ${PLATFORM_LABEL[platform]} *@${handle}* sudah dipakai anggota lain di satuan Anda. Bila itu akun Anda, hubungi operator Cicero di satuan Anda.`;
 }
 
 export function fieldUpdated(label: string, value: string, p: MemberProfile): string {

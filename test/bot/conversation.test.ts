@@ -109,7 +109,9 @@ describe(`conversations (${backend})`, () => {
     expect(await t.bot.sweepConversations()).toBe(1);
     await t.bot.outbox.drain();
     expect(t.transport.takeTexts()).toEqual([{ chatId: `${STRANGER}@c.us`, text: conversationExpired(300_000) }]);
-    expect(await t.replies(STRANGER, '12345678')).toEqual([expect.stringMatching(/^🤖 Nomor WhatsApp Anda belum terdaftar/)]);
+    // Not an answer to the closed menu: digits from an unknown number are an NRP look-up (first contact, §1.6).
+    expect(await t.replies(STRANGER, '12345678')).toEqual([expect.stringMatching(/^❌ NRP\/NIP \*12345678\* tidak ditemukan/)]);
+    expect(await t.replies(STRANGER, 'jawaban')).toEqual([expect.stringMatching(/^🤖 Nomor WhatsApp Anda belum terdaftar/)]);
   });
 
   it('announces an expired conversation when its sender writes before the sweep ran, then handles the message', async () => {
@@ -123,7 +125,7 @@ describe(`conversations (${backend})`, () => {
     const t = await createTestBot(database().db, { extraCommands: [ujimenu], env: { CICERO_CONVERSATION_TIMEOUT_S: '60' } });
     await t.say(STRANGER, 'ujimenu');
     t.clock.now = new Date(t.clock.now.getTime() + 61_000);
-    expect(await t.replies(STRANGER, '12345678')).toEqual([conversationExpired(60_000), expect.stringMatching(/^🤖/)]);
+    expect(await t.replies(STRANGER, '12345678')).toEqual([conversationExpired(60_000), expect.stringMatching(/^❌ NRP\/NIP \*12345678\* tidak/)]);
   });
 
   it('keeps conversations of different senders apart', async () => {

@@ -1,9 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { unknownTextHint } from '../../src/bot/texts.js';
 import { CONVERSATION_CANCELLED } from '../../src/bot/texts.js';
-import { bindNumber } from '../../src/members/binding.js';
+import { bindNumber, NrpLookupLimit } from '../../src/members/binding.js';
+import { setHandle } from '../../src/members/profile.js';
 import * as text from '../../src/members/texts.js';
-import { CLIENT, createTestBot, dm, MEMBER, OPERATOR, seedChatFixture, type TestBot } from '../helpers/bot.js';
+import { CLIENT, createTestBot, dm, GROUP, MEMBER, OPERATOR, seedChatFixture, type TestBot } from '../helpers/bot.js';
 import { backend, useTestDatabase } from '../helpers/db.js';
 
 const NEW = '6281900000011';
@@ -149,7 +150,9 @@ describe(`member registration by chat (${backend})`, () => {
     expect(await t.replies(MEMBER, 'tiktok#https://www.instagram.com/budi/')).toEqual([text.badHandle('tiktok', 'other-platform')]);
     expect(await t.replies(MEMBER, 'insta#bukan handle!')).toEqual([text.badHandle('instagram', 'invalid')]);
     const [taken] = await t.replies(MEMBER, 'insta#@ANI.TAKEN');
-    expect(taken).toMatch(/^❌ Username Instagram \*@ani\.taken\* sudah dipakai anggota lain di satuan Anda \(BRIGPOL ANI\)/);
+    expect(taken).toBe(text.handleTaken('instagram', 'ani.taken'));
+    expect(taken).toMatch(/^❌ Username Instagram \*@ani\.taken\* sudah dipakai anggota lain di satuan Anda\. Bila itu akun Anda, hubungi operator/);
+    expect(taken).not.toMatch(/ANI\b|BRIGPOL|75070209/); // never who has it
     expect((await t.replies(MEMBER, 'tiktok#ani.tt'))[0]).toMatch(/sudah dipakai/);
     expect(await userRow('75070206')).toMatchObject({ insta: 'budi.santoso', tiktok: 'budi_s' });
     expect(await t.replies(NEW, 'insta#budi')).toEqual([unknownTextHint('unknown')]);
@@ -172,7 +175,7 @@ describe(`member registration by chat (${backend})`, () => {
     await t.say(MEMBER, '2');
     const [ranks] = await t.replies(MEMBER, '2');
     expect(ranks).toMatch(/^Pilih pangkat Anda.*\n1\. AIPTU\n2\. BRIPKA\n3\. BRIGPOL\n4\. BRIPTU$/);
-    expect((await t.replies(MEMBER, '9'))[0]).toMatch(/^❌ Pangkat tidak ada dalam daftar/);
+    expect(await t.replies(MEMBER, '9')).toEqual([`${text.badChoice('title', 4)}\n\n${ranks}`]);
     expect((await t.replies(MEMBER, '2'))[0]).toMatch(/^✅ Pangkat Anda berhasil diubah menjadi \*BRIPKA\*/);
     expect((await update('3', 'sat lantas'))[0]).toMatch(/^✅ Satfung Anda berhasil diubah menjadi \*SAT LANTAS\*/);
     expect((await update('4', 'kanit'))[0]).toMatch(/^✅ Jabatan Anda berhasil diubah menjadi \*KANIT\*/);
@@ -217,5 +220,114 @@ describe(`member registration by chat (${backend})`, () => {
     const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM "user" WHERE whatsapp = $1', [third]);
     expect(rows[0]!.n).toBe(1);
     expect(await logins()).toHaveLength(2);
+  });
+
+  it('asks each field by its own name when the client has no ranks or divisions yet', async () => {
+    const { db } = database();
+    await db.query(`INSERT INTO clients (client_id, nama) VALUES ('POLRESXYZ', 'POLRES XYZ') ON CONFLICT (client_id) DO NOTHING`);
+    await db.query(`INSERT INTO "user" (user_id, nama, client_id, whatsapp) VALUES ('75070300', 'EKO', 'POLRESXYZ', $1)`, [OTHER]);
+    const ask = async (field: string) => {
+      await t.say(OTHER, 'userrequest');
+      await t.say(OTHER, '2');
+      return t.replies(OTHER, field);
+    };
+    expect(await ask('2')).toEqual(['Ketik pangkat Anda (contoh: BRIPKA):']);
+    expect((await t.replies(OTHER, 'ipda'))[0]).toMatch(/^✅ Pangkat Anda berhasil diubah menjadi \*IPDA\*/);
+    expect(await ask('3')).toEqual(['Ketik satfung Anda (contoh: SAT LANTAS):']);
+    expect(await t.replies(OTHER, 'x'.repeat(51))).toEqual([`${text.badText('divisi')}\n\n${text.askText('divisi')}`]);
+    expect((await t.replies(OTHER, 'sat intelkam'))[0]).toMatch(/^✅ Satfung Anda berhasil diubah menjadi \*SAT INTELKAM\*/);
+    expect(await ask('4')).toEqual(['Ketik jabatan Anda:']);
+    await t.say(OTHER, 'batal');
+    expect(await userRow('75070300')).toMatchObject({ title: 'IPDA', divisi: 'SAT INTELKAM' });
+  });
+
+  it('takes a rank or division typed by hand when it is not in the list', async () => {
+    await t.say(MEMBER, 'userrequest');
+    await t.say(MEMBER, '2');
+    const [ranks] = await t.replies(MEMBER, '2');
+    expect(ranks).toMatch(/^Pilih pangkat Anda: balas angkanya, atau ketik pangkat Anda bila tidak ada dalam daftar\.\n1\. AIPTU/);
+    expect(await t.replies(MEMBER, 'y'.repeat(51))).toEqual([`${text.badText('title')}\n\n${ranks}`]);
+    expect((await t.replies(MEMBER, '  kompol '))[0]).toMatch(/^✅ Pangkat Anda berhasil diubah menjadi \*KOMPOL\*/);
+    await t.say(MEMBER, 'userrequest');
+    await t.say(MEMBER, '2');
+    await t.say(MEMBER, '3');
+    expect((await t.replies(MEMBER, 'sat binmas'))[0]).toMatch(/^✅ Satfung Anda berhasil diubah menjadi \*SAT BINMAS\*/);
+    expect(await userRow('75070206')).toMatchObject({ title: 'KOMPOL', divisi: 'SAT BINMAS' });
+  });
+
+  it('accepts an NRP of 8 digits (6 or 7 without leading zeros) or a NIP of 18; anything else is malformed and no look-up', async () => {
+    const { db } = database();
+    await db.query(`INSERT INTO "user" (user_id, nama, client_id) VALUES ('00123456', 'NOL', $1), ('198001012006041001', 'PNS', $1)`, [CLIENT]);
+    const lookups = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM nrp_lookup')).rows[0]!.n;
+    expect(text.MALFORMED_NRP).toMatch(/8 angka.*18 angka/);
+    for (const bad of ['12345', '123456789', '12345678901234567', '1234567890123456789', '7507o206']) {
+      expect(await t.replies(NEW, `daftar#${bad}`)).toEqual([text.MALFORMED_NRP]);
+    }
+    expect(await lookups()).toBe(0); // a malformed NRP never uses up a look-up
+    expect((await t.replies(NEW, 'daftar#123456'))[0]).toMatch(/^NRP\/NIP \*00123456\* ditemukan/);
+    await t.say(NEW, 'tidak');
+    expect((await t.replies(NEW, 'daftar#198001012006041001'))[0]).toMatch(/^NRP\/NIP \*198001012006041001\* ditemukan/);
+    await t.say(NEW, 'tidak');
+    expect(await t.replies(NEW, 'daftar#7507.0299')).toEqual([text.unknownNrp('75070299')]);
+    expect(await lookups()).toBe(3);
+  });
+
+  it('two members claiming one handle at the same moment: one gets it', async () => {
+    const { db } = database();
+    const at = new Date('2026-11-25T03:00:00Z');
+    const outcomes = await Promise.all(
+      ['75070206', '75070207', '75070208'].map((userId) => setHandle(db, { userId, clientId: CLIENT }, 'instagram', 'sama.sama', at)),
+    );
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "user" WHERE insta = 'sama.sama'`);
+    expect(rows[0]!.n).toBe(1);
+  });
+
+  it('the NRP look-up limit holds for look-ups at the same moment (one left: one taken)', async () => {
+    const { db } = database();
+    const at = new Date('2026-11-25T03:00:00Z');
+    for (let i = 1; i <= 4; i++) {
+      await db.query('INSERT INTO nrp_lookup (sender, looked_up_at) VALUES ($1, $2)', [NEW, new Date(at.getTime() - i * 60_000)]);
+    }
+    const limit = new NrpLookupLimit(db, 5);
+    const results = await Promise.all(Array.from({ length: 6 }, () => limit.take(NEW, at)));
+    expect(results.filter((r) => r === null)).toHaveLength(1);
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM nrp_lookup WHERE sender = $1', [NEW]);
+    expect(rows[0]!.n).toBe(5);
+  });
+
+  it('texts: a LID without a number is told what to do; a member naming their own NRP; handles shown once with @', async () => {
+    const [noPhone] = await t.replies('333333333333333@lid', 'daftar#75070207');
+    expect(noPhone).toBe(text.NO_PHONE);
+    expect(noPhone).not.toMatch(/chat pribadi/);
+    expect(noPhone).toMatch(/coba lagi beberapa saat lagi.*operator/i);
+    const [own] = await t.replies(MEMBER, 'daftar#75070206');
+    expect(own).toBe(text.alreadyYours('75070206'));
+    expect(own).toMatch(/NRP\/NIP Anda sendiri \(\*75070206\*\)/);
+    expect(own).not.toMatch(/lepas/);
+    expect(await t.replies(MEMBER, 'daftar#75070207')).toEqual([text.numberTaken('75070206')]);
+    // Handles stored by the old system: a link, and a TikTok handle with its @.
+    await database().db.query(`UPDATE "user" SET whatsapp = $1 WHERE user_id = '75070209'`, [OTHER]);
+    await t.say(OTHER, 'userrequest');
+    const [card] = await t.replies(OTHER, '1');
+    expect(card).toContain('Instagram: @ani.taken\nTikTok: @ani.tt\n');
+    expect(card).not.toContain('@@');
+  });
+
+  it('first contact: an unknown number typing only an NRP gets the daftar# confirmation; others get the hint', async () => {
+    const lookups = async () => (await database().db.query<{ n: number }>('SELECT count(*)::int AS n FROM nrp_lookup')).rows[0]!.n;
+    expect(await t.replies(NEW, ' 75070207 ')).toEqual([text.confirmBinding({ userId: '75070207', nama: 'SITI AMINAH', title: 'BRIPKA', divisi: 'SAT LANTAS' })]);
+    expect(await lookups()).toBe(1);
+    expect((await t.replies(NEW, 'ya'))[0]).toMatch(/^✅ Nomor WhatsApp ini telah terhubung dengan NRP\/NIP \*75070207\*/);
+    // Not a plausible NRP, a bound member, a group: the usual hint or nothing.
+    expect(await t.replies(OTHER, '123')).toEqual([unknownTextHint('unknown')]);
+    expect(await t.replies(OTHER, '123456789')).toEqual([unknownTextHint('unknown')]);
+    expect(await t.replies(MEMBER, '75070209')).toEqual([unknownTextHint('member')]);
+    expect(await t.replies(OTHER, '75070209', { group: GROUP })).toEqual([]);
+    expect(await lookups()).toBe(1);
+    // An active menu takes the digits as its answer.
+    await t.say(OTHER, 'https://www.instagram.com/ani.baru');
+    expect(await t.replies(OTHER, '75070209')).toEqual([`${text.YES_OR_NO}\n\n${text.offerHandle('instagram', 'ani.baru')}`]);
+    expect(await lookups()).toBe(1);
   });
 });
