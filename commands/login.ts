@@ -19,7 +19,7 @@ export default defineCommand({
     const [username = '', password = ''] = ctx.args;
     if (username === '' || password === '') throw new UsageError('Username dan password wajib diisi.');
     const { signIn, timezone, log } = ctx.services;
-    const result = await signIn.attempt(ctx.sender, username, password);
+    const result = await signIn.attempt(ctx.sender, username, password, ctx.message.id);
     // The username only once it named an account: a failed attempt may carry the password in it.
     if (result.kind === 'signed-in') log.info({ sender: ctx.sender.key, username: result.session.username }, 'signed in by chat');
     else log.warn({ sender: ctx.sender.key, outcome: result.kind }, 'chat sign-in refused');

@@ -697,10 +697,16 @@ CREATE TABLE login_failure (
   id           bigserial   PRIMARY KEY,
   sender_key   text        NOT NULL,
   username_key text        NOT NULL,
-  failed_at    timestamptz NOT NULL
+  failed_at    timestamptz NOT NULL,
+  -- The inbound message of the attempt: its retry reuses the row (008).
+  message_id   text,
+  -- Recorded before the compare; false once it failed. Pending rows limit how many
+  -- attempts are compared at once, only failures lock out (008).
+  pending      boolean     NOT NULL DEFAULT false
 );
 CREATE INDEX login_failure_sender_idx ON login_failure (sender_key, failed_at);
 CREATE INDEX login_failure_username_idx ON login_failure (username_key, failed_at);
+CREATE UNIQUE INDEX login_failure_message_idx ON login_failure (message_id);
 
 -- Member registration by chat (007).
 
@@ -709,7 +715,20 @@ CREATE INDEX login_failure_username_idx ON login_failure (username_key, failed_a
 -- process answers. Rows older than an hour count for nothing; each look-up prunes them.
 CREATE TABLE nrp_lookup (
   sender       text        NOT NULL,
-  looked_up_at timestamptz NOT NULL
+  looked_up_at timestamptz NOT NULL,
+  -- The inbound message that looked up: its retry counts no second look-up (008).
+  message_id   text
 );
 CREATE INDEX nrp_lookup_sender_idx ON nrp_lookup (sender, looked_up_at);
 CREATE INDEX nrp_lookup_at_idx ON nrp_lookup (looked_up_at);
+CREATE UNIQUE INDEX nrp_lookup_message_idx ON nrp_lookup (message_id);
+
+-- Logins that survive a retry (008).
+
+-- The inbound messages that wrote a login_log row: a message handled again after a
+-- database blip writes no second row. Kept two days.
+CREATE TABLE login_message (
+  message_id text        PRIMARY KEY,
+  logged_at  timestamptz NOT NULL
+);
+CREATE INDEX login_message_at_idx ON login_message (logged_at);

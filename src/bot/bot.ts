@@ -21,13 +21,13 @@ import type { CommandCatalog } from './catalog.js';
 import { type CommandSpec, runsIn } from './command.js';
 import type { BaseContext, BotServices, ChatInfo, Context } from './context.js';
 import { ConversationRunner } from './conversation-runner.js';
-import { type ConversationState, ConversationStore } from './conversation.js';
+import { type ConversationChange, type ConversationState, ConversationStore } from './conversation.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import type { Outbox, OutgoingMessage } from '../outbox/outbox.js';
 import { UsageError, UserError } from './errors.js';
 import { FloodLimiter } from './flood.js';
 import { InboundLog } from './inbound-log.js';
-import { Lanes } from './lanes.js';
+import { Lanes } from '../concurrency/lanes.js';
 import { parseCommand, splitArgs } from './parse.js';
 import type { RuntimeStatus } from './runtime-status.js';
 import { within } from '../time/within.js';
@@ -122,6 +122,9 @@ export class Bot {
   private readonly lanes = new Lanes();
   /** The client each message's command acted on, for its audit row. */
   private readonly actedOn = new WeakMap<BaseContext, string>();
+  /** Each context's message outcome (its replies), and the conversation change recorded against it. */
+  private readonly outOf = new WeakMap<BaseContext, OutgoingMessage[]>();
+  private readonly conversationChange = new WeakMap<readonly OutgoingMessage[], ConversationChange>();
   private readonly waiting: WaitingRoom;
   private closing = false;
   /** False once shutdown stopped waiting for the messages in hand (the database closes next). */
@@ -139,7 +142,7 @@ export class Bot {
     this.directory = new SenderDirectory(options.db, options.admins, transport.phoneOfLid?.bind(transport), now);
     this.conversations = new ConversationStore(options.db);
     const timeoutMs = options.conversationTimeoutMs;
-    this.runner = new ConversationRunner(this.conversations, timeoutMs);
+    this.runner = new ConversationRunner((ctx, change) => this.recordConversation(ctx, change), timeoutMs);
     this.flood = new FloodLimiter(options.flood.max, options.flood.windowMs);
     this.waiting = new WaitingRoom({
       max: options.hold.max,
@@ -327,8 +330,16 @@ export class Bot {
    * or an outage half-way leaves nothing half-written (the message is handled again).
    */
   private async finish(message: InboundMessage, audit: AuditEntry | null, out: readonly OutgoingMessage[]): Promise<void> {
-    await this.inbound.finish(message, this.services.now(), audit, out.flatMap((m) => this.outbox.rowsOf(m)));
+    const rows = out.flatMap((m) => this.outbox.rowsOf(m));
+    await this.inbound.finish(message, this.services.now(), audit, rows, this.conversationChange.get(out) ?? null);
     if (out.length > 0) this.outbox.wake();
+  }
+
+  /** A conversation's change of state waits, like the replies, for the message's outcome statement; the last one counts. */
+  private recordConversation(ctx: BaseContext, change: ConversationChange): void {
+    const out = this.outOf.get(ctx);
+    if (!out) throw new Error('a conversation change outside a message being handled');
+    this.conversationChange.set(out, change);
   }
 
   /** `out` gathers the replies; they are written with the handled mark. */
@@ -399,6 +410,7 @@ export class Bot {
         this.actedOn.set(base, clientId);
       },
     };
+    this.outOf.set(base, out);
     return base;
   }
 
@@ -437,7 +449,7 @@ export class Bot {
     if (state && !command?.secretArgs) {
       const flow = this.options.catalog.flow(state.flow);
       if (state.expiresAt <= this.services.now() || !flow) {
-        await this.conversations.delete(chat.id, sender.key);
+        this.recordConversation(base, { end: { chatId: chat.id, senderId: sender.key } });
         await base.reply(conversationExpired(this.services.conversationTimeoutMs));
       } else {
         await this.guard(base, () => this.runner.continue(base, state, flow as never));

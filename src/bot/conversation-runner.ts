@@ -1,11 +1,14 @@
-/** Runs declared flows: asks, judges answers, moves between steps, finishes. */
+/**
+ * Runs declared flows: asks, judges answers, moves between steps, finishes. A change
+ * of state is handed to `record`, which the router writes with the message's replies.
+ */
 import type { BaseContext } from './context.js';
-import type { ConversationState, ConversationStore, Flow, Step } from './conversation.js';
+import type { ConversationChange, ConversationState, Flow, Step } from './conversation.js';
 import { CANCEL_WORDS, CONVERSATION_CANCELLED } from './texts.js';
 
 export class ConversationRunner {
   constructor(
-    private readonly store: ConversationStore,
+    private readonly record: (ctx: BaseContext, change: ConversationChange) => void,
     private readonly timeoutMs: number,
   ) {}
 
@@ -25,13 +28,8 @@ export class ConversationRunner {
 
   private async enter<D>(ctx: BaseContext, flow: Flow<D>, stepName: string, data: D, say?: string): Promise<void> {
     const question = await this.step(flow, stepName).ask(data, ctx);
-    await this.store.save({
-      chatId: ctx.chat.id,
-      senderId: ctx.sender.key,
-      flow: flow.name,
-      step: stepName,
-      data,
-      expiresAt: this.expiry(ctx),
+    this.record(ctx, {
+      save: { chatId: ctx.chat.id, senderId: ctx.sender.key, flow: flow.name, step: stepName, data, expiresAt: this.expiry(ctx) },
     });
     await ctx.reply(say ? `${say}\n\n${question}` : question);
   }
@@ -40,18 +38,18 @@ export class ConversationRunner {
   async continue(ctx: BaseContext, state: ConversationState, flow: Flow<unknown>): Promise<void> {
     const input = ctx.message.text.trim();
     if (CANCEL_WORDS.has(input.toLowerCase())) {
-      await this.store.delete(state.chatId, state.senderId);
+      this.record(ctx, { end: state });
       await ctx.reply(CONVERSATION_CANCELLED);
       return;
     }
     const step = this.step(flow, state.step);
     const outcome = await step.answer(input, state.data, ctx);
     if ('done' in outcome) {
-      await this.store.delete(state.chatId, state.senderId);
+      this.record(ctx, { end: state });
       await ctx.reply(outcome.done);
     } else if ('repeat' in outcome) {
       // A wrong answer still counts as activity: the idle timer starts again.
-      await this.store.save({ ...state, expiresAt: this.expiry(ctx) });
+      this.record(ctx, { save: { ...state, expiresAt: this.expiry(ctx) } });
       await ctx.reply(`${outcome.repeat}\n\n${await step.ask(state.data, ctx)}`);
     } else {
       await this.enter(ctx, flow, outcome.next, outcome.data ?? state.data, outcome.say);

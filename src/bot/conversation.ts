@@ -2,7 +2,9 @@
  * Multi-step conversations (menus) declared as data: each step asks a question and
  * judges the answer, which repeats the question, moves to another step, or finishes.
  * State lives in the database, so a restart loses nothing; it expires after an idle
- * timeout that every message refreshes.
+ * timeout that every message refreshes. A message's change of state is written with
+ * its replies and its handled mark, in one statement (`changeStatement`): a message
+ * handled again after a database blip finds the state it was answered from.
  */
 import type { Queryable } from '../db/db.js';
 import type { BaseContext } from './context.js';
@@ -41,6 +43,9 @@ export interface ConversationState {
   expiresAt: Date;
 }
 
+/** What a message did to its sender's conversation: written with the message's outcome. */
+export type ConversationChange = { save: ConversationState } | { end: { chatId: string; senderId: string } };
+
 interface Row {
   chat_id: string;
   sender_id: string;
@@ -71,17 +76,32 @@ export class ConversationStore {
   }
 
   async save(state: ConversationState): Promise<void> {
-    await this.db.query(
-      `INSERT INTO conversation (chat_id, sender_id, flow, step, data, expires_at)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6)
-       ON CONFLICT (chat_id, sender_id) DO UPDATE
-         SET flow = excluded.flow, step = excluded.step, data = excluded.data, expires_at = excluded.expires_at`,
-      [state.chatId, state.senderId, state.flow, state.step, JSON.stringify(state.data ?? {}), state.expiresAt],
-    );
+    const { sql, params } = ConversationStore.changeStatement({ save: state }, 1);
+    await this.db.query(sql, params);
   }
 
   async delete(chatId: string, senderId: string): Promise<void> {
-    await this.db.query('DELETE FROM conversation WHERE chat_id = $1 AND sender_id = $2', [chatId, senderId]);
+    const { sql, params } = ConversationStore.changeStatement({ end: { chatId, senderId } }, 1);
+    await this.db.query(sql, params);
+  }
+
+  /** The statement (parameters from `$first`) that writes `change`; usable as a CTE. */
+  static changeStatement(change: ConversationChange, first: number): { sql: string; params: unknown[] } {
+    const p = (k: number): string => `$${first + k}`;
+    if ('end' in change) {
+      return {
+        sql: `DELETE FROM conversation WHERE chat_id = ${p(0)} AND sender_id = ${p(1)}`,
+        params: [change.end.chatId, change.end.senderId],
+      };
+    }
+    const state = change.save;
+    return {
+      sql: `INSERT INTO conversation (chat_id, sender_id, flow, step, data, expires_at)
+       VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}::jsonb, ${p(5)})
+       ON CONFLICT (chat_id, sender_id) DO UPDATE
+         SET flow = excluded.flow, step = excluded.step, data = excluded.data, expires_at = excluded.expires_at`,
+      params: [state.chatId, state.senderId, state.flow, state.step, JSON.stringify(state.data ?? {}), state.expiresAt],
+    };
   }
 
   /** Drops conversations that expired before `before` and were never announced (housekeeping). */

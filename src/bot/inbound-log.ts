@@ -12,6 +12,7 @@ import { type NewRow, OutboxStore } from '../outbox/store.js';
 import { STALE_S, workerAlive } from '../db/presence.js';
 import type { InboundMessage } from '../transport/transport.js';
 import type { AuditEntry } from './audit.js';
+import { type ConversationChange, ConversationStore } from './conversation.js';
 import { deleteCounting } from '../db/delete-counting.js';
 
 export class InboundLog {
@@ -38,11 +39,17 @@ export class InboundLog {
 
   /**
    * In one statement, so all of it or none is written: marks the message handled,
-   * queues its replies (`replies`, outbox rows) and, when it was a command, writes its
-   * audit row. A crash before it leaves the message to be handled again; after it,
+   * queues its replies (`replies`, outbox rows), writes its change to the sender's
+   * conversation and, when it was a command, its audit row. A crash before it leaves the message to be handled again; after it,
    * nothing is left to do.
    */
-  async finish(message: InboundMessage, at: Date, audit?: AuditEntry | null, replies: readonly NewRow[] = []): Promise<void> {
+  async finish(
+    message: InboundMessage,
+    at: Date,
+    audit?: AuditEntry | null,
+    replies: readonly NewRow[] = [],
+    conversation: ConversationChange | null = null,
+  ): Promise<void> {
     const params: unknown[] = [message.id, message.chatId, message.senderId, at];
     const parts = [
       `done AS (INSERT INTO inbound_message (id, chat_id, sender_id, received_at, handled_at) VALUES ($1, $2, $3, $4, $4)
@@ -60,6 +67,11 @@ export class InboundLog {
       const insert = OutboxStore.insertStatement(replies, params.length + 1, '$4');
       parts.push(`replies AS (${insert.sql} RETURNING 1)`);
       params.push(...insert.params);
+    }
+    if (conversation) {
+      const change = ConversationStore.changeStatement(conversation, params.length + 1);
+      parts.push(`conversation_change AS (${change.sql} RETURNING 1)`);
+      params.push(...change.params);
     }
     await this.db.query(`WITH ${parts.join(',\n')} SELECT 1`, params);
   }

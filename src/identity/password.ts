@@ -1,16 +1,29 @@
 /**
  * Dashboard passwords as bcrypt hashes. The `bcrypt` package hashes and compares on
- * libuv's thread pool, so a sign-in never stalls the event loop. A compare keeps a
+ * worker threads at the lowest CPU priority (./bcrypt-thread.ts), so a sign-in never
+ * stalls the event loop nor takes the CPU the chat engine needs. A compare keeps a
  * core busy for a quarter of a second at cost 12, so at most one fewer than the
  * machine's cores run at once (at least one): a burst of sign-ins (or guesses) waits
- * its turn instead of taking the CPU the chat engine needs, and beyond `MAX_WAITING`
- * waiting it is refused at once.
+ * its turn, and beyond `MAX_WAITING` waiting it is refused at once.
  */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import bcrypt from 'bcrypt';
+import { BcryptThread } from './bcrypt-thread.js';
 
 const SLOTS = Math.max(1, availableParallelism() - 1);
+const threads = Array.from({ length: SLOTS }, () => new BcryptThread());
+let turn = 0;
+/** The next thread, in turn (at most `SLOTS` calls run at once, so each has at most one). */
+const thread = (): BcryptThread => threads[turn++ % SLOTS]!;
+
+/** Where hashes and compares run; tests replace its methods to hold or count them. */
+export const engine = {
+  hash: (password: string, cost: number): Promise<string> => thread().hash(password, cost),
+  compare: (password: string, hash: string): Promise<boolean> => thread().compare(password, hash),
+  /** The nice value the bcrypt threads run at. */
+  priority: (): Promise<number> => threads[0]!.priority(),
+};
 /**
  * At most this many hashes and compares wait for a slot; one more is refused at once
  * (`PasswordQueueFull`), so a flood of sign-ins cannot queue work (and replies) without bound.
@@ -77,7 +90,7 @@ export function passwordProblem(password: string): string | null {
 }
 
 export function hashPassword(password: string, cost: number): Promise<string> {
-  return inSlot(() => bcrypt.hash(password, cost));
+  return inSlot(() => engine.hash(password, cost));
 }
 
 /**
@@ -87,7 +100,7 @@ export function hashPassword(password: string, cost: number): Promise<string> {
 export function verifyPassword(password: string, hash: string): Promise<boolean> {
   return inSlot(async () => {
     try {
-      return await bcrypt.compare(password, hash);
+      return await engine.compare(password, hash);
     } catch {
       return false;
     }
@@ -108,5 +121,5 @@ export function hashCostBelow(hash: string, cost: number): boolean {
  * unknown, so an unknown username costs the same time as a wrong password.
  */
 export function dummyHash(cost: number): Promise<string> {
-  return inSlot(() => bcrypt.hash(randomBytes(16).toString('hex'), cost));
+  return inSlot(() => engine.hash(randomBytes(16).toString('hex'), cost));
 }

@@ -14,7 +14,16 @@
 import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../db/db.js';
 import { deleteCounting } from '../db/delete-counting.js';
-import { dummyHash, hashCostBelow, hashPassword, PasswordQueueFull, passwordQueueFull, verifyPassword } from './password.js';
+import { Lanes } from '../concurrency/lanes.js';
+import {
+  dummyHash,
+  hashCostBelow,
+  hashPassword,
+  MAX_WAITING,
+  PasswordQueueFull,
+  passwordQueueFull,
+  verifyPassword,
+} from './password.js';
 import type { ClientRef } from './sender.js';
 
 /** The ids a sender is known by: its key, and its phone and LID when known. */
@@ -99,15 +108,27 @@ export const failureName = (username: string): string =>
 /** Advisory-lock class ids (the two-key form) for sign-in attempts, per sender and per username. */
 const SENDER_LOCK = 7_311;
 const USERNAME_LOCK = 7_312;
+/** An attempt pending this long was cut short (its process died) and counts as a failure. */
+const PENDING_MS = 120_000;
 
 export class SignIn {
   private dummy: Promise<string> | undefined;
+  /**
+   * Attempts for one username (bucket) run one at a time in this process, so they never
+   * see each other pending: eight correct sign-ins to one account at once all succeed.
+   */
+  private readonly lanes = new Lanes();
 
   constructor(
     private readonly db: Db,
     private readonly settings: SignInSettings,
     private readonly now: () => Date,
   ) {}
+
+  /** Sign-in attempts in this process, being checked or waiting for their username's turn. */
+  inFlight(): number {
+    return this.lanes.size();
+  }
 
   /** Prepares the hash unknown usernames are compared against, so the first one costs no more than the rest. */
   prepare(): void {
@@ -120,41 +141,62 @@ export class SignIn {
   }
 
   private async lockEnd(db: Queryable, senderKey: string, nameKey: string): Promise<Date | null> {
+    return (await this.lockState(db, senderKey, nameKey)).locked;
+  }
+
+  /**
+   * `locked`: until when the failures lock the sender or the username out. `crowded`:
+   * whether the failures with the attempts still being compared (in other processes)
+   * reach the limit, so one more must not be compared yet.
+   */
+  private async lockState(db: Queryable, senderKey: string, nameKey: string): Promise<{ locked: Date | null; crowded: boolean }> {
     const now = this.now().getTime();
     const { windowMs, maxFailures } = this.settings;
-    const { rows } = await db.query<{ failed_at: Date; by_sender: boolean; by_username: boolean }>(
-      `SELECT failed_at, sender_key = $1 AS by_sender, username_key = $2 AS by_username
+    const { rows } = await db.query<{ failed_at: Date; pending: boolean; by_sender: boolean; by_username: boolean }>(
+      `SELECT failed_at, pending, sender_key = $1 AS by_sender, username_key = $2 AS by_username
          FROM login_failure
         WHERE (sender_key = $1 OR username_key = $2) AND failed_at > $3
         ORDER BY failed_at`,
       [senderKey, nameKey, new Date(now - 2 * windowMs)],
     );
-    const times = (pick: (r: (typeof rows)[number]) => boolean): number[] =>
-      rows.filter(pick).map((r) => new Date(r.failed_at).getTime());
-    const ends = [
-      lockoutEnd(times((r) => r.by_sender), maxFailures, windowMs),
-      lockoutEnd(times((r) => r.by_username), maxFailures, windowMs),
-    ].filter((end): end is number => end !== null && end > now);
-    return ends.length > 0 ? new Date(Math.max(...ends)) : null;
+    // An attempt still pending after this long was cut short (its process died): a failure.
+    const failed = (r: (typeof rows)[number]): boolean => !r.pending || new Date(r.failed_at).getTime() < now - PENDING_MS;
+    const end = (pick: (r: (typeof rows)[number]) => boolean): number | null => {
+      const ends = [
+        lockoutEnd(rows.filter((r) => pick(r) && r.by_sender).map((r) => new Date(r.failed_at).getTime()), maxFailures, windowMs),
+        lockoutEnd(rows.filter((r) => pick(r) && r.by_username).map((r) => new Date(r.failed_at).getTime()), maxFailures, windowMs),
+      ].filter((e): e is number => e !== null && e > now);
+      return ends.length > 0 ? Math.max(...ends) : null;
+    };
+    const locked = end(failed);
+    return { locked: locked === null ? null : new Date(locked), crowded: end(() => true) !== null };
   }
 
   /**
-   * Records the attempt as a failure before its password is compared, unless the sender
+   * Records the attempt as pending before its password is compared, unless the sender
    * or the username is locked out already. Under transaction-scoped advisory locks on
    * the sender and the username (always in that order, so two attempts never wait on
    * each other crosswise), so a concurrent attempt, in this process or another, sees
-   * this one's row: however many arrive together, at most `maxFailures` get a row and
-   * are compared.
+   * this one's row: however many arrive together, at most `maxFailures` are compared
+   * within a window. The same message handled again (a retry after a database blip)
+   * reuses its row, counting once.
    */
-  private reserve(senderKey: string, nameKey: string): Promise<{ locked: Date } | { id: number }> {
+  private reserve(senderKey: string, nameKey: string, messageId: string): Promise<{ locked: Date } | { busy: true } | { id: number }> {
     return this.db.tx(async (t) => {
       await t.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SENDER_LOCK, senderKey]);
       await t.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [USERNAME_LOCK, nameKey]);
-      const locked = await this.lockEnd(t, senderKey, nameKey);
+      const again = await t.query<{ id: number }>(
+        'UPDATE login_failure SET pending = true WHERE message_id = $1 RETURNING id',
+        [messageId],
+      );
+      if (again.rows[0]) return { id: Number(again.rows[0].id) };
+      const { locked, crowded } = await this.lockState(t, senderKey, nameKey);
       if (locked) return { locked };
+      if (crowded) return { busy: true as const };
       const { rows } = await t.query<{ id: number }>(
-        'INSERT INTO login_failure (sender_key, username_key, failed_at) VALUES ($1, $2, $3) RETURNING id',
-        [senderKey, nameKey, this.now()],
+        `INSERT INTO login_failure (sender_key, username_key, failed_at, message_id, pending)
+         VALUES ($1, $2, $3, $4, true) RETURNING id`,
+        [senderKey, nameKey, this.now(), messageId],
       );
       return { id: Number(rows[0]!.id) };
     });
@@ -164,16 +206,26 @@ export class SignIn {
     await this.db.query('DELETE FROM login_failure WHERE id = $1', [id]);
   }
 
+  private async fail(id: number): Promise<void> {
+    await this.db.query('UPDATE login_failure SET pending = false WHERE id = $1', [id]);
+  }
+
   /**
    * Checks the credentials and, when they hold, starts (or replaces) the sender's
    * session, ending any it has under its other ids (phone, LID, LIDs recorded for its phone).
    */
-  async attempt(sender: SenderIds, username: string, password: string): Promise<SignInResult> {
+  async attempt(sender: SenderIds, username: string, password: string, messageId: string): Promise<SignInResult> {
     // Refused before anything is recorded when the compare would be refused anyway.
-    if (passwordQueueFull()) return { kind: 'busy' };
+    if (passwordQueueFull() || this.lanes.size() >= MAX_WAITING) return { kind: 'busy' };
     const nameKey = failureName(username);
-    const [reserved, account] = await Promise.all([this.reserve(sender.key, nameKey), this.account(username)]);
+    return this.lanes.run(nameKey, () => this.check(sender, username, nameKey, password, messageId));
+  }
+
+  private async check(sender: SenderIds, username: string, nameKey: string, password: string, messageId: string): Promise<SignInResult> {
+    const [reserved, account] = await Promise.all([this.reserve(sender.key, nameKey, messageId), this.account(username)]);
     if ('locked' in reserved) return { kind: 'locked', until: reserved.locked };
+    // Another process is comparing attempts that may reach the limit: not one more now.
+    if ('busy' in reserved) return { kind: 'busy' };
     let matched: boolean;
     try {
       // An unknown username is compared too (against a hash of the configured cost).
@@ -183,7 +235,10 @@ export class SignIn {
       await this.unrecord(reserved.id);
       return { kind: 'busy' };
     }
-    if (!account || !matched) return { kind: 'wrong', lockedUntil: await this.lockEnd(this.db, sender.key, nameKey) };
+    if (!account || !matched) {
+      await this.fail(reserved.id);
+      return { kind: 'wrong', lockedUntil: await this.lockEnd(this.db, sender.key, nameKey) };
+    }
     await this.unrecord(reserved.id);
     if (!account.status) return { kind: 'disabled' };
     const role = account.role_key;
@@ -192,7 +247,8 @@ export class SignIn {
 
     const now = this.now();
     const expiresAt = new Date(now.getTime() + this.settings.sessionMs);
-    // One statement: the session and its login_log row, both or neither, and only while
+    // One statement: the session and its login_log row, both or neither (no second row
+    // when this message is handled again after a blip), and only while
     // the account still has the hash just compared and is active (a `dashboard-user
     // passwd` or `disable` during the compare wins; FOR SHARE makes one wait for the
     // other). The sender's sessions under its other ids end with it.
@@ -208,11 +264,16 @@ export class SignIn {
          SELECT $1, user_id, $3, $4 FROM account
          ON CONFLICT (sender_key) DO UPDATE
            SET dashboard_user_id = excluded.dashboard_user_id, signed_in_at = excluded.signed_in_at, expires_at = excluded.expires_at
-         RETURNING dashboard_user_id)
-       INSERT INTO login_log (actor_id, login_type, login_source, logged_at)
-       SELECT dashboard_user_id, 'operator', 'whatsapp', $3 FROM session
-       RETURNING 1`,
-      [sender.key, account.user_id, now, expiresAt, account.password_hash, senderIds(sender)],
+         RETURNING dashboard_user_id),
+       first AS (
+         INSERT INTO login_message (message_id, logged_at) SELECT $7, $3 FROM session
+         ON CONFLICT (message_id) DO NOTHING
+         RETURNING message_id),
+       logged AS (
+         INSERT INTO login_log (actor_id, login_type, login_source, logged_at)
+         SELECT dashboard_user_id, 'operator', 'whatsapp', $3 FROM session WHERE EXISTS (SELECT 1 FROM first))
+       SELECT 1 FROM session`,
+      [sender.key, account.user_id, now, expiresAt, account.password_hash, senderIds(sender), messageId],
     );
     if (rows.length === 0) return { kind: 'changed' };
     await this.upgrade(account, password);
@@ -278,10 +339,11 @@ export class SignIn {
     return this.dummy;
   }
 
-  /** Deletes expired sessions and failures older than `failuresBefore`; returns how many rows. */
+  /** Deletes expired sessions, and failures and login message ids older than `failuresBefore`; returns how many rows. */
   static async prune(db: Queryable, now: Date, failuresBefore: Date): Promise<number> {
     const sessions = await deleteCounting(db, 'DELETE FROM operator_session WHERE expires_at <= $1', [now]);
     const failures = await deleteCounting(db, 'DELETE FROM login_failure WHERE failed_at < $1', [failuresBefore]);
-    return sessions + failures;
+    const logins = await deleteCounting(db, 'DELETE FROM login_message WHERE logged_at < $1', [failuresBefore]);
+    return sessions + failures + logins;
   }
 }

@@ -108,9 +108,10 @@ const isUniqueViolation = (error: unknown): boolean =>
 /**
  * Binds `phone` to the member `userId` and writes one `login_log` row (actor = NRP,
  * type `user`, source `whatsapp`), in one transaction. Binding a number already bound to
- * this NRP again is a success (and logged: it is a login).
+ * this NRP again is a success (and logged: it is a login), except for the same inbound
+ * message handled again after a database blip (`messageId`), which logs nothing more.
  */
-export async function bindNumber(db: Db, userId: string, phone: string, now: Date): Promise<BindOutcome> {
+export async function bindNumber(db: Db, userId: string, phone: string, now: Date, messageId: string): Promise<BindOutcome> {
   const holder = await findByWhatsapp(db, phone);
   if (holder && holder.userId !== userId) {
     return { ok: false, reason: 'number-taken', candidate: await findByNrp(db, userId), holder: holder.userId };
@@ -131,8 +132,12 @@ export async function bindNumber(db: Db, userId: string, phone: string, now: Dat
         return { ok: false, reason: 'nrp-taken', candidate };
       }
       await t.query(
-        `INSERT INTO login_log (actor_id, login_type, login_source, logged_at) VALUES ($1, 'user', 'whatsapp', $2)`,
-        [userId, now],
+        `WITH first AS (
+           INSERT INTO login_message (message_id, logged_at) VALUES ($3, $2)
+           ON CONFLICT (message_id) DO NOTHING RETURNING message_id)
+         INSERT INTO login_log (actor_id, login_type, login_source, logged_at)
+         SELECT $1, 'user', 'whatsapp', $2 FROM first`,
+        [userId, now, messageId],
       );
       return { ok: true, candidate: candidate! };
     });
@@ -170,11 +175,15 @@ export class NrpLookupLimit {
   /**
    * Counts one look-up by `sender` at `now` when the limit allows it and returns null;
    * otherwise counts nothing and returns when the next look-up is allowed. Look-ups
-   * older than an hour (anyone's) are dropped on the way: they count for nothing.
+   * older than an hour (anyone's) are dropped on the way: they count for nothing. The
+   * same inbound message (`messageId`, handled again after a database blip) is counted
+   * once and allowed again.
    */
-  async take(sender: string, now: Date): Promise<Date | null> {
+  async take(sender: string, now: Date, messageId: string): Promise<Date | null> {
     const row = await this.db.tx(async (t) => {
       await lockKey(t, `nrp-lookup:${sender}`);
+      const again = await t.query('SELECT 1 FROM nrp_lookup WHERE message_id = $1', [messageId]);
+      if (again.rows.length > 0) return { taken: 1, oldest: null };
       const { rows } = await t.query<{ taken: number; oldest: Date | null }>(
         `WITH pruned AS (
            DELETE FROM nrp_lookup WHERE looked_up_at <= $2
@@ -182,12 +191,12 @@ export class NrpLookupLimit {
            SELECT looked_up_at FROM nrp_lookup WHERE sender = $1 AND looked_up_at > $2
             ORDER BY looked_up_at DESC LIMIT $3
          ), counted AS (
-           INSERT INTO nrp_lookup (sender, looked_up_at)
-           SELECT $1, $4 WHERE (SELECT count(*) FROM recent) < $3
+           INSERT INTO nrp_lookup (sender, looked_up_at, message_id)
+           SELECT $1, $4, $5 WHERE (SELECT count(*) FROM recent) < $3
            RETURNING 1
          )
          SELECT (SELECT count(*) FROM counted)::int AS taken, (SELECT min(looked_up_at) FROM recent) AS oldest`,
-        [sender, new Date(now.getTime() - HOUR_MS), this.perHour, now],
+        [sender, new Date(now.getTime() - HOUR_MS), this.perHour, now, messageId],
       );
       return rows[0]!;
     });

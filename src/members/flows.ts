@@ -88,7 +88,7 @@ export async function lookUpForBinding(ctx: BaseContext, typed: string): Promise
   // A malformed NRP is refused before the limit: it never uses up a look-up.
   if (!nrp) return { refusal: text.MALFORMED_NRP, final: false };
   const { db, now, timezone, nrpLookupsPerHour } = ctx.services;
-  const until = await new NrpLookupLimit(db, nrpLookupsPerHour).take(ctx.sender.key, now());
+  const until = await new NrpLookupLimit(db, nrpLookupsPerHour).take(ctx.sender.key, now(), ctx.message.id);
   if (until) return { refusal: text.lookupLimit(nrpLookupsPerHour, until, timezone), final: true };
   const candidate = await findByNrp(db, nrp);
   if (!candidate) return { refusal: text.unknownNrp(nrp), final: false };
@@ -104,10 +104,13 @@ export async function lookUpForBinding(ctx: BaseContext, typed: string): Promise
 
 /** Binds after the sender's `ya`; then stores a pending handle. The reply text. */
 async function bind(ctx: BaseContext, data: MemberFlowData): Promise<string> {
-  const barrier = bindingBarrier(ctx.sender);
+  // Already bound to this very NRP: this `ya` handled again after a database blip (or a
+  // second confirmation); binding again answers with the card, and logs no second login.
+  const again = ctx.sender.member?.userId === data.candidate!.userId && ctx.sender.phone !== null;
+  const barrier = again ? null : bindingBarrier(ctx.sender);
   if (barrier) return barrier;
   const { db, now } = ctx.services;
-  const outcome = await bindNumber(db, data.candidate!.userId, ctx.sender.phone!, now());
+  const outcome = await bindNumber(db, data.candidate!.userId, ctx.sender.phone!, now(), ctx.message.id);
   if (!outcome.ok) {
     switch (outcome.reason) {
       case 'not-found':

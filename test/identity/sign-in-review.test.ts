@@ -9,14 +9,15 @@ import { createHash } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../src/db/db.js';
-import { hashPassword, MAX_WAITING, PasswordQueueFull, passwordQueue, passwordQueueFull, verifyPassword } from '../../src/identity/password.js';
+import { engine, hashPassword, MAX_WAITING, PasswordQueueFull, passwordQueueFull, verifyPassword } from '../../src/identity/password.js';
+import { failureName } from '../../src/identity/sign-in.js';
 import { CLIENT, createTestBot, dm, GROUP, seedChatFixture, type TestBot } from '../helpers/bot.js';
 import { backend, useTestDatabase } from '../helpers/db.js';
 
 const PASSWORD = 'Kunci#Rahasia#2026';
 const REMINDER = '🗑️ Hapus pesan login Anda tadi: pesan itu berisi password.';
 const ENV = { CICERO_BCRYPT_COST: '10' };
-const realCompare: (password: string, hash: string) => Promise<boolean> = bcrypt.compare.bind(bcrypt);
+const realCompare: (password: string, hash: string) => Promise<boolean> = engine.compare;
 
 /** A promise resolved from outside. */
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -83,7 +84,7 @@ describe(`sign-in review fixes (${backend})`, () => {
   it('compares at most the limit of a concurrent burst of wrong passwords for one username', async () => {
     const { db } = database();
     later();
-    const compare = vi.spyOn(bcrypt, 'compare');
+    const compare = vi.spyOn(engine, 'compare');
     const numbers = Array.from({ length: 12 }, fresh);
     const replies = await burst(
       chat,
@@ -101,30 +102,99 @@ describe(`sign-in review fixes (${backend})`, () => {
     later();
     let started = 0;
     const gate = deferred();
-    vi.spyOn(bcrypt, 'compare').mockImplementation((async (password: string, hash: string) => {
-      if (++started <= 5) await gate.promise;
+    vi.spyOn(engine, 'compare').mockImplementation((async (password: string, hash: string) => {
+      if (++started === 1) await gate.promise;
       return realCompare(password, hash);
     }) as never);
-    const wrong = burst(
-      chat,
-      Array.from({ length: 5 }, (_, i) => [fresh(), `login#op_gate#salah-${i}`] as const),
-    );
-    // Five wrong passwords are being compared, or wait for a bcrypt slot (the gate holds them).
-    await vi.waitFor(
-      () => {
-        const queue = passwordQueue();
-        expect(queue.running + queue.waiting).toBe(5);
-      },
-      { timeout: 10_000, interval: 1 },
-    );
-    const right = await chat.replies(fresh(), `login#op_gate#${PASSWORD}`);
-    expect(right[0]).toMatch(/^⛔ Terlalu banyak percobaan login yang gagal\./);
-    expect(right[0]!.endsWith(REMINDER)).toBe(true);
+    const receive = (from: string, text: string) =>
+      chat.transport.receive({ senderId: dm(from), chatId: dm(from), text, timestamp: chat.clock.now });
+    const wrongFrom = Array.from({ length: 5 }, fresh);
+    const wrong = Promise.all(wrongFrom.map((from, i) => receive(from, `login#op_gate#salah-${i}`)));
+    // The first wrong password is being compared (the gate holds it), the other four wait
+    // their turn for this username; the right one comes after them.
+    await vi.waitFor(() => expect(chat.bot.services.signIn.inFlight()).toBe(5), { timeout: 10_000, interval: 1 });
+    const rightFrom = fresh();
+    const right = receive(rightFrom, `login#op_gate#${PASSWORD}`);
+    await vi.waitFor(() => expect(chat.bot.services.signIn.inFlight()).toBe(6), { timeout: 10_000, interval: 1 });
     gate.resolve();
-    const replies = [...(await wrong).values()].flat();
+    await Promise.all([wrong, right]);
+    await chat.bot.outbox.drain();
+    const sent = chat.transport.takeTexts();
+    const answer = sent.find((m) => m.chatId === dm(rightFrom))?.text;
+    expect(answer).toMatch(/^⛔ Terlalu banyak percobaan login yang gagal\./);
+    expect(answer!.endsWith(REMINDER)).toBe(true);
+    const replies = sent.filter((m) => wrongFrom.map(dm).includes(m.chatId)).map((m) => m.text);
     expect(replies).toHaveLength(5);
     expect(replies.every((r) => r.startsWith('❌ Username atau password salah.'))).toBe(true);
     expect(started).toBe(5);
+  });
+
+  it('signs in eight senders to one account at the same moment: none is taken for a failure', async () => {
+    const { db } = database();
+    later();
+    const numbers = Array.from({ length: 8 }, fresh);
+    const replies = await burst(
+      chat,
+      numbers.map((from) => [from, `login#op_abc#${PASSWORD}`] as const),
+    );
+    expect(numbers.map((from) => replies.get(dm(from))?.[0]?.split('\n')[0])).toEqual(
+      numbers.map(() => '✅ Berhasil masuk sebagai *operator* client *POLRESABC* (POLRES ABC).'),
+    );
+    expect(await sessionsOf(db, numbers)).toHaveLength(8);
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM login_failure WHERE sender_key = ANY($1)', [numbers]);
+    expect(rows[0]!.n).toBe(0);
+  });
+
+  it('waits for attempts another process is comparing: busy, not locked; attempts cut short count as failures', async () => {
+    const { db } = database();
+    later();
+    const other = async (at: Date) => {
+      for (let i = 0; i < 5; i++) {
+        await db.query(
+          `INSERT INTO login_failure (sender_key, username_key, failed_at, message_id, pending) VALUES ($1, $2, $3, $4, true)`,
+          [fresh(), failureName('op_gate'), at, `other-${at.getTime()}-${i}`],
+        );
+      }
+    };
+    // Five attempts for op_gate being compared by another process: not one more is compared now.
+    await other(chat.clock.now);
+    const compare = vi.spyOn(engine, 'compare');
+    const from = fresh();
+    expect(await chat.replies(from, `login#op_gate#${PASSWORD}`)).toEqual([
+      `⏳ Terlalu banyak permintaan login saat ini; coba lagi sebentar.\n${REMINDER}`,
+    ]);
+    expect(compare).not.toHaveBeenCalled();
+    // That process finished (its rows gone as successes): the same sender signs in.
+    await db.query(`DELETE FROM login_failure WHERE message_id LIKE 'other-%'`);
+    expect((await chat.replies(from, `login#op_gate#${PASSWORD}`))[0]).toMatch(/^✅ Berhasil masuk/);
+    // Attempts pending for more than two minutes were cut short (their process died): failures.
+    later();
+    await other(new Date(chat.clock.now.getTime() - 3 * 60_000));
+    expect((await chat.replies(fresh(), `login#op_gate#${PASSWORD}`))[0]).toMatch(/^⛔ Terlalu banyak percobaan login yang gagal\./);
+  });
+
+  it('two processes sharing the database compare at most the limit of a burst for one username between them', async () => {
+    const { db } = database();
+    later();
+    const other = await createTestBot(db, { env: ENV });
+    other.clock.now = chat.clock.now;
+    await db.query(`INSERT INTO dashboard_user (user_id, username, password_hash, role, status, client_id)
+                    SELECT 'op-two', 'op_two', password_hash, role, true, client_id FROM dashboard_user WHERE username = 'op_abc'`);
+    const compare = vi.spyOn(engine, 'compare');
+    const numbers = Array.from({ length: 12 }, fresh);
+    const [a, b] = await Promise.all([
+      burst(chat, numbers.slice(0, 6).map((from, i) => [from, `login#op_two#salah-${i}`] as const)),
+      burst(other, numbers.slice(6).map((from, i) => [from, `login#op_two#salah-${i + 6}`] as const)),
+    ]);
+    const all = numbers.map((from) => (a.get(dm(from)) ?? b.get(dm(from)) ?? [''])[0]!);
+    const wrong = all.filter((r) => r.startsWith('❌ Username atau password salah.')).length;
+    expect(compare.mock.calls.length).toBe(wrong);
+    expect(wrong).toBeGreaterThanOrEqual(1);
+    expect(wrong).toBeLessThanOrEqual(5);
+    // Every other attempt was refused without a compare: locked out, or told to try again shortly.
+    expect(all.every((r) => /^(❌ Username atau password salah\.|⛔ Terlalu banyak percobaan|⏳ Terlalu banyak permintaan login)/.test(r))).toBe(true);
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM login_failure WHERE sender_key = ANY($1)', [numbers]);
+    expect(rows[0]!.n).toBe(wrong);
   });
 
   it('keeps a username typed in a failed attempt only as 4 hex digits of its hash', async () => {
@@ -205,7 +275,7 @@ describe(`sign-in review fixes (${backend})`, () => {
     ];
     for (const [username, id, sql, params] of changes) {
       const from = fresh();
-      vi.spyOn(bcrypt, 'compare').mockImplementationOnce((async (password: string, hash: string) => {
+      vi.spyOn(engine, 'compare').mockImplementationOnce((async (password: string, hash: string) => {
         await db.query(sql, params); // `cicero dashboard-user passwd` / `disable` meanwhile
         return realCompare(password, hash);
       }) as never);
@@ -222,7 +292,7 @@ describe(`sign-in review fixes (${backend})`, () => {
   it('refuses a sign-in at once when 16 compares wait already, counting nothing', async () => {
     const { db } = database();
     const gate = deferred();
-    vi.spyOn(bcrypt, 'compare').mockImplementation((async () => {
+    vi.spyOn(engine, 'compare').mockImplementation((async () => {
       await gate.promise;
       return false;
     }) as never);

@@ -206,7 +206,7 @@ describe(`member registration by chat (${backend})`, () => {
   it('one binding per NRP and per number at the service level; two numbers at the same moment end with one binding', async () => {
     const { db } = database();
     const at = new Date('2026-11-25T03:00:00Z');
-    const outcomes = await Promise.all([bindNumber(db, '75070207', NEW, at), bindNumber(db, '75070207', OTHER, at)]);
+    const outcomes = await Promise.all([bindNumber(db, '75070207', NEW, at, 'm1'), bindNumber(db, '75070207', OTHER, at, 'm2')]);
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     expect(outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.reason)).toEqual(['nrp-taken']);
     expect([NEW, OTHER]).toContain((await userRow('75070207')).whatsapp);
@@ -214,7 +214,7 @@ describe(`member registration by chat (${backend})`, () => {
     // One number, two NRPs at the same moment: the UNIQUE constraint keeps one.
     await db.query(`INSERT INTO "user" (user_id, nama, client_id) VALUES ('75070210', 'DEDI', $1)`, [CLIENT]);
     const third = '6281900000013';
-    const both = await Promise.all([bindNumber(db, '75070209', third, at), bindNumber(db, '75070210', third, at)]);
+    const both = await Promise.all([bindNumber(db, '75070209', third, at, 'm3'), bindNumber(db, '75070210', third, at, 'm4')]);
     expect(both.filter((o) => o.ok)).toHaveLength(1);
     expect(both.filter((o) => !o.ok).map((o) => !o.ok && o.reason)).toEqual(['number-taken']);
     const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM "user" WHERE whatsapp = $1', [third]);
@@ -290,7 +290,7 @@ describe(`member registration by chat (${backend})`, () => {
       await db.query('INSERT INTO nrp_lookup (sender, looked_up_at) VALUES ($1, $2)', [NEW, new Date(at.getTime() - i * 60_000)]);
     }
     const limit = new NrpLookupLimit(db, 5);
-    const results = await Promise.all(Array.from({ length: 6 }, () => limit.take(NEW, at)));
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => limit.take(NEW, at, `m${i}`)));
     expect(results.filter((r) => r === null)).toHaveLength(1);
     const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM nrp_lookup WHERE sender = $1', [NEW]);
     expect(rows[0]!.n).toBe(5);

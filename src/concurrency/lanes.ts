@@ -1,6 +1,7 @@
 /**
- * One lane per chat: a chat's messages are handled one at a time, in arrival order,
- * so a later message is never answered before an earlier one; chats run side by side.
+ * One lane per key: work in a lane runs one piece at a time, in arrival order; lanes
+ * run side by side. The router keeps one per chat (a later message is never answered
+ * before an earlier one); chat sign-in one per username.
  */
 export class Lanes {
   private readonly tails = new Map<string, Promise<void>>();
