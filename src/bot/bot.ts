@@ -497,7 +497,8 @@ export class Bot {
       return this.auditEntry(base, command, 'refused', 'secret-in-group');
     }
     const client = await this.directory.clientOfGroup(message.chatId);
-    if (!client && sender.role !== 'admin') return null; // a group Cicero does not serve
+    // A group Cicero does not serve answers admins, and commands that bind it.
+    if (!client && sender.role !== 'admin' && !command.unboundGroups) return null;
     if (!this.withinFloodLimit(message, sender, out)) return null;
     const base = this.baseContext(message, sender, { id: message.chatId, isGroup: true, client }, out);
     if (!command.roles.includes(sender.role)) {

@@ -30,6 +30,11 @@ export interface CommandSpec {
    */
   secretArgs?: boolean;
   /**
+   * Runs in a group bound to no client too, for every role it allows (`thisgroup#`, which
+   * binds it). Otherwise such a group answers admins only.
+   */
+  unboundGroups?: boolean;
+  /**
    * With `secretArgs`: a line the router ends every private reply to the command with
    * (usage errors, refusals, failures and a flood notice included), e.g. a reminder to
    * delete the message that holds the secret.
