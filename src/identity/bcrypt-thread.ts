@@ -26,6 +26,11 @@ parentPort.on('message', ({ id, op, a, b }) => {
 });
 `;
 
+/** The thread died (or was closed) with the request in flight: nothing was computed. */
+export class BcryptThreadGone extends Error {
+  override name = 'BcryptThreadGone';
+}
+
 type Op = 'hash' | 'compare' | 'priority';
 interface Pending {
   resolve(value: unknown): void;
@@ -59,8 +64,8 @@ export class BcryptThread {
       for (const request of pending.values()) request.reject(error);
       pending.clear();
     };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`bcrypt thread exited with code ${code}`)));
+    worker.on('error', (error) => fail(new BcryptThreadGone(`bcrypt thread failed: ${error.message}`)));
+    worker.on('exit', (code) => fail(new BcryptThreadGone(`bcrypt thread exited with code ${code}`)));
     return { worker, pending };
   }
 
@@ -73,6 +78,11 @@ export class BcryptThread {
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       worker.postMessage({ id, op, a, b });
     });
+  }
+
+  /** Requests in flight. */
+  load(): number {
+    return this.current?.pending.size ?? 0;
   }
 
   hash(password: string, cost: number): Promise<string> {

@@ -9,13 +9,12 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import bcrypt from 'bcrypt';
-import { BcryptThread } from './bcrypt-thread.js';
+import { BcryptThread, BcryptThreadGone } from './bcrypt-thread.js';
 
 const SLOTS = Math.max(1, availableParallelism() - 1);
 const threads = Array.from({ length: SLOTS }, () => new BcryptThread());
-let turn = 0;
-/** The next thread, in turn (at most `SLOTS` calls run at once, so each has at most one). */
-const thread = (): BcryptThread => threads[turn++ % SLOTS]!;
+/** The least busy thread (at most `SLOTS` calls run at once, so an idle one is always there). */
+const thread = (): BcryptThread => threads.reduce((best, t) => (t.load() < best.load() ? t : best));
 
 /** Where hashes and compares run; tests replace its methods to hold or count them. */
 export const engine = {
@@ -95,13 +94,16 @@ export function hashPassword(password: string, cost: number): Promise<string> {
 
 /**
  * False for a wrong password and for a stored value that is not a bcrypt hash; throws
- * `PasswordQueueFull` (before comparing) when too many checks wait already.
+ * `PasswordQueueFull` (before comparing) when too many checks wait already, and
+ * `BcryptThreadGone` when the thread died before answering.
  */
 export function verifyPassword(password: string, hash: string): Promise<boolean> {
   return inSlot(async () => {
     try {
       return await engine.compare(password, hash);
-    } catch {
+    } catch (error) {
+      // A thread that died computed nothing: not a wrong password.
+      if (error instanceof BcryptThreadGone) throw error;
       return false;
     }
   });

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../db/db.js';
 import { deleteCounting } from '../db/delete-counting.js';
 import { Lanes } from '../concurrency/lanes.js';
+import { BcryptThreadGone } from './bcrypt-thread.js';
 import {
   dummyHash,
   hashCostBelow,
@@ -108,8 +109,12 @@ export const failureName = (username: string): string =>
 /** Advisory-lock class ids (the two-key form) for sign-in attempts, per sender and per username. */
 const SENDER_LOCK = 7_311;
 const USERNAME_LOCK = 7_312;
-/** An attempt pending this long was cut short (its process died) and counts as a failure. */
-const PENDING_MS = 120_000;
+/**
+ * An attempt pending this long was cut short (its process died) and counts as a
+ * failure. Generous: under full chat load a compare waits, at the lowest priority, for
+ * up to 16 before it.
+ */
+const PENDING_MS = 10 * 60_000;
 
 export class SignIn {
   private dummy: Promise<string> | undefined;
@@ -181,22 +186,35 @@ export class SignIn {
    * within a window. The same message handled again (a retry after a database blip)
    * reuses its row, counting once.
    */
-  private reserve(senderKey: string, nameKey: string, messageId: string): Promise<{ locked: Date } | { busy: true } | { id: number }> {
+  private reserve(
+    senderKey: string,
+    nameKey: string,
+    messageId: string,
+  ): Promise<{ locked: Date } | { busy: true } | { failed: true } | { id: number }> {
     return this.db.tx(async (t) => {
       await t.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SENDER_LOCK, senderKey]);
       await t.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [USERNAME_LOCK, nameKey]);
-      const again = await t.query<{ id: number }>(
-        'UPDATE login_failure SET pending = true WHERE message_id = $1 RETURNING id',
-        [messageId],
+      // The same message again (a retry after a database blip): an attempt that failed
+      // fails again without a compare; one cut short before its compare ended resumes.
+      // Only for the same sender and username: a message id is not a credential.
+      const { rows: earlier } = await t.query<{ id: number; pending: boolean; same: boolean }>(
+        'SELECT id, pending, sender_key = $2 AND username_key = $3 AS same FROM login_failure WHERE message_id = $1',
+        [messageId, senderKey, nameKey],
       );
-      if (again.rows[0]) return { id: Number(again.rows[0].id) };
+      const again = earlier[0]?.same ? earlier[0] : undefined;
+      if (again && !again.pending) return { failed: true as const };
+      if (again) {
+        await t.query('UPDATE login_failure SET failed_at = $2 WHERE id = $1', [again.id, this.now()]);
+        return { id: Number(again.id) };
+      }
       const { locked, crowded } = await this.lockState(t, senderKey, nameKey);
       if (locked) return { locked };
       if (crowded) return { busy: true as const };
       const { rows } = await t.query<{ id: number }>(
         `INSERT INTO login_failure (sender_key, username_key, failed_at, message_id, pending)
          VALUES ($1, $2, $3, $4, true) RETURNING id`,
-        [senderKey, nameKey, this.now(), messageId],
+        // A message id another attempt has already (not a retry of it) is not kept twice.
+        [senderKey, nameKey, this.now(), earlier[0] ? null : messageId],
       );
       return { id: Number(rows[0]!.id) };
     });
@@ -226,12 +244,14 @@ export class SignIn {
     if ('locked' in reserved) return { kind: 'locked', until: reserved.locked };
     // Another process is comparing attempts that may reach the limit: not one more now.
     if ('busy' in reserved) return { kind: 'busy' };
+    if ('failed' in reserved) return { kind: 'wrong', lockedUntil: await this.lockEnd(this.db, sender.key, nameKey) };
     let matched: boolean;
     try {
       // An unknown username is compared too (against a hash of the configured cost).
       matched = await verifyPassword(password, account?.password_hash ?? (await this.dummyHash()));
     } catch (error) {
-      if (!(error instanceof PasswordQueueFull)) throw error;
+      // A full queue, or a bcrypt thread that died: nothing was compared, nothing counts.
+      if (!(error instanceof PasswordQueueFull || error instanceof BcryptThreadGone)) throw error;
       await this.unrecord(reserved.id);
       return { kind: 'busy' };
     }

@@ -167,9 +167,9 @@ describe(`sign-in review fixes (${backend})`, () => {
     // That process finished (its rows gone as successes): the same sender signs in.
     await db.query(`DELETE FROM login_failure WHERE message_id LIKE 'other-%'`);
     expect((await chat.replies(from, `login#op_gate#${PASSWORD}`))[0]).toMatch(/^✅ Berhasil masuk/);
-    // Attempts pending for more than two minutes were cut short (their process died): failures.
+    // Attempts pending for more than ten minutes were cut short (their process died): failures.
     later();
-    await other(new Date(chat.clock.now.getTime() - 3 * 60_000));
+    await other(new Date(chat.clock.now.getTime() - 11 * 60_000));
     expect((await chat.replies(fresh(), `login#op_gate#${PASSWORD}`))[0]).toMatch(/^⛔ Terlalu banyak percobaan login yang gagal\./);
   });
 

@@ -4,9 +4,9 @@
  * binding or sign-in, the card or the session reply all the same, one failure counted,
  * one NRP look-up used.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Db, Executor } from '../../src/db/db.js';
-import { hashPassword } from '../../src/identity/password.js';
+import { engine, hashPassword } from '../../src/identity/password.js';
 import { CLIENT, createTestBot, seedChatFixture, type TestBot } from '../helpers/bot.js';
 import { backend, useTestDatabase } from '../helpers/db.js';
 
@@ -96,10 +96,24 @@ describe(`logins handled again after a database blip (${backend})`, () => {
     expect(await count('login_failure')).toBe(0);
   });
 
-  it('a failed sign-in handled again counts one failure', async () => {
+  it('a failed sign-in handled again counts one failure, and is not compared again', async () => {
+    const compare = vi.spyOn(engine, 'compare');
     const [wrong] = await withBlip('login#op_abc#salah-sekali');
     expect(wrong).toMatch(/^❌ Username atau password salah\./);
+    expect(compare).toHaveBeenCalledTimes(1);
     expect(await count('login_failure WHERE NOT pending')).toBe(1);
     expect(await count('login_log')).toBe(0);
+    compare.mockRestore();
+  });
+
+  it('a failed attempt\'s message id given by another sender is not a retry: compared on its own', async () => {
+    await withBlip('login#op_abc#salah-sekali');
+    const { rows } = await database().db.query<{ message_id: string }>('SELECT message_id FROM login_failure');
+    const id = rows[0]!.message_id;
+    // (The inbound log answers a message id once; the sign-in does not rely on it.)
+    const other = '6281900000022';
+    const result = await t.bot.services.signIn.attempt({ key: other, phone: other, lid: null }, 'op_abc', PASSWORD, id);
+    expect(result.kind).toBe('signed-in');
+    expect(await count('login_failure WHERE sender_key = $1 AND NOT pending', [NEW])).toBe(1);
   });
 });
