@@ -8,6 +8,8 @@ import { reportFatal } from './errors.js';
 import { registerChat } from './chat.js';
 import { registerConfig } from './config.js';
 import { registerDashboardUser } from './dashboard-user.js';
+import { registerExport } from './export.js';
+import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 import { registerSeed } from './seed.js';
 import { registerSend } from './send.js';
@@ -31,6 +33,8 @@ registerSeed(program);
 registerChat(program);
 registerSend(program);
 registerDashboardUser(program);
+registerImport(program);
+registerExport(program);
 registerConfig(program);
 
 try {

@@ -1,0 +1,23 @@
+import { defineCommand } from '../src/bot/command.js';
+import { listClients, memberCounts } from '../src/clients/record.js';
+import { requireClient } from '../src/clients/require.js';
+import { clientCard, clientList } from '../src/clients/texts.js';
+
+export default defineCommand({
+  name: 'clientinfo',
+  syntax: 'clientinfo[#<ID>]',
+  example: 'clientinfo#POLRESABC',
+  help: 'Data satu client (pengaturan, jumlah anggota, grup terikat), atau tanpa ID semua client dengan jumlah anggotanya.',
+  roles: ['admin'],
+  args: { min: 0, max: 1 },
+  async handler(ctx) {
+    const [typed] = ctx.args;
+    const { db } = ctx.services;
+    if (typed === undefined) {
+      await ctx.reply(clientList(await listClients(db)));
+      return;
+    }
+    const client = await requireClient(ctx, typed);
+    await ctx.reply(clientCard(client, await memberCounts(db, client.client_id)));
+  },
+});

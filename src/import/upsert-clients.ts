@@ -1,0 +1,82 @@
+/**
+ * Writes a checked client file in one transaction: new clients inserted, existing ones
+ * (matched by id in any case) updated, one `change_log` row per changed setting. An
+ * empty cell never changes a stored value; a value equal to the stored one in normal
+ * form (accounts, canonical numbers) is no change.
+ */
+import { type Actor, type FieldChange, recordChanges } from '../audit/change-log.js';
+import { normaliseHandle } from '../compliance/handle.js';
+import type { Db } from '../db/db.js';
+import { lockKey } from '../members/binding.js';
+import { CLIENT_ACCOUNTS, CLIENT_FLAGS, CLIENT_NUMBERS, CLIENT_TEXTS, type ClientField, numberList, type ParsedClients } from './client-rows.js';
+import type { Rejection } from './member-rows.js';
+
+const FIELDS: readonly ClientField[] = [...CLIENT_TEXTS, ...CLIENT_ACCOUNTS, ...CLIENT_NUMBERS, ...CLIENT_FLAGS];
+type Stored = { client_id: string } & Record<ClientField, string | boolean | null>;
+
+function normalOf(field: ClientField, value: string | boolean | null): string | boolean | null {
+  if (value === null || typeof value === 'boolean') return value;
+  if (field === 'client_insta') return normaliseHandle(value, 'instagram') ?? value;
+  if (field === 'client_tiktok') return normaliseHandle(value, 'tiktok') ?? value;
+  if (field === 'client_operator' || field === 'client_super') {
+    const list = numberList(value);
+    return list.ok ? list.value : value;
+  }
+  return value.trim().replace(/\s+/g, ' ');
+}
+
+export interface ClientImportResult {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: Rejection[];
+  changes: number;
+}
+
+export async function upsertClients(db: Db, parsed: ParsedClients, actor: Actor, now: Date): Promise<ClientImportResult> {
+  return db.tx(async (t) => {
+    await lockKey(t, 'client-import');
+    const { rows } = await t.query<Stored>(`SELECT client_id, ${FIELDS.join(', ')} FROM clients`);
+    const byId = new Map(rows.map((r) => [r.client_id.toLowerCase(), r]));
+    const rejected = [...parsed.rejected];
+    const changes: FieldChange[] = [];
+    let inserted = 0;
+    let updated = 0;
+    let unchanged = 0;
+    for (const row of parsed.rows) {
+      const before = byId.get(row.clientId.toLowerCase());
+      if (!before) {
+        if (row.values.nama === undefined) {
+          rejected.push({ line: row.line, reason: `client ${row.clientId} is new and needs its nama` });
+          continue;
+        }
+        const fields = FIELDS.filter((f) => row.values[f] !== undefined);
+        await t.query(
+          `INSERT INTO clients (client_id, ${fields.join(', ')}, created_at, updated_at)
+           VALUES ($1, ${fields.map((_, i) => `$${i + 3}`).join(', ')}, $2, $2)`,
+          [row.clientId, now, ...fields.map((f) => row.values[f])],
+        );
+        for (const f of fields) changes.push({ clientId: row.clientId, userId: null, field: f, oldValue: null, newValue: String(row.values[f]) });
+        inserted += 1;
+        continue;
+      }
+      const changed = FIELDS.filter((f) => row.values[f] !== undefined && row.values[f] !== normalOf(f, before[f]));
+      if (changed.length === 0) {
+        unchanged += 1;
+        continue;
+      }
+      await t.query(
+        `UPDATE clients SET ${changed.map((f, i) => `${f} = $${i + 3}`).join(', ')}, updated_at = $2 WHERE client_id = $1`,
+        [before.client_id, now, ...changed.map((f) => row.values[f])],
+      );
+      for (const f of changed) {
+        const old = before[f];
+        changes.push({ clientId: before.client_id, userId: null, field: f, oldValue: old === null ? null : String(old), newValue: String(row.values[f]) });
+      }
+      updated += 1;
+    }
+    const logged = await recordChanges(t, actor, changes, now);
+    rejected.sort((a, b) => a.line - b.line);
+    return { inserted, updated, unchanged, rejected, changes: logged };
+  });
+}
