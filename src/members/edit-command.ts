@@ -1,17 +1,22 @@
-/** One member field changed by an operator or admin command, answered with the changed card. */
+/** One member field changed by an operator or admin (command or menu): the reply, the changed card. */
 import { chatActor } from '../audit/change-log.js';
-import type { Context } from '../bot/context.js';
+import type { BaseContext } from '../bot/context.js';
 import { UserError } from '../bot/errors.js';
 import { editMember, type FieldValue, type ManagedMember, type MemberField } from './manage.js';
 import { changed, memberNotFound, valueTaken } from './manage-texts.js';
 import { mayName, showNumbers } from './scope.js';
 
-export async function applyEdit(ctx: Context, member: ManagedMember, field: MemberField, value: FieldValue | null): Promise<void> {
+/** The reply to the change; throws a `UserError` (the refusal) when it cannot be made. */
+export async function editReply(ctx: BaseContext, member: ManagedMember, field: MemberField, value: FieldValue | null): Promise<string> {
   const { db, now } = ctx.services;
   const outcome = await editMember(db, chatActor(ctx.sender), member.userId, field, value, now());
   if (!outcome.ok) {
     if (outcome.reason === 'not-found') throw new UserError(memberNotFound(member.userId));
     throw new UserError(valueTaken(field, mayName(ctx, outcome.ownerClient) ? outcome.owner : null));
   }
-  await ctx.reply(changed(field, outcome.member, showNumbers(ctx), outcome.changed));
+  return changed(field, outcome.member, showNumbers(ctx), outcome.changed);
+}
+
+export async function applyEdit(ctx: BaseContext, member: ManagedMember, field: MemberField, value: FieldValue | null): Promise<void> {
+  await ctx.reply(await editReply(ctx, member, field, value));
 }

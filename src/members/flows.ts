@@ -47,7 +47,9 @@ export interface MemberFlowData {
 
 const YES = new Set(['ya', 'y', 'yes', 'iya', 'ok']);
 const NO = new Set(['tidak', 't', 'no', 'n', 'tdk', 'gak', 'nggak']);
-const answerOf = (input: string): 'yes' | 'no' | null => {
+
+/** `ya` or `tidak` (and their common short forms) in what was typed, or null. */
+export const answerOf = (input: string): 'yes' | 'no' | null => {
   const word = input.trim().toLowerCase();
   return YES.has(word) ? 'yes' : NO.has(word) ? 'no' : null;
 };

@@ -121,3 +121,93 @@ export function history(nrp: string, records: readonly ChangeRecord[], zone: str
   });
   return [`🕘 *Riwayat perubahan NRP/NIP ${nrp}* (${records.length} terakhir)`, ...lines].join('\n');
 }
+
+/** The operator menu (`oprrequest`), for one client. */
+export function operatorMenu(clientId: string): string {
+  return [
+    `┏━━━ *MENU OPERATOR CICERO* ━━━┓`,
+    `Client: *${clientId}*`,
+    '',
+    '1. Tambah anggota baru',
+    '2. Ubah data anggota',
+    '3. Aktifkan / nonaktifkan anggota',
+    '4. Tandai / cabut exception',
+    '5. Cari anggota (NRP atau nama)',
+    '6. Daftar anggota exception',
+    '',
+    'Rekap: *absensiregistrasi*, *rekaplink*, *absensilink*.',
+    'Ketik *angka menu* di atas, atau *batal* untuk keluar.',
+  ].join('\n');
+}
+
+export const MENU_CHOICE = '❌ Pilihan tidak dikenali. Balas angka *1* sampai *6*.';
+
+export function clientPicker(clients: ReadonlyArray<{ clientId: string; nama: string }>): string {
+  if (clients.length === 0) return 'Belum ada client terdaftar.';
+  return ['*Daftar Client*', 'Balas angka untuk pilih client:', ...clients.map((c, i) => `${i + 1}. *${c.clientId}* - ${c.nama}`)].join('\n');
+}
+
+export const CLIENT_CHOICE = '❌ Pilihan tidak dikenali. Balas angka pada daftar, atau ID client-nya.';
+
+export const ASK_MEMBER_NRP = 'Ketik NRP/NIP anggota:';
+export const ASK_NEW_NRP = 'Ketik NRP/NIP anggota baru:';
+export const ASK_NAME = 'Ketik nama lengkap anggota:';
+export const ASK_POSITION = 'Ketik jabatan anggota (atau *-* bila tidak ada):';
+export const ASK_FIND = 'Ketik NRP/NIP atau sebagian nama anggota:';
+
+export function askPick(label: string, choices: readonly string[], allowNew: boolean): string {
+  if (choices.length === 0) return `Ketik ${label.toLowerCase()}:`;
+  return [
+    `Pilih ${label.toLowerCase()} (balas angkanya)${allowNew ? `, atau ketik ${label.toLowerCase()} baru` : ''}:`,
+    ...choices.map((c, i) => `${i + 1}. ${c}`),
+  ].join('\n');
+}
+
+export const EDIT_FIELDS: readonly MemberField[] = ['nama', 'title', 'divisi', 'jabatan', 'whatsapp', 'insta', 'tiktok'];
+
+export const FIELD_MENU_OPR = [
+  'Pilih data yang diubah:',
+  ...EDIT_FIELDS.map((f, i) => `${i + 1}. ${FIELD_LABEL[f]}`),
+  `${EDIT_FIELDS.length + 1}. Hapus (lepas) WhatsApp`,
+].join('\n');
+
+export const FIELD_CHOICE_OPR = `❌ Pilihan tidak dikenali. Balas angka *1* sampai *${EDIT_FIELDS.length + 1}*.`;
+
+export function askValue(field: MemberField): string {
+  switch (field) {
+    case 'whatsapp':
+      return 'Ketik nomor WhatsApp anggota (contoh: 0812-3456-7890):';
+    case 'insta':
+      return 'Kirim username Instagram anggota atau link profilnya:';
+    case 'tiktok':
+      return 'Kirim username TikTok anggota atau link profilnya:';
+    default:
+      return `Ketik ${FIELD_LABEL[field].toLowerCase()} baru:`;
+  }
+}
+
+export function confirmWith(card: string, question: string): string {
+  return [card, '', question].join('\n');
+}
+
+export const ASK_STATUS = 'Balas *aktif* atau *nonaktif*.';
+export const ASK_EXCEPTION = 'Jadikan exception? Balas *ya* atau *tidak*.';
+export const ASK_RELEASE = 'Lepaskan nomor WhatsApp anggota ini? Balas *ya* atau *tidak*.';
+export const NOT_RELEASED = 'ℹ️ Nomor WhatsApp tidak dilepas.';
+
+export function found(members: readonly ManagedMember[], fragment: string): string {
+  if (members.length === 0) return `❌ Tidak ada anggota client ini dengan nama mengandung *${fragment}*.`;
+  return [
+    `🔎 *${members.length} anggota* dengan nama mengandung *${fragment}*${members.length >= 20 ? ' (20 pertama)' : ''}:`,
+    ...members.map((m, i) => `${i + 1}. ${[m.title, m.nama].filter(Boolean).join(' ')} (${m.userId})${m.active ? '' : ' — nonaktif'}`),
+  ].join('\n');
+}
+
+export function exceptionList(clientId: string, members: readonly ManagedMember[]): string {
+  if (members.length === 0) return `ℹ️ Tidak ada anggota exception di client *${clientId}*.`;
+  return [
+    `*Daftar Anggota Exception* — ${clientId}`,
+    `Total: ${members.length}`,
+    ...members.map((m) => `- ${show(m.divisi)}: ${[m.title, m.nama].filter(Boolean).join(' ')} (${m.userId})`),
+  ].join('\n');
+}

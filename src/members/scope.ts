@@ -4,7 +4,7 @@
  * gets that client's members only. A member outside the sender's scope is answered
  * exactly like an NRP nobody has, so another unit's members are never shown.
  */
-import type { Context } from '../bot/context.js';
+import type { BaseContext } from '../bot/context.js';
 import { UserError } from '../bot/errors.js';
 import { parseNrp } from './binding.js';
 import { loadMember, type ManagedMember } from './manage.js';
@@ -12,7 +12,7 @@ import { memberNotFound } from './manage-texts.js';
 import { MALFORMED_NRP } from './texts.js';
 
 /** The client whose members the sender manages here, or null for an admin outside a bound group (any client). */
-export function managedClient(ctx: Context): string | null {
+export function managedClient(ctx: BaseContext): string | null {
   if (ctx.chat.isGroup && ctx.chat.client) return ctx.chat.client.clientId;
   if (ctx.sender.role === 'admin') return null;
   return ctx.sender.client?.clientId ?? '';
@@ -28,22 +28,25 @@ export function typedNrp(typed: string): string {
 /** How a new NRP is stored: 6 or 7 digits zero-padded to 8, as imports store them. */
 export const storedNrp = (nrp: string): string => (nrp.length < 8 ? nrp.padStart(8, '0') : nrp);
 
-/** The member `typed` names, when the sender may manage them; otherwise a "not found" reply. */
-export async function memberInScope(ctx: Context, typed: string): Promise<ManagedMember> {
+/**
+ * The member `typed` names, when the sender may manage them; otherwise a "not found"
+ * reply. `scope` is the client whose members are in reach (null: any), by default the
+ * sender's (the operator menu passes the client an admin picked).
+ */
+export async function memberInScope(ctx: BaseContext, typed: string, scope = managedClient(ctx)): Promise<ManagedMember> {
   const nrp = typedNrp(typed);
   const { db } = ctx.services;
   const member = (await loadMember(db, nrp)) ?? (nrp.length < 8 ? await loadMember(db, storedNrp(nrp)) : null);
-  const scope = managedClient(ctx);
   if (!member || (scope !== null && member.clientId !== scope)) throw new UserError(memberNotFound(nrp));
   if (member.clientId) ctx.actOn(member.clientId);
   return member;
 }
 
 /** Whether the sender may be told who (of client `clientId`) holds a number or handle. */
-export function mayName(ctx: Context, clientId: string | null): boolean {
+export function mayName(ctx: BaseContext, clientId: string | null): boolean {
   if (ctx.sender.role === 'admin') return true;
   return ctx.sender.role === 'operator' && clientId !== null && ctx.sender.client?.clientId === clientId;
 }
 
 /** Member numbers are shown in private chats only. */
-export const showNumbers = (ctx: Context): boolean => !ctx.chat.isGroup;
+export const showNumbers = (ctx: BaseContext): boolean => !ctx.chat.isGroup;

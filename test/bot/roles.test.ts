@@ -142,7 +142,7 @@ describe(`role matrix (${backend})`, () => {
       return [...text.matchAll(/^\*([a-z]+)\*/gm)].map((m) => m[1]!);
     };
     const reports = ['absensikomentar', 'absensilikes', 'absensilink', 'absensiregistrasi', 'ambangabsensi', 'exportanggota'];
-    const members = ['anggota', 'exception', 'lepaswa', 'riwayat', 'statusanggota', 'tambahanggota', 'ubahanggota'];
+    const members = ['anggota', 'exception', 'lepaswa', 'oprrequest', 'riwayat', 'statusanggota', 'tambahanggota', 'ubahanggota'];
     const groups = ['thisgroup', 'unbindgroup'];
     const clients = ['addnewclient', 'approvedash', 'clientinfo', 'denydash', 'removeclient', 'updateclient'];
     const everyone = ['daftar', 'help', 'linkprofil', 'login', 'logout', 'userrequest', 'whoami'];
