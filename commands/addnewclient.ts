@@ -1,8 +1,7 @@
 import { defineCommand } from '../src/bot/command.js';
 import { UserError } from '../src/bot/errors.js';
-import { chatActor } from '../src/audit/change-log.js';
-import { addClient } from '../src/clients/manage.js';
-import { clientCard, BAD_ID, BAD_NAME, created, duplicateId } from '../src/clients/texts.js';
+import { addClientReply } from '../src/clients/replies.js';
+import { BAD_ID, BAD_NAME } from '../src/clients/texts.js';
 import { parseClientId, parseClientName } from '../src/clients/validate.js';
 
 export default defineCommand({
@@ -18,13 +17,6 @@ export default defineCommand({
     if (!id) throw new UserError(BAD_ID);
     const nama = parseClientName(typedName);
     if (!nama) throw new UserError(BAD_NAME);
-    const { db, now } = ctx.services;
-    const outcome = await addClient(db, chatActor(ctx.sender), id, nama, now());
-    if (!outcome.ok) {
-      ctx.actOn(outcome.existing);
-      throw new UserError(duplicateId(outcome.existing));
-    }
-    ctx.actOn(id);
-    await ctx.reply(created(clientCard(outcome.client, { active: 0, total: 0 })));
+    await ctx.reply(await addClientReply(ctx, id, nama));
   },
 });

@@ -10,6 +10,8 @@ export default defineCommand({
   example: 'exportanggota#POLRESABC',
   help: 'Daftar anggota client sebagai file Excel dengan format impor: ubah lalu impor kembali dengan cicero import members.',
   roles: ['admin', 'operator'],
+  // The workbook holds members' numbers: never into a group.
+  privateOnly: true,
   args: { min: 0, max: 1 },
   async handler(ctx) {
     const { db, now, timezone } = ctx.services;

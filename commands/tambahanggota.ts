@@ -2,8 +2,8 @@ import { chatActor } from '../src/audit/change-log.js';
 import { defineCommand } from '../src/bot/command.js';
 import { UserError } from '../src/bot/errors.js';
 import { addMember, parseFieldValue } from '../src/members/manage.js';
-import { ADMIN_NEEDS_CLIENT, added, alreadyExists, badValue } from '../src/members/manage-texts.js';
-import { managedClient, showNumbers, storedNrp, typedNrp } from '../src/members/scope.js';
+import { ADMIN_NEEDS_CLIENT, added, alreadyExists, badValue, NOT_YOUR_CLIENT } from '../src/members/manage-texts.js';
+import { managedClient, NO_CLIENT, showNumbers, storedNrp, typedNrp } from '../src/members/scope.js';
 
 export default defineCommand({
   name: 'tambahanggota',
@@ -17,6 +17,7 @@ export default defineCommand({
     const [nrpText = '', ...rest] = ctx.args;
     const clientId = managedClient(ctx);
     if (clientId === null) throw new UserError(ADMIN_NEEDS_CLIENT);
+    if (clientId === NO_CLIENT) throw new UserError(NOT_YOUR_CLIENT);
     const nrp = storedNrp(typedNrp(nrpText));
     const fields = ['nama', 'title', 'divisi', 'jabatan'] as const;
     const values: Array<string | null> = [];

@@ -2,7 +2,7 @@ import { defineCommand } from '../src/bot/command.js';
 import { UserError } from '../src/bot/errors.js';
 import { applyEdit } from '../src/members/edit-command.js';
 import { parseFieldValue } from '../src/members/manage.js';
-import { badValue, FIELD_NAMES, unknownField } from '../src/members/manage-texts.js';
+import { badValue, fieldNamed, unknownField } from '../src/members/manage-texts.js';
 import { memberInScope } from '../src/members/scope.js';
 
 export default defineCommand({
@@ -15,7 +15,7 @@ export default defineCommand({
   args: { min: 3, max: 3, keepHashInLast: true },
   async handler(ctx) {
     const [nrp = '', typedField = '', raw = ''] = ctx.args;
-    const field = FIELD_NAMES[typedField.trim().toLowerCase()];
+    const field = fieldNamed(typedField);
     if (!field) throw new UserError(unknownField(typedField));
     const parsed = parseFieldValue(field, raw);
     if (!parsed.ok) throw new UserError(badValue(field, parsed.problem));

@@ -1,10 +1,8 @@
 import { defineCommand } from '../src/bot/command.js';
 import { UserError } from '../src/bot/errors.js';
-import { chatActor } from '../src/audit/change-log.js';
-import { updateClient } from '../src/clients/manage.js';
-import { memberCounts } from '../src/clients/record.js';
+import { updateClientReply } from '../src/clients/replies.js';
 import { requireClient } from '../src/clients/require.js';
-import { badValue, changed, clientCard, operatorTaken, unchanged, unknownKey } from '../src/clients/texts.js';
+import { badValue, unknownKey } from '../src/clients/texts.js';
 import { fieldOf, parseFieldValue } from '../src/clients/validate.js';
 
 export default defineCommand({
@@ -21,13 +19,6 @@ export default defineCommand({
     if (!field) throw new UserError(unknownKey(typedKey.trim()));
     const parsed = parseFieldValue(field, typedValue);
     if (!parsed.ok) throw new UserError(badValue(field, parsed.problem));
-    const { db, now } = ctx.services;
-    const outcome = await updateClient(db, chatActor(ctx.sender), client.client_id, field, parsed.value, now());
-    if (!outcome.ok) {
-      if (outcome.reason === 'operator-taken') throw new UserError(operatorTaken(outcome.otherClient));
-      throw new UserError(`❌ Client *${client.client_id}* sudah tidak ada.`);
-    }
-    const card = clientCard(outcome.after, await memberCounts(db, outcome.after.client_id));
-    await ctx.reply(outcome.before[field] === outcome.after[field] ? unchanged(field, card) : changed(field, card));
+    await ctx.reply(await updateClientReply(ctx, client.client_id, field, parsed.value));
   },
 });

@@ -752,3 +752,13 @@ CREATE TABLE change_log (
 );
 CREATE INDEX change_log_member_idx ON change_log (user_id, changed_at DESC);
 CREATE INDEX change_log_client_idx ON change_log (client_id, changed_at DESC);
+
+-- Operators told of admins' changes (010).
+
+-- Per client, the last change_log row its operator has been told about, so each admin
+-- change is told once, in a batch.
+CREATE TABLE operator_notice (
+  client_id      text        PRIMARY KEY,
+  last_change_id bigint      NOT NULL,
+  notified_at    timestamptz NOT NULL
+);

@@ -4,7 +4,7 @@
  * kept for its own configurable time, the rows of processes that died a day
  * ago, expired chat sign-in sessions and sign-in failures older than two days. Runs hourly (and once at start-up).
  */
-import { Cron } from 'croner';
+import { schedule } from 'node-cron';
 import { CommandAudit } from '../bot/audit.js';
 import { ConversationStore } from '../bot/conversation.js';
 import { InboundLog } from '../bot/inbound-log.js';
@@ -66,6 +66,6 @@ export function scheduleHousekeeping(db: Db, config: HousekeepingConfig, log: Lo
     }
   };
   void run();
-  const job = new Cron('17 * * * *', { timezone: config.CICERO_TIMEZONE, protect: true }, run);
-  return { stop: () => job.stop() };
+  const job = schedule('17 * * * *', run, { timezone: config.CICERO_TIMEZONE, noOverlap: true, name: 'housekeeping' });
+  return { stop: () => void job.stop() };
 }

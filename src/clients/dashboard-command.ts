@@ -1,9 +1,6 @@
 /** `approvedash#` and `denydash#` differ only in the status they set: one definition. */
-import { chatActor } from '../audit/change-log.js';
 import { type CommandSpec, defineCommand } from '../bot/command.js';
-import { UserError } from '../bot/errors.js';
-import { setDashboardStatus } from './dashboard.js';
-import { accountStatus, unknownAccount } from './texts.js';
+import { dashboardStatusReply } from './replies.js';
 
 export function dashboardStatusCommand(name: string, approve: boolean, help: string): CommandSpec {
   return defineCommand({
@@ -14,12 +11,7 @@ export function dashboardStatusCommand(name: string, approve: boolean, help: str
     roles: ['admin'],
     args: { min: 1, max: 1 },
     async handler(ctx) {
-      const typed = ctx.args[0]!;
-      const { db, now } = ctx.services;
-      const outcome = await setDashboardStatus(db, chatActor(ctx.sender), typed, approve, now());
-      if (!outcome.found) throw new UserError(unknownAccount(typed));
-      if (outcome.account.clientId) ctx.actOn(outcome.account.clientId);
-      await ctx.reply(accountStatus(outcome.account.username, approve, outcome.changed, outcome.sessionsEnded));
+      await ctx.reply(await dashboardStatusReply(ctx, ctx.args[0]!, approve));
     },
   });
 }

@@ -2,10 +2,11 @@
  * Approving or refusing a dashboard account (`approvedash#`, `denydash#`): its `status`.
  * A refused account's chat sessions end at once, as `cicero dashboard-user disable` does.
  * The change_log row names the account by its id in `user_id` with the field
- * `dashboard_user.status`, so it is never mistaken for a member's NRP.
+ * `dashboard_user.status`, so it is never mistaken for a member's NRP. The `clientrequest`
+ * menu lists the accounts waiting for approval (`pendingAccounts`).
  */
 import { type Actor, recordChanges } from '../audit/change-log.js';
-import type { Db } from '../db/db.js';
+import type { Db, Queryable } from '../db/db.js';
 
 export interface DashboardAccount {
   userId: string;
@@ -45,4 +46,12 @@ export async function setDashboardStatus(db: Db, actor: Actor, typed: string, st
     );
     return { found: true, account, changed: true, sessionsEnded: ended.rows.length };
   });
+}
+
+/** The accounts waiting for approval (`status` false: new, or refused earlier), oldest first. */
+export async function pendingAccounts(db: Queryable): Promise<DashboardAccount[]> {
+  const { rows } = await db.query<{ user_id: string; username: string; role: string; client_id: string | null }>(
+    `SELECT user_id, username, role, client_id FROM dashboard_user WHERE NOT status ORDER BY created_at, username`,
+  );
+  return rows.map((r) => ({ userId: r.user_id, username: r.username, role: r.role, clientId: r.client_id, status: false }));
 }

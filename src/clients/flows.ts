@@ -2,7 +2,8 @@
  * `removeclient#<ID>`'s confirmation: it shows what goes with the client and waits for
  * `ya` (delete), `nonaktif` (deactivate instead) or `tidak`. The counts are read again
  * when asked, and the deletion checks the sender is still an admin: a menu can outlive
- * a sign-in.
+ * a sign-in. The `clientrequest` menu asks the same question (`removalQuestionFor`,
+ * `removalAnswer`).
  */
 import { chatActor } from '../audit/change-log.js';
 import type { BaseContext } from '../bot/context.js';
@@ -27,25 +28,38 @@ async function deactivate(ctx: BaseContext, clientId: string): Promise<string> {
   return text.deactivated(text.clientCard(outcome.after, await memberCounts(db, outcome.after.client_id)));
 }
 
+/** The removal question: what goes with the client (counts read now). */
+export async function removalQuestionFor(ctx: BaseContext, clientId: string): Promise<string> {
+  const client = await loadClient(ctx.services.db, clientId);
+  if (!client) return text.clientGone(clientId);
+  return text.removalQuestion(client, await removalImpact(ctx.services.db, client.client_id));
+}
+
+/**
+ * Acts on an answer to the removal question (`ya` deletes, `nonaktif` deactivates,
+ * `tidak` keeps) and says what happened; null when the answer is none of them. The
+ * caller checks the sender is still an admin.
+ */
+export async function removalAnswer(ctx: BaseContext, clientId: string, input: string): Promise<string | null> {
+  const word = input.trim().toLowerCase();
+  if (NO.has(word)) return text.removalKept(clientId);
+  if (DEACTIVATE.has(word)) return deactivate(ctx, clientId);
+  if (!YES.has(word)) return null;
+  const { db, now } = ctx.services;
+  const impact = await removeClient(db, chatActor(ctx.sender), clientId, now());
+  return impact ? text.removed(clientId, impact) : text.clientGone(clientId);
+}
+
 export const removeClientFlow = defineFlow<RemoveClientData>({
   name: 'removeclient',
   first: 'confirm',
   steps: {
     confirm: {
-      async ask(data, ctx) {
-        const client = await loadClient(ctx.services.db, data.clientId);
-        if (!client) return text.clientGone(data.clientId);
-        return text.removalQuestion(client, await removalImpact(ctx.services.db, client.client_id));
-      },
+      ask: (data, ctx) => removalQuestionFor(ctx, data.clientId),
       async answer(input, data, ctx) {
-        const word = input.trim().toLowerCase();
         if (ctx.sender.role !== 'admin') return { done: text.ADMIN_ONLY };
-        if (NO.has(word)) return { done: text.removalKept(data.clientId) };
-        if (DEACTIVATE.has(word)) return { done: await deactivate(ctx, data.clientId) };
-        if (!YES.has(word)) return { repeat: text.REMOVAL_ANSWERS };
-        const { db, now } = ctx.services;
-        const impact = await removeClient(db, chatActor(ctx.sender), data.clientId, now());
-        return { done: impact ? text.removed(data.clientId, impact) : text.clientGone(data.clientId) };
+        const reply = await removalAnswer(ctx, data.clientId, input);
+        return reply === null ? { repeat: text.REMOVAL_ANSWERS } : { done: reply };
       },
     },
   },

@@ -26,7 +26,9 @@ export const FLAG_WORDS = 'aktif/nonaktif, true/false, ya/tidak, 1/0';
 
 /** A yes/no cell, or null when it is not one. */
 export function parseFlag(cell: string): boolean | null {
-  return FLAGS[cell.trim().toLowerCase().replace(/\s+/g, ' ')] ?? null;
+  const word = cell.trim().toLowerCase().replace(/\s+/g, ' ');
+  // Own keys only: `constructor` in a cell is not a flag.
+  return Object.hasOwn(FLAGS, word) ? FLAGS[word]! : null;
 }
 
 /**

@@ -110,6 +110,14 @@ export function alreadyExists(nrp: string, sameClient: boolean): string {
     : `❌ NRP/NIP *${nrp}* sudah terdaftar di client lain. Hubungi admin bila anggota ini pindah satuan.`;
 }
 
+export const NOT_YOUR_CLIENT = '❌ Anda hanya dapat menambah anggota ke client Anda sendiri (di chat pribadi, atau di grup client Anda).';
+
+/** The member field a typed name stands for (own keys only: `constructor` is not a field). */
+export const fieldNamed = (typed: string): MemberField | undefined => {
+  const key = typed.trim().toLowerCase();
+  return Object.hasOwn(FIELD_NAMES, key) ? FIELD_NAMES[key] : undefined;
+};
+
 export const ADMIN_NEEDS_CLIENT =
   '❌ Admin menambah anggota di grup client-nya, atau lewat menu *oprrequest* yang menanyakan client-nya.';
 

@@ -95,8 +95,8 @@ export function parseFieldValue(field: MemberField, raw: string): { ok: true; va
     }
     case 'status':
     case 'exception': {
-      const value = FLAGS[raw.trim().toLowerCase()];
-      return value === undefined ? { ok: false, problem: 'flag' } : { ok: true, value };
+      const word = raw.trim().toLowerCase();
+      return Object.hasOwn(FLAGS, word) ? { ok: true, value: FLAGS[word]! } : { ok: false, problem: 'flag' };
     }
   }
 }
@@ -124,29 +124,46 @@ export async function editMember(
   value: FieldValue | null,
   now: Date,
 ): Promise<EditOutcome> {
-  return db.tx(async (t): Promise<EditOutcome> => {
-    const before = await loadMember(t, userId, true);
-    if (!before) return { ok: false, reason: 'not-found' };
-    if (field === 'insta' || field === 'tiktok') {
-      await lockKey(t, `member-handle:${before.clientId ?? ''}:${PLATFORM[field]}`);
-      const owner = typeof value === 'string' ? await handleOwner(t, before.clientId, PLATFORM[field], value, userId) : null;
-      if (owner) return { ok: false, reason: 'taken', owner, ownerClient: before.clientId };
-    }
-    if (field === 'whatsapp' && typeof value === 'string') {
-      const { rows } = await t.query<{ user_id: string; nama: string | null; title: string | null; client_id: string | null }>(
-        'SELECT user_id, nama, title, client_id FROM "user" WHERE whatsapp = $1 AND user_id <> $2',
-        [value, userId],
-      );
-      const other = rows[0];
-      if (other) return { ok: false, reason: 'taken', owner: { userId: other.user_id, nama: other.nama, title: other.title }, ownerClient: other.client_id };
-    }
-    const column = field;
-    const old = before[field === 'status' ? 'active' : field];
-    if (asText(old) === asText(value)) return { ok: true, member: before, changed: false };
-    await t.query(`UPDATE "user" SET ${column} = $2, updated_at = $3 WHERE user_id = $1`, [userId, value, now]);
-    await recordChanges(t, actor, [{ clientId: before.clientId, userId, field, oldValue: asText(old), newValue: asText(value) }], now);
-    return { ok: true, member: (await loadMember(t, userId))!, changed: true };
-  });
+  try {
+    return await db.tx(async (t): Promise<EditOutcome> => {
+      // The advisory lock first, then the row (the order member self-service and imports take them in).
+      const peek = await loadMember(t, userId);
+      if (!peek) return { ok: false, reason: 'not-found' };
+      if (field === 'insta' || field === 'tiktok') await lockKey(t, `member-handle:${peek.clientId ?? ''}:${PLATFORM[field]}`);
+      const before = await loadMember(t, userId, true);
+      if (!before || before.clientId !== peek.clientId) return { ok: false, reason: 'not-found' };
+      if ((field === 'insta' || field === 'tiktok') && typeof value === 'string') {
+        const owner = await handleOwner(t, before.clientId, PLATFORM[field], value, userId);
+        if (owner) return { ok: false, reason: 'taken', owner, ownerClient: before.clientId };
+      }
+      if (field === 'whatsapp' && typeof value === 'string') {
+        const holder = await numberHolder(t, value, userId);
+        if (holder) return holder;
+      }
+      const old = before[field === 'status' ? 'active' : field];
+      if (asText(old) === asText(value)) return { ok: true, member: before, changed: false };
+      // `field` is one of the MemberField names, which are the column names.
+      await t.query(`UPDATE "user" SET ${field} = $2, updated_at = $3 WHERE user_id = $1`, [userId, value, now]);
+      await recordChanges(t, actor, [{ clientId: before.clientId, userId, field, oldValue: asText(old), newValue: asText(value) }], now);
+      return { ok: true, member: (await loadMember(t, userId))!, changed: true };
+    });
+  } catch (error) {
+    // Another change gave this number to another member meanwhile (the UNIQUE constraint).
+    if (field !== 'whatsapp' || typeof value !== 'string' || (error as { code?: unknown }).code !== '23505') throw error;
+    return (await numberHolder(db, value, userId)) ?? { ok: false, reason: 'not-found' };
+  }
+}
+
+/** The refusal when another member holds `phone`, or null. */
+async function numberHolder(db: Queryable, phone: string, userId: string): Promise<EditOutcome | null> {
+  const { rows } = await db.query<{ user_id: string; nama: string | null; title: string | null; client_id: string | null }>(
+    'SELECT user_id, nama, title, client_id FROM "user" WHERE whatsapp = $1 AND user_id <> $2',
+    [phone, userId],
+  );
+  const other = rows[0];
+  return other
+    ? { ok: false, reason: 'taken', owner: { userId: other.user_id, nama: other.nama, title: other.title }, ownerClient: other.client_id }
+    : null;
 }
 
 export interface NewMember {
@@ -163,6 +180,13 @@ export type AddOutcome = { ok: true; member: ManagedMember } | { ok: false; reas
 /** Adds an active member (no exception, no number, no handles); an NRP already stored is refused. */
 export async function addMember(db: Db, actor: Actor, input: NewMember, now: Date): Promise<AddOutcome> {
   return db.tx(async (t): Promise<AddOutcome> => {
+    // Stored before without its leading zeros (or with them): the same person.
+    await lockKey(t, `member-add:${input.userId.replace(/^0+/, '')}`);
+    const { rows: same } = await t.query<{ user_id: string }>(
+      `SELECT user_id FROM "user" WHERE ltrim(user_id, '0') = ltrim($1, '0') AND length(user_id) <= 8 AND length($1) <= 8 LIMIT 1`,
+      [input.userId],
+    );
+    if (same[0]) return { ok: false, reason: 'exists', member: (await loadMember(t, same[0].user_id))! };
     const { rows } = await t.query<{ user_id: string }>(
       `INSERT INTO "user" (user_id, nama, title, divisi, jabatan, client_id, status, exception, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, true, false, $7, $7)

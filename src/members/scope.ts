@@ -11,11 +11,21 @@ import { loadMember, type ManagedMember } from './manage.js';
 import { memberNotFound } from './manage-texts.js';
 import { MALFORMED_NRP } from './texts.js';
 
-/** The client whose members the sender manages here, or null for an admin outside a bound group (any client). */
+/** A scope that holds no member: an operator in another client's group, or without a client. */
+export const NO_CLIENT = '';
+
+/**
+ * The client whose members the sender manages here: null for an admin outside a bound
+ * group (any client), {@link NO_CLIENT} when the sender manages none here.
+ */
 export function managedClient(ctx: BaseContext): string | null {
-  if (ctx.chat.isGroup && ctx.chat.client) return ctx.chat.client.clientId;
-  if (ctx.sender.role === 'admin') return null;
-  return ctx.sender.client?.clientId ?? '';
+  const own = ctx.sender.role === 'operator' ? (ctx.sender.client?.clientId ?? NO_CLIENT) : null;
+  if (ctx.chat.isGroup && ctx.chat.client) {
+    // A bound group is its client's: an admin manages that client there, an operator only if it is theirs.
+    const group = ctx.chat.client.clientId;
+    return ctx.sender.role === 'admin' || own === group ? group : NO_CLIENT;
+  }
+  return ctx.sender.role === 'admin' ? null : (own ?? NO_CLIENT);
 }
 
 /** The typed NRP in its stored form (throws a reply for a malformed one). */

@@ -144,7 +144,7 @@ describe(`role matrix (${backend})`, () => {
     const reports = ['absensikomentar', 'absensilikes', 'absensilink', 'absensiregistrasi', 'ambangabsensi', 'exportanggota'];
     const members = ['anggota', 'exception', 'lepaswa', 'oprrequest', 'riwayat', 'statusanggota', 'tambahanggota', 'ubahanggota'];
     const groups = ['thisgroup', 'unbindgroup'];
-    const clients = ['addnewclient', 'approvedash', 'clientinfo', 'denydash', 'removeclient', 'updateclient'];
+    const clients = ['addnewclient', 'approvedash', 'clientinfo', 'clientrequest', 'denydash', 'removeclient', 'updateclient'];
     const everyone = ['daftar', 'help', 'linkprofil', 'login', 'logout', 'userrequest', 'whoami'];
     const bound = ['insta', 'laporlink', 'lepas', 'tiktok'];
     const sorted = (names: string[]) => [...names].sort();

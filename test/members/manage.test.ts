@@ -129,6 +129,32 @@ describe(`operators manage members by command (${backend})`, () => {
     expect(await first(OPERATOR, 'riwayat#75070207')).toBe('ℹ️ Belum ada perubahan tercatat untuk NRP/NIP *75070207*.');
   });
 
+  it('in a client\'s group, an operator of another client finds none of its members and adds none', async () => {
+    for (const command of ['anggota#75070207', 'ubahanggota#75070207#nama#X', 'statusanggota#75070207#nonaktif', 'exception#75070207#ya', 'lepaswa#75070206']) {
+      const [reply] = await t.replies(OTHER_OPERATOR, command, { group: GROUP });
+      expect(reply, command).toMatch(/^❌ Anggota dengan NRP\/NIP \*\d+\* tidak ditemukan di client Anda\.$/);
+    }
+    expect((await t.replies(OTHER_OPERATOR, 'tambahanggota#76543210#ANI#BRIGPOL#SAT INTELKAM', { group: GROUP }))[0]).toMatch(
+      /^❌ Anda hanya dapat menambah anggota ke client Anda sendiri/,
+    );
+    // The client's own operator manages them there.
+    expect((await t.replies(OPERATOR, 'statusanggota#75070207#nonaktif', { group: GROUP }))[0]).toContain('Status: 🔴 NONAKTIF');
+    const { rows } = await database().db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "user" WHERE user_id = '76543210'`);
+    expect(rows[0]!.n).toBe(0);
+    expect((await changes()).map((c) => c.field)).toEqual(['status']);
+  });
+
+  it('names of object properties are not fields or flags; an NRP stored without its zeros is the same member', async () => {
+    expect(await first(OPERATOR, 'ubahanggota#75070207#constructor#x')).toMatch(/^❌ Kolom \*constructor\* tidak dikenal/);
+    expect(await first(OPERATOR, 'ubahanggota#75070207#__proto__#x')).toMatch(/^❌ Kolom \*__proto__\* tidak dikenal/);
+    expect(await first(OPERATOR, 'statusanggota#75070207#constructor')).toBe('❌ Status harus *aktif* atau *nonaktif*.');
+    await database().db.query(`INSERT INTO "user" (user_id, nama, client_id) VALUES ('1234567', 'LAMA', $1)`, [CLIENT]);
+    expect(await first(OPERATOR, 'tambahanggota#1234567#BARU#BRIPDA#SAT LANTAS')).toMatch(/^❌ NRP\/NIP \*01234567\* sudah terdaftar di client ini/);
+    expect(await first(OPERATOR, 'tambahanggota#01234567#BARU#BRIPDA#SAT LANTAS')).toMatch(/sudah terdaftar di client ini/);
+    const { rows } = await database().db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "user" WHERE ltrim(user_id, '0') = '1234567'`);
+    expect(rows[0]!.n).toBe(1);
+  });
+
   // The scope matrix: every command, as admin, operator of the member's client, operator of
   // another client, member and unknown number. "ok" runs it; "not-found" answers as for an NRP
   // nobody has; "refused" is the role refusal.
@@ -152,8 +178,12 @@ describe(`operators manage members by command (${backend})`, () => {
       const reply = await first(from, command);
       if (expected === 'ok') expect(reply, command).toMatch(ok);
       else if (expected === 'not-found') expect(reply, command).toBe('❌ Anggota dengan NRP/NIP *75070207* tidak ditemukan di client Anda.');
-      else expect(reply, command).not.toMatch(/75070207|SITI/);
+      else {
+        expect(reply, command).not.toMatch(/75070207|SITI|Maaf, terjadi kesalahan/);
+        expect(reply, command).toMatch(/^(❌|🤖)/);
+      }
     }
+    if (expected !== 'ok') expect(await changes()).toEqual([]);
     const add = await first(from, 'tambahanggota#76543210#ANI#BRIGPOL#SAT INTELKAM');
     if (from === OPERATOR || from === OTHER_OPERATOR) expect(add).toMatch(/^✅ \*Anggota baru berhasil ditambahkan/);
     else if (from === ADMIN) expect(add).toMatch(/oprrequest/);
