@@ -4,6 +4,7 @@ import qrcode from 'qrcode-terminal';
 import { adminChats, BOT_VARIABLES, createBot } from '../app/create-bot.js';
 import { startHttp } from '../app/health.js';
 import { HOUSEKEEPING_VARIABLES, scheduleHousekeeping } from '../app/housekeeping.js';
+import { scheduleOperatorNotices } from '../app/operator-notices.js';
 import type { StopReport } from '../bot/bot.js';
 import type { Logger } from '../log.js';
 import { guardRejections } from '../app/process-guard.js';
@@ -131,6 +132,7 @@ async function run(ctx: StartContext, chromePath: string, stop: StopRequest): Pr
     : null;
   if (http) log.info({ port: config.CICERO_HTTP_PORT, host: config.CICERO_HTTP_HOST }, 'serving /healthz');
   const housekeeping = scheduleHousekeeping(database.db, config, log);
+  const notices = scheduleOperatorNotices(database.db, bot.outbox, config.CICERO_TIMEZONE, log);
   log.info({ database: database.location, transport: transport.name }, 'cicero starting');
   const started = await Promise.race([
     // A signal during the database's opening stops the bot before WhatsApp starts at all.
@@ -143,6 +145,7 @@ async function run(ctx: StartContext, chromePath: string, stop: StopRequest): Pr
   if ('error' in started) {
     bot.detach();
     housekeeping.stop();
+    notices.stop();
     http?.close();
     await bot.presence.leave().catch(() => {});
     if (started.error instanceof WhatsAppStartError) throw new CliError(started.error.message, 1);
@@ -182,6 +185,7 @@ async function run(ctx: StartContext, chromePath: string, stop: StopRequest): Pr
   reading.abort();
   closeInput();
   housekeeping.stop();
+  notices.stop();
   const report = await bot.stop(timeoutS * 1000 * 0.9);
   await new Promise((resolve) => (http ? http.close(resolve) : resolve(undefined)));
   logStop(log, report);

@@ -93,7 +93,9 @@ export function parseClientTable(table: Table, file: string): ParsedClients {
       const text = cell(f);
       if (isBlank(text)) continue;
       const list = numberList(text);
-      if (list.ok) values[f] = list.value;
+      // The sender look-up reads one number per field (src/identity/sender.ts): a list would match nobody.
+      if (list.ok && list.value.includes(',')) reasons.push(`one number only in ${f}: ${shown(text)}`);
+      else if (list.ok) values[f] = list.value;
       else reasons.push(`malformed number ${shown(list.bad)} in ${f}`);
     }
     for (const f of CLIENT_FLAGS) {

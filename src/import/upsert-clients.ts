@@ -35,9 +35,22 @@ export interface ClientImportResult {
 
 export async function upsertClients(db: Db, parsed: ParsedClients, actor: Actor, now: Date): Promise<ClientImportResult> {
   return db.tx(async (t) => {
-    await lockKey(t, 'client-import');
-    const { rows } = await t.query<Stored>(`SELECT client_id, ${FIELDS.join(', ')} FROM clients`);
+    // The lock `addnewclient` and `updateclient` take: client ids and operator numbers stay unique.
+    await lockKey(t, 'cicero.clients');
+    const { rows } = await t.query<Stored>(`SELECT client_id, ${FIELDS.join(', ')} FROM clients FOR UPDATE`);
     const byId = new Map(rows.map((r) => [r.client_id.toLowerCase(), r]));
+    // Which client each operator number runs (stored in any form), kept up to date row by row.
+    const operatorOf = new Map<string, string>();
+    for (const r of rows) {
+      const number = typeof r.client_operator === 'string' ? normalOf('client_operator', r.client_operator) : null;
+      if (typeof number === 'string' && number !== '') operatorOf.set(number, r.client_id);
+    }
+    const operatorTaken = (row: (typeof parsed.rows)[number]): string | null => {
+      const number = row.values.client_operator;
+      if (typeof number !== 'string') return null;
+      const holder = operatorOf.get(number);
+      return holder !== undefined && holder.toLowerCase() !== row.clientId.toLowerCase() ? holder : null;
+    };
     const rejected = [...parsed.rejected];
     const changes: FieldChange[] = [];
     let inserted = 0;
@@ -45,6 +58,12 @@ export async function upsertClients(db: Db, parsed: ParsedClients, actor: Actor,
     let unchanged = 0;
     for (const row of parsed.rows) {
       const before = byId.get(row.clientId.toLowerCase());
+      const taken = operatorTaken(row);
+      if (taken) {
+        rejected.push({ line: row.line, reason: `client_operator ${row.values.client_operator} already runs client ${taken}` });
+        continue;
+      }
+      if (typeof row.values.client_operator === 'string') operatorOf.set(row.values.client_operator, before?.client_id ?? row.clientId);
       if (!before) {
         if (row.values.nama === undefined) {
           rejected.push({ line: row.line, reason: `client ${row.clientId} is new and needs its nama` });

@@ -90,10 +90,11 @@ export async function upsertMembers(db: Db, parsed: ParsedMembers, options: Memb
     await lockKey(t, `member-handle:${clientId}:instagram`);
     await lockKey(t, `member-handle:${clientId}:tiktok`);
     const rejected = [...parsed.rejected];
-    const { rows: clientRows } = await t.query<Stored>(`SELECT ${COLUMNS} FROM "user" WHERE client_id = $1`, [clientId]);
+    // Locked as read: a binding or an edit by chat during the import waits, and is never written over.
+    const { rows: clientRows } = await t.query<Stored>(`SELECT ${COLUMNS} FROM "user" WHERE client_id = $1 FOR UPDATE`, [clientId]);
     const stored = new Map(clientRows.map((r) => [r.user_id, r]));
     const ids = [...new Set(parsed.rows.flatMap((r) => [r.nrp, r.typedNrp]))].filter((id) => !stored.has(id));
-    const { rows: outside } = await t.query<Stored>(`SELECT ${COLUMNS} FROM "user" WHERE user_id = ANY($1::text[])`, [ids]);
+    const { rows: outside } = await t.query<Stored>(`SELECT ${COLUMNS} FROM "user" WHERE user_id = ANY($1::text[]) FOR UPDATE`, [ids]);
     const elsewhere = new Map(outside.map((r) => [r.user_id, r]));
 
     // The stored NRP: an unpadded legacy NRP is found as typed.
@@ -109,7 +110,7 @@ export async function upsertMembers(db: Db, parsed: ParsedMembers, options: Memb
     progress?.step('checked', 0);
 
     const numbers = [...new Set([...valid].flatMap((r) => (r.whatsapp ? [r.whatsapp] : [])))];
-    const { rows: numberRows } = await t.query<Stored>(`SELECT ${COLUMNS} FROM "user" WHERE whatsapp = ANY($1::text[])`, [numbers]);
+    const { rows: numberRows } = await t.query<Stored>(`SELECT ${COLUMNS} FROM "user" WHERE whatsapp = ANY($1::text[]) FOR UPDATE`, [numbers]);
     const numberHolders = new Map<string, string[]>();
     const everyone = new Map(stored);
     for (const r of numberRows) {

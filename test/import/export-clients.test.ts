@@ -45,13 +45,15 @@ describe(`export members and import clients (${backend})`, () => {
   it('imports clients: inserts, updates without wiping, normalises accounts and numbers, and is idempotent', async () => {
     const file = csvFile(dir, 'clients.csv', [
       'client_id;nama;client_type;client_insta;client_tiktok;client_operator;client_status;Catatan',
-      'POLRESBARU;Polres Baru;org;https://www.instagram.com/polres.baru/;@Polres_Baru;0812-1111-2222, +62 813 3333 4444;aktif;x',
+      'POLRESBARU;Polres Baru;org;https://www.instagram.com/polres.baru/;@Polres_Baru;0812-1111-2222;aktif;x',
       'polresx;;;polresx.official;;;nonaktif;',
       'POLRESTANPA;;;;;;;', // new without nama
       'BAD#ID;x;;;;;;',
       'POLRESY;y;;https://www.instagram.com/p/XYZ/;;;;',
       'POLRESZ;z;;;;12;;',
       'POLRESW;w;;;;;kadang;',
+      'POLRESV;v;;;;+62 812 1111 2222;;', // the operator of POLRESBARU (row 2)
+      'POLRESU;u;;;;0812-5555-6666, +62 813 3333 4444;;', // the sender look-up reads one number
     ]);
     const run = async () => upsertClients(db(), parseClientTable(await readTable(file), file), actor, now);
     const first = await run();
@@ -61,6 +63,8 @@ describe(`export members and import clients (${backend})`, () => {
       [6, 'a post link, not a profile, in client_insta: "https://www.instagram.com/p/XYZ/"'],
       [7, 'malformed number "12" in client_operator'],
       [8, 'bad client_status "kadang" (expected aktif/nonaktif, true/false, ya/tidak, 1/0)'],
+      [9, 'client_operator 6281211112222 already runs client POLRESBARU'],
+      [10, 'one number only in client_operator: "0812-5555-6666, +62 813 3333 4444"'],
     ]);
     expect(first).toMatchObject({ inserted: 1, updated: 1, unchanged: 0 });
     const { rows } = await db().query(
@@ -70,7 +74,7 @@ describe(`export members and import clients (${backend})`, () => {
     expect(rows).toEqual([
       {
         client_id: 'POLRESBARU', nama: 'Polres Baru', client_type: 'org', client_insta: 'polres.baru', client_tiktok: 'polres_baru',
-        client_operator: '6281211112222,6281333334444', client_status: true,
+        client_operator: '6281211112222', client_status: true,
       },
       {
         client_id: 'POLRESX', nama: 'POLRES POLRESX', client_type: null, client_insta: 'polresx.official', client_tiktok: null,
