@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/bot/command.js';
-import { removeClientFlow } from '../src/clients/flows.js';
+import { removeClientFlow, shownImpact } from '../src/clients/flows.js';
 import { requireClient } from '../src/clients/require.js';
 
 export default defineCommand({
@@ -12,6 +12,6 @@ export default defineCommand({
   flows: [removeClientFlow as never],
   async handler(ctx) {
     const client = await requireClient(ctx, ctx.args[0]!);
-    await ctx.startConversation(removeClientFlow, { clientId: client.client_id });
+    await ctx.startConversation(removeClientFlow, { clientId: client.client_id, shown: await shownImpact(ctx, client.client_id) });
   },
 });

@@ -14,7 +14,16 @@ import * as text from './texts.js';
 
 export interface RemoveClientData {
   clientId: string;
+  /** What the question showed would go (see `shownImpact`): `ya` deletes only that. */
+  shown?: string;
 }
+
+/** What a removal would take, as compared between the question and the `ya`. */
+export const shownImpact = async (ctx: BaseContext, clientId: string): Promise<string> =>
+  JSON.stringify(await removalImpact(ctx.services.db, clientId));
+
+/** Said when the client gained or lost members, posts or reports between the question and the `ya`. */
+export const REMOVAL_CHANGED = '⚠️ Data client ini berubah sejak pertanyaan tadi (misalnya ada anggota baru). Periksa lagi:';
 
 const YES = new Set(['ya', 'y', 'yes', 'iya']);
 const NO = new Set(['tidak', 't', 'no', 'n', 'tdk']);
@@ -40,11 +49,19 @@ export async function removalQuestionFor(ctx: BaseContext, clientId: string): Pr
  * `tidak` keeps) and says what happened; null when the answer is none of them. The
  * caller checks the sender is still an admin.
  */
-export async function removalAnswer(ctx: BaseContext, clientId: string, input: string): Promise<string | null> {
+export async function removalAnswer(
+  ctx: BaseContext,
+  clientId: string,
+  input: string,
+  shown: string | undefined,
+): Promise<string | { changed: string } | null> {
   const word = input.trim().toLowerCase();
   if (NO.has(word)) return text.removalKept(clientId);
   if (DEACTIVATE.has(word)) return deactivate(ctx, clientId);
   if (!YES.has(word)) return null;
+  // Only what the question showed: anything added since (an import) is asked about again.
+  const current = await shownImpact(ctx, clientId);
+  if (shown !== undefined && current !== shown) return { changed: current };
   const { db, now } = ctx.services;
   const impact = await removeClient(db, chatActor(ctx.sender), clientId, now());
   return impact ? text.removed(clientId, impact) : text.clientGone(clientId);
@@ -58,8 +75,10 @@ export const removeClientFlow = defineFlow<RemoveClientData>({
       ask: (data, ctx) => removalQuestionFor(ctx, data.clientId),
       async answer(input, data, ctx) {
         if (ctx.sender.role !== 'admin') return { done: text.ADMIN_ONLY };
-        const reply = await removalAnswer(ctx, data.clientId, input);
-        return reply === null ? { repeat: text.REMOVAL_ANSWERS } : { done: reply };
+        const reply = await removalAnswer(ctx, data.clientId, input, data.shown);
+        if (reply === null) return { repeat: text.REMOVAL_ANSWERS };
+        if (typeof reply !== 'string') return { next: 'confirm', data: { ...data, shown: reply.changed }, say: REMOVAL_CHANGED };
+        return { done: reply };
       },
     },
   },

@@ -11,7 +11,7 @@ import type { BaseContext } from '../bot/context.js';
 import { defineFlow, type Step, type StepOutcome } from '../bot/conversation.js';
 import { UserError } from '../bot/errors.js';
 import { type DashboardAccount, pendingAccounts } from './dashboard.js';
-import { removalAnswer, removalQuestionFor } from './flows.js';
+import { REMOVAL_CHANGED, removalAnswer, removalQuestionFor, shownImpact } from './flows.js';
 import * as m from './menu-texts.js';
 import { type ClientSummary, listClients, loadClient, memberCounts } from './record.js';
 import { addClientReply, dashboardStatusReply, updateClientReply } from './replies.js';
@@ -30,6 +30,8 @@ export interface ClientMenuData {
   /** Dashboard accounts listed to pick from, in the order listed, and the one picked. */
   accounts?: Account[];
   account?: Account;
+  /** What the removal question showed would go (see `shownImpact`). */
+  shown?: string;
 }
 
 type Listed = Pick<ClientSummary, 'clientId' | 'nama' | 'active'>;
@@ -140,7 +142,7 @@ const STEPS: Record<string, Step<ClientMenuData>> = {
         case '2':
           return { next: 'field', data };
         case '3':
-          return { next: 'remove', data };
+          return { next: 'remove', data: { ...data, shown: await shownImpact(ctx, data.clientId!) } };
         case '4':
           return backToMenu();
         default:
@@ -176,8 +178,10 @@ const STEPS: Record<string, Step<ClientMenuData>> = {
   remove: {
     ask: (data, ctx) => removalQuestionFor(ctx, data.clientId!),
     answer: async (input, data, ctx) => {
-      const reply = await removalAnswer(ctx, data.clientId!, input);
-      return reply === null ? { repeat: text.REMOVAL_ANSWERS } : backToMenu(reply);
+      const reply = await removalAnswer(ctx, data.clientId!, input, data.shown);
+      if (reply === null) return { repeat: text.REMOVAL_ANSWERS };
+      if (typeof reply !== 'string') return { next: 'remove', data: { ...data, shown: reply.changed }, say: REMOVAL_CHANGED };
+      return backToMenu(reply);
     },
   },
 

@@ -58,7 +58,7 @@ export const isFlagField = (field: ClientField): field is FlagField => FLAG_FIEL
 export function fieldOf(typed: string): ClientField | null {
   const key = typed.trim().toLowerCase();
   if ((CLIENT_FIELDS as readonly string[]).includes(key)) return key as ClientField;
-  return FIELD_ALIASES[key] ?? null;
+  return Object.hasOwn(FIELD_ALIASES, key) ? FIELD_ALIASES[key]! : null;
 }
 
 export const FLAG_WORDS: Readonly<Record<string, boolean>> = { true: true, aktif: true, false: false, nonaktif: false };
@@ -77,8 +77,9 @@ export type ValueParse = { ok: true; value: string | boolean | null } | { ok: fa
 export function parseFieldValue(field: ClientField, typed: string): ValueParse {
   const text = typed.trim();
   if (isFlagField(field)) {
-    const flag = FLAG_WORDS[text.toLowerCase()];
-    return flag === undefined ? { ok: false, problem: 'flag' } : { ok: true, value: flag };
+    // Own keys only: `constructor` is not a flag.
+    const word = text.toLowerCase();
+    return Object.hasOwn(FLAG_WORDS, word) ? { ok: true, value: FLAG_WORDS[word]! } : { ok: false, problem: 'flag' };
   }
   if (field === 'nama') {
     const name = parseClientName(text);

@@ -117,6 +117,12 @@ describe(`addnewclient, updateclient, clientinfo (${backend})`, () => {
     expect(await changeLog(database().db)).toEqual([]);
   });
 
+  it('names of object properties are neither keys nor flags', async () => {
+    expect((await t.replies(ADMIN, 'updateclient#POLRESABC#constructor#x'))[0]).toMatch(/^❌/);
+    expect((await t.replies(ADMIN, 'updateclient#POLRESABC#__proto__#x'))[0]).not.toMatch(/object Object|Maaf, terjadi kesalahan/);
+    expect((await t.replies(ADMIN, 'updateclient#POLRESABC#status#constructor'))[0]).toMatch(/^❌/);
+  });
+
   it('clientinfo: one client with members and bound groups; without an id every client with member counts', async () => {
     const db = database().db;
     await db.query(`INSERT INTO "user" (user_id, nama, client_id, status) VALUES ('75070300', 'X', $1, false), ('75070301', 'Y', $1, true)`, [CLIENT]);

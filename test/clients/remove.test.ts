@@ -70,6 +70,17 @@ describe(`removeclient (${backend})`, () => {
     expect(log.every((r) => r.client_id === CLIENT && r.actor === ADMIN && r.actor_role === 'admin')).toBe(true);
   });
 
+  it('asks again when members were added between the question and the ya, then deletes on the second ya', async () => {
+    await t.replies(ADMIN, 'removeclient#POLRESABC');
+    await database().db.query(`INSERT INTO "user" (user_id, nama, client_id) VALUES ('75071111', 'IMPOR BARU', $1)`, [CLIENT]);
+    const [again] = await t.replies(ADMIN, 'ya');
+    expect(again).toMatch(/^⚠️ Data client ini berubah sejak pertanyaan tadi/);
+    expect(again).toContain('• 2 anggota (2 aktif)');
+    expect(await count(`"user" WHERE client_id = '${CLIENT}'`)).toBe(2);
+    expect((await t.replies(ADMIN, 'ya'))[0]).toMatch(/POLRESABC/);
+    expect(await count(`clients WHERE client_id = '${CLIENT}'`)).toBe(0);
+  });
+
   it('keeps everything on tidak, on batal, and when the menu times out', async () => {
     const db = database().db;
     await t.say(ADMIN, 'removeclient#POLRESABC');
