@@ -5,6 +5,7 @@
  * NRP at the same moment end with one binding. Each binding writes one `login_log` row.
  * NRP look-ups by unbound senders are limited per hour (see {@link NrpLookupLimit}).
  */
+import { type Actor, recordChanges } from '../audit/change-log.js';
 import type { Db, Executor, Queryable } from '../db/db.js';
 import { canonicalPhone } from '../identity/wa-id.js';
 
@@ -111,19 +112,22 @@ const isUniqueViolation = (error: unknown): boolean =>
  * this NRP again is a success (and logged: it is a login), except for the same inbound
  * message handled again after a database blip (`messageId`), which logs nothing more.
  */
-export async function bindNumber(db: Db, userId: string, phone: string, now: Date, messageId: string): Promise<BindOutcome> {
+export async function bindNumber(db: Db, userId: string, phone: string, now: Date, messageId: string, actor: Actor): Promise<BindOutcome> {
   const holder = await findByWhatsapp(db, phone);
   if (holder && holder.userId !== userId) {
     return { ok: false, reason: 'number-taken', candidate: await findByNrp(db, userId), holder: holder.userId };
   }
   try {
     return await db.tx(async (t): Promise<BindOutcome> => {
-      const updated = await t.query<{ user_id: string }>(
-        `UPDATE "user" SET whatsapp = $2, updated_at = $3
-          WHERE user_id = $1 AND status AND (whatsapp IS NULL OR whatsapp = $2)
-          RETURNING user_id`,
+      const updated = await t.query<{ user_id: string; old: string | null; client_id: string | null }>(
+        `UPDATE "user" u SET whatsapp = $2, updated_at = $3
+           FROM (SELECT user_id, whatsapp AS old FROM "user" WHERE user_id = $1 FOR UPDATE) o
+          WHERE u.user_id = o.user_id AND u.status AND (u.whatsapp IS NULL OR u.whatsapp = $2)
+          RETURNING u.user_id, o.old, u.client_id`,
         [userId, phone, now],
       );
+      const bound = updated.rows[0];
+      if (bound) await recordChanges(t, actor, [{ clientId: bound.client_id, userId, field: 'whatsapp', oldValue: bound.old, newValue: phone }], now);
       const { rows } = await t.query<CandidateRow>(`${CANDIDATE} WHERE u.user_id = $1`, [userId]);
       const candidate = rows[0] ? toCandidate(rows[0]) : null;
       if (updated.rows.length === 0) {
@@ -150,12 +154,19 @@ export async function bindNumber(db: Db, userId: string, phone: string, now: Dat
 }
 
 /** Releases the sender (`ids`: its phone and LID) from the member `userId`; false when it was not bound to them (any more). */
-export async function releaseNumber(db: Queryable, userId: string, ids: readonly string[], now: Date): Promise<boolean> {
-  const { rows } = await db.query<{ user_id: string }>(
-    `UPDATE "user" SET whatsapp = NULL, updated_at = $3 WHERE user_id = $1 AND whatsapp = ANY($2) RETURNING user_id`,
-    [userId, ids, now],
-  );
-  return rows.length > 0;
+export async function releaseNumber(db: Db, userId: string, ids: readonly string[], now: Date, actor: Actor): Promise<boolean> {
+  return db.tx(async (t) => {
+    const { rows } = await t.query<{ old: string; client_id: string | null }>(
+      `UPDATE "user" u SET whatsapp = NULL, updated_at = $3
+         FROM (SELECT user_id, whatsapp AS old FROM "user" WHERE user_id = $1 FOR UPDATE) o
+        WHERE u.user_id = o.user_id AND o.old = ANY($2)
+        RETURNING o.old, u.client_id`,
+      [userId, ids, now],
+    );
+    const released = rows[0];
+    if (released) await recordChanges(t, actor, [{ clientId: released.client_id, userId, field: 'whatsapp', oldValue: released.old, newValue: null }], now);
+    return released !== undefined;
+  });
 }
 
 const HOUR_MS = 3_600_000;

@@ -5,6 +5,7 @@
  * shortcut.
  */
 import type { BaseContext } from '../bot/context.js';
+import { chatActor } from '../audit/change-log.js';
 import { defineFlow, type Flow, type Step, type StepOutcome } from '../bot/conversation.js';
 import type { Platform } from '../compliance/handle.js';
 import type { Sender } from '../identity/sender.js';
@@ -112,7 +113,7 @@ async function bind(ctx: BaseContext, data: MemberFlowData): Promise<string> {
   const barrier = again ? null : bindingBarrier(ctx.sender);
   if (barrier) return barrier;
   const { db, now } = ctx.services;
-  const outcome = await bindNumber(db, data.candidate!.userId, ctx.sender.phone!, now(), ctx.message.id);
+  const outcome = await bindNumber(db, data.candidate!.userId, ctx.sender.phone!, now(), ctx.message.id, chatActor(ctx.sender));
   if (!outcome.ok) {
     switch (outcome.reason) {
       case 'not-found':
@@ -130,7 +131,7 @@ async function bind(ctx: BaseContext, data: MemberFlowData): Promise<string> {
   let after = '';
   if (data.handle) {
     const { platform, handle } = data.handle;
-    const stored = await setHandle(db, candidate, platform, handle, now());
+    const stored = await setHandle(db, candidate, platform, handle, now(), chatActor(ctx.sender));
     after = stored.ok ? text.handleUpdated(platform, handle, candidate.userId) : text.handleTaken(platform, handle);
   }
   const profile = (await loadProfile(db, candidate.userId))!;
@@ -212,7 +213,7 @@ const STEPS: Record<string, Step<MemberFlowData>> = {
       if (isPlatform(field)) {
         const parsed = parseHandle(input, field);
         if (!parsed.ok) return { repeat: text.badHandle(field, parsed.reason) };
-        const stored = await setHandle(db, member, field, parsed.handle, now());
+        const stored = await setHandle(db, member, field, parsed.handle, now(), chatActor(ctx.sender));
         if (!stored.ok) return { repeat: text.handleTaken(field, parsed.handle) };
         shown = `@${parsed.handle}`;
       } else {
@@ -226,7 +227,7 @@ const STEPS: Record<string, Step<MemberFlowData>> = {
           value = cleanText(input, textMax(field));
           if (!value) return { repeat: text.badText(field) };
         }
-        await setTextField(db, member.userId, field, value, now());
+        await setTextField(db, chatActor(ctx.sender), member.userId, field, value, now());
         shown = value;
       }
       const profile = (await loadProfile(db, member.userId))!;
@@ -240,7 +241,7 @@ const STEPS: Record<string, Step<MemberFlowData>> = {
       const member = ctx.sender.member;
       const { platform, handle } = data.handle!;
       if (member) {
-        const stored = await setHandle(ctx.services.db, member, platform, handle, ctx.services.now());
+        const stored = await setHandle(ctx.services.db, member, platform, handle, ctx.services.now(), chatActor(ctx.sender));
         return {
           done: stored.ok ? text.handleUpdated(platform, handle, member.userId) : text.handleTaken(platform, handle),
         };
@@ -262,7 +263,7 @@ const STEPS: Record<string, Step<MemberFlowData>> = {
       const { sender, services } = ctx;
       if (!sender.member) return { done: text.NOT_BOUND };
       const ids = [sender.phone, sender.lid].filter((v): v is string => v !== null);
-      const done = await releaseNumber(services.db, sender.member.userId, ids, services.now());
+      const done = await releaseNumber(services.db, sender.member.userId, ids, services.now(), chatActor(sender));
       return { done: done ? text.released(sender.member.userId) : text.ALREADY_RELEASED };
     },
     text.RELEASE_DECLINED,

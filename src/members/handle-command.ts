@@ -1,4 +1,5 @@
 /** `insta#…` and `tiktok#…`: one command shape for both platforms. */
+import { chatActor } from '../audit/change-log.js';
 import { type CommandSpec, defineCommand } from '../bot/command.js';
 import { UserError } from '../bot/errors.js';
 import type { Platform } from '../compliance/handle.js';
@@ -19,7 +20,7 @@ export function handleCommand(name: string, platform: Platform, example: string)
       if (!member) throw new UserError(NOT_BOUND);
       const parsed = parseHandle(ctx.args[0]!, platform);
       if (!parsed.ok) throw new UserError(badHandle(platform, parsed.reason));
-      const stored = await setHandle(ctx.services.db, member, platform, parsed.handle, ctx.services.now());
+      const stored = await setHandle(ctx.services.db, member, platform, parsed.handle, ctx.services.now(), chatActor(ctx.sender));
       if (!stored.ok) throw new UserError(handleTaken(platform, parsed.handle));
       await ctx.reply(handleUpdated(platform, parsed.handle, member.userId));
     },

@@ -4,6 +4,7 @@
  * normal form (lower case, no `@`, no URL) and may not belong to another member of
  * the same client.
  */
+import { type Actor, recordChanges } from '../audit/change-log.js';
 import type { Db, Queryable } from '../db/db.js';
 import { normaliseHandle, type Platform } from '../compliance/handle.js';
 import { compareText, divisionRank, rankRank } from '../compliance/ordering.js';
@@ -74,8 +75,18 @@ export function cleanText(value: string, max: number = TEXT_MAX): string | null 
 /** The longest value accepted for `field`. */
 export const textMax = (field: TextField): number => (field === 'title' || field === 'divisi' ? SHORT_TEXT_MAX : TEXT_MAX);
 
-export async function setTextField(db: Queryable, userId: string, field: TextField, value: string, now: Date): Promise<void> {
-  await db.query(`UPDATE "user" SET ${TEXT_COLUMNS[field]} = $2, updated_at = $3 WHERE user_id = $1`, [userId, value, now]);
+/** Sets a member's own text field, with its change_log row (the member is `actor`). */
+export async function setTextField(db: Db, actor: Actor, userId: string, field: TextField, value: string, now: Date): Promise<void> {
+  await db.tx(async (t) => {
+    const column = TEXT_COLUMNS[field];
+    const { rows } = await t.query<{ old: string | null; client_id: string | null }>(
+      `SELECT ${column} AS old, client_id FROM "user" WHERE user_id = $1 FOR UPDATE`,
+      [userId],
+    );
+    if (!rows[0]) return;
+    await t.query(`UPDATE "user" SET ${column} = $2, updated_at = $3 WHERE user_id = $1`, [userId, value, now]);
+    await recordChanges(t, actor, [{ clientId: rows[0].client_id, userId, field: column, oldValue: rows[0].old, newValue: value }], now);
+  });
 }
 
 /** The ranks to choose from: those used in the member's client, highest first. */
@@ -176,16 +187,17 @@ export async function setHandle(
   platform: Platform,
   handle: string,
   now: Date,
+  actor: Actor,
 ): Promise<SetHandleOutcome> {
   return db.tx(async (t): Promise<SetHandleOutcome> => {
     await lockKey(t, `member-handle:${member.clientId ?? ''}:${platform}`);
     const owner = await handleOwner(t, member.clientId, platform, handle, member.userId);
     if (owner) return { ok: false, owner };
-    await t.query(`UPDATE "user" SET ${HANDLE_COLUMN[platform]} = $2, updated_at = $3 WHERE user_id = $1`, [
-      member.userId,
-      handle,
-      now,
-    ]);
+    const column = HANDLE_COLUMN[platform];
+    const { rows } = await t.query<{ old: string | null }>(`SELECT ${column} AS old FROM "user" WHERE user_id = $1 FOR UPDATE`, [member.userId]);
+    await t.query(`UPDATE "user" SET ${column} = $2, updated_at = $3 WHERE user_id = $1`, [member.userId, handle, now]);
+    const change = { clientId: member.clientId, userId: member.userId, field: column, oldValue: rows[0]?.old ?? null, newValue: handle };
+    await recordChanges(t, actor, [change], now);
     return { ok: true };
   });
 }

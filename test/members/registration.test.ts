@@ -10,6 +10,7 @@ import { backend, useTestDatabase } from '../helpers/db.js';
 const NEW = '6281900000011';
 const OTHER = '6281900000012';
 const LID = '222222222222222@lid';
+const ACTOR = { source: 'whatsapp', id: NEW, role: 'member' } as const;
 
 describe(`member registration by chat (${backend})`, () => {
   const database = useTestDatabase();
@@ -20,6 +21,7 @@ describe(`member registration by chat (${backend})`, () => {
     await db.query('DELETE FROM "user"');
     await db.query('DELETE FROM login_log');
     await db.query('DELETE FROM nrp_lookup');
+    await db.query('DELETE FROM change_log');
     await db.query('DELETE FROM conversation');
     await seedChatFixture(db);
     await db.query(
@@ -57,6 +59,29 @@ describe(`member registration by chat (${backend})`, () => {
     expect(await logins()).toEqual([{ actor_id: '75070207', login_type: 'user', login_source: 'whatsapp' }]);
     // Recognised as that member from now on.
     expect((await t.replies(NEW, 'whoami'))[0]).toMatch(/75070207/);
+  });
+
+  it('a member\'s own changes are in change_log: binding, handles, own data, release', async () => {
+    await t.say(NEW, 'daftar#75070207');
+    await t.say(NEW, 'ya');
+    await t.say(NEW, 'insta#https://www.instagram.com/siti.baru/');
+    await t.say(NEW, 'userrequest');
+    await t.say(NEW, '2');
+    await t.say(NEW, '4');
+    await t.say(NEW, 'banit lantas');
+    await t.say(NEW, 'lepas');
+    await t.say(NEW, 'ya');
+    const { rows } = await database().db.query(
+      `SELECT actor, actor_role, source, client_id, user_id, field, old_value, new_value FROM change_log WHERE user_id = '75070207' ORDER BY id`,
+    );
+    const row = (field: string, old_value: string | null, new_value: string | null, actor_role = 'member') =>
+      ({ actor: NEW, actor_role, source: 'whatsapp', client_id: CLIENT, user_id: '75070207', field, old_value, new_value });
+    expect(rows).toEqual([
+      row('whatsapp', null, NEW, 'unknown'),
+      row('insta', null, 'siti.baru'),
+      row('jabatan', 'BANIT', 'BANIT LANTAS'),
+      row('whatsapp', NEW, null),
+    ]);
   });
 
   it('binds through the userrequest menu; tidak binds nothing; batal ends any step', async () => {
@@ -206,7 +231,7 @@ describe(`member registration by chat (${backend})`, () => {
   it('one binding per NRP and per number at the service level; two numbers at the same moment end with one binding', async () => {
     const { db } = database();
     const at = new Date('2026-11-25T03:00:00Z');
-    const outcomes = await Promise.all([bindNumber(db, '75070207', NEW, at, 'm1'), bindNumber(db, '75070207', OTHER, at, 'm2')]);
+    const outcomes = await Promise.all([bindNumber(db, '75070207', NEW, at, 'm1', ACTOR), bindNumber(db, '75070207', OTHER, at, 'm2', ACTOR)]);
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     expect(outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.reason)).toEqual(['nrp-taken']);
     expect([NEW, OTHER]).toContain((await userRow('75070207')).whatsapp);
@@ -214,7 +239,7 @@ describe(`member registration by chat (${backend})`, () => {
     // One number, two NRPs at the same moment: the UNIQUE constraint keeps one.
     await db.query(`INSERT INTO "user" (user_id, nama, client_id) VALUES ('75070210', 'DEDI', $1)`, [CLIENT]);
     const third = '6281900000013';
-    const both = await Promise.all([bindNumber(db, '75070209', third, at, 'm3'), bindNumber(db, '75070210', third, at, 'm4')]);
+    const both = await Promise.all([bindNumber(db, '75070209', third, at, 'm3', ACTOR), bindNumber(db, '75070210', third, at, 'm4', ACTOR)]);
     expect(both.filter((o) => o.ok)).toHaveLength(1);
     expect(both.filter((o) => !o.ok).map((o) => !o.ok && o.reason)).toEqual(['number-taken']);
     const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM "user" WHERE whatsapp = $1', [third]);
@@ -276,7 +301,7 @@ describe(`member registration by chat (${backend})`, () => {
     const { db } = database();
     const at = new Date('2026-11-25T03:00:00Z');
     const outcomes = await Promise.all(
-      ['75070206', '75070207', '75070208'].map((userId) => setHandle(db, { userId, clientId: CLIENT }, 'instagram', 'sama.sama', at)),
+      ['75070206', '75070207', '75070208'].map((userId) => setHandle(db, { userId, clientId: CLIENT }, 'instagram', 'sama.sama', at, ACTOR)),
     );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "user" WHERE insta = 'sama.sama'`);
