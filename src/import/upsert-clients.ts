@@ -7,9 +7,16 @@
 import { type Actor, type FieldChange, recordChanges } from '../audit/change-log.js';
 import { normaliseHandle } from '../compliance/handle.js';
 import type { Db } from '../db/db.js';
+import { CLIENT_ID_MAX, parseClientId } from '../clients/validate.js';
 import { lockKey } from '../members/binding.js';
 import { CLIENT_ACCOUNTS, CLIENT_FLAGS, CLIENT_NUMBERS, CLIENT_TEXTS, type ClientField, numberList, type ParsedClients } from './client-rows.js';
 import type { Rejection } from './member-rows.js';
+
+const PLATFORMS_OFF: Partial<Record<ClientField, boolean>> = {
+  client_insta_status: false,
+  client_tiktok_status: false,
+  client_amplify_status: false,
+};
 
 const FIELDS: readonly ClientField[] = [...CLIENT_TEXTS, ...CLIENT_ACCOUNTS, ...CLIENT_NUMBERS, ...CLIENT_FLAGS];
 type Stored = { client_id: string } & Record<ClientField, string | boolean | null>;
@@ -69,13 +76,21 @@ export async function upsertClients(db: Db, parsed: ParsedClients, actor: Actor,
           rejected.push({ line: row.line, reason: `client ${row.clientId} is new and needs its nama` });
           continue;
         }
-        const fields = FIELDS.filter((f) => row.values[f] !== undefined);
+        // A new client as `addnewclient` makes it: id upper-cased, every platform off unless the file says.
+        const newId = parseClientId(row.clientId);
+        if (!newId) {
+          rejected.push({ line: row.line, reason: `new client ${row.clientId}: the id must be letters, digits and _ (at most ${CLIENT_ID_MAX})` });
+          continue;
+        }
+        const values: Partial<Record<ClientField, string | boolean>> = { ...PLATFORMS_OFF, ...row.values };
+        const fields = FIELDS.filter((f) => values[f] !== undefined);
         await t.query(
           `INSERT INTO clients (client_id, ${fields.join(', ')}, created_at, updated_at)
            VALUES ($1, ${fields.map((_, i) => `$${i + 3}`).join(', ')}, $2, $2)`,
-          [row.clientId, now, ...fields.map((f) => row.values[f])],
+          [newId, now, ...fields.map((f) => values[f])],
         );
-        for (const f of fields) changes.push({ clientId: row.clientId, userId: null, field: f, oldValue: null, newValue: String(row.values[f]) });
+        for (const f of fields) changes.push({ clientId: newId, userId: null, field: f, oldValue: null, newValue: String(values[f]) });
+        byId.set(newId.toLowerCase(), { client_id: newId, ...values } as Stored);
         inserted += 1;
         continue;
       }

@@ -109,8 +109,11 @@ describe(`cicero import / export (${backend})`, () => {
     const file = csvFile(dir, 'clients.csv', ['client_id,nama,client_operator', 'POLRESBARU,Polres Baru,0812-1111-2222', 'POLRESABC,,']);
     expect(cli(['import', 'clients', file])).toMatchObject({
       status: 0,
-      stdout: 'clients: 1 inserted, 0 updated, 1 unchanged, 0 rejected\n2 field changes recorded in change_log\n',
+      stdout: 'clients: 1 inserted, 0 updated, 1 unchanged, 0 rejected\n5 field changes recorded in change_log\n',
     });
     expect(cli(['import', 'clients', file]).stdout).toBe('clients: 0 inserted, 0 updated, 2 unchanged, 0 rejected\nno changes\n');
+    // A new client's id follows addnewclient's rule.
+    const bad = csvFile(dir, 'bad-clients.csv', ['client_id,nama', 'polres-baru.2,Polres Baru 2']);
+    expect(cli(['import', 'clients', bad]).stdout).toContain('new client polres-baru.2: the id must be letters, digits and _ (at most 30)');
   });
 });
