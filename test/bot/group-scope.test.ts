@@ -122,8 +122,10 @@ describe(`group scope and the operator's own client (${backend})`, () => {
       expect(await inGroup(ADMIN, 'help#status')).toEqual([
         { chatId: GROUP_B, text: '❓ Perintah *status* tidak tersedia untuk Anda. Ketik *help* untuk daftar lengkap.' },
       ]);
-      const [privateHelp] = await t.replies(ADMIN, 'help');
-      expect(privateHelp).toMatch(/\*status\*[\s\S]*|\*outbox\*/);
+      // The admin's full help is several messages long.
+      const privateHelp = (await t.replies(ADMIN, 'help')).join('\n');
+      expect(privateHelp).toMatch(/\*status\*/);
+      expect(privateHelp).toMatch(/\*outbox\*/);
     });
 
     it('status and outbox written in a group are refused there without showing anything', async () => {
