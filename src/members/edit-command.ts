@@ -3,11 +3,15 @@ import { chatActor } from '../audit/change-log.js';
 import type { BaseContext } from '../bot/context.js';
 import { UserError } from '../bot/errors.js';
 import { editMember, type FieldValue, type ManagedMember, type MemberField } from './manage.js';
-import { changed, memberNotFound, valueTaken } from './manage-texts.js';
+import { changed, memberNotFound, OWN_NUMBER, valueTaken } from './manage-texts.js';
 import { mayName, showNumbers } from './scope.js';
 
 /** The reply to the change; throws a `UserError` (the refusal) when it cannot be made. */
 export async function editReply(ctx: BaseContext, member: ManagedMember, field: MemberField, value: FieldValue | null): Promise<string> {
+  // An operator's own number given to someone else (a slip, as Cicero_V2 found): that member would speak as the operator.
+  if (field === 'whatsapp' && value !== null && value === ctx.sender.phone && ctx.sender.member?.userId !== member.userId) {
+    throw new UserError(OWN_NUMBER);
+  }
   const { db, now } = ctx.services;
   const outcome = await editMember(db, chatActor(ctx.sender), member.userId, field, value, now());
   if (!outcome.ok) {

@@ -110,6 +110,8 @@ export function alreadyExists(nrp: string, sameClient: boolean): string {
     : `❌ NRP/NIP *${nrp}* sudah terdaftar di client lain. Hubungi admin bila anggota ini pindah satuan.`;
 }
 
+export const OWN_NUMBER = '❌ Itu nomor WhatsApp Anda sendiri. Tulis nomor anggota tersebut.';
+
 export const NOT_YOUR_CLIENT = '❌ Anda hanya dapat menambah anggota ke client Anda sendiri (di chat pribadi, atau di grup client Anda).';
 
 /** The member field a typed name stands for (own keys only: `constructor` is not a field). */

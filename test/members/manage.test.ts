@@ -101,6 +101,7 @@ describe(`operators manage members by command (${backend})`, () => {
     expect(await first(OPERATOR, 'ubahanggota#75070207#insta#https://www.instagram.com/p/ABC123/')).toMatch(/link postingan\/video, bukan link profil/);
     expect(await first(OPERATOR, 'ubahanggota#75070207#tiktok#https://www.tiktok.com/@x/video/123')).toMatch(/link postingan\/video/);
     expect(await first(OPERATOR, 'ubahanggota#75070207#whatsapp#12ab')).toMatch(/^❌ Nomor WhatsApp tidak valid/);
+    expect(await first(OPERATOR, `ubahanggota#75070207#whatsapp#+${OPERATOR}`)).toBe('❌ Itu nomor WhatsApp Anda sendiri. Tulis nomor anggota tersebut.');
     expect(await first(OPERATOR, 'ubahanggota#75070207#insta#bukan handle!')).toMatch(/^❌ Username Instagram tidak valid/);
     // A handle of another member of the client: named to its operator.
     expect(await first(OPERATOR, 'ubahanggota#75070206#insta#siti.aminah')).toBe(
