@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/bot/command.js';
-import { listClients, memberCounts } from '../src/clients/record.js';
+import { groupIds, listClients, memberCounts } from '../src/clients/record.js';
 import { requireClient } from '../src/clients/require.js';
 import { clientCard, clientList } from '../src/clients/texts.js';
 
@@ -18,6 +18,12 @@ export default defineCommand({
       return;
     }
     const client = await requireClient(ctx, typed);
-    await ctx.reply(clientCard(client, await memberCounts(db, client.client_id)));
+    // Names as WhatsApp shows them, asked only for the few groups bound to this client.
+    const names = new Map<string, string>();
+    for (const id of groupIds(client.client_group)) {
+      const name = await ctx.services.groupName(id);
+      if (name) names.set(id, name);
+    }
+    await ctx.reply(clientCard(client, await memberCounts(db, client.client_id), undefined, names));
   },
 });

@@ -176,6 +176,7 @@ export class Bot {
       messageMaxChars: options.messageMaxChars,
       nrpLookupsPerHour: options.nrpLookupsPerHour,
       signIn: new SignIn(options.db, options.signIn, now),
+      groupName: async (chatId) => (await transport.groupName?.(chatId)) ?? null,
     };
   }
 

@@ -31,6 +31,8 @@ export interface BotServices {
   nrpLookupsPerHour: number;
   /** Operator and admin sign-in by chat (`login`, `logout`). */
   signIn: SignIn;
+  /** A group's name as WhatsApp shows it, or null (the transport cannot say, or is not ready). */
+  groupName(chatId: string): Promise<string | null>;
 }
 
 export interface ChatInfo {

@@ -16,10 +16,15 @@ const flag = (v: boolean): string => (v ? '✅ aktif' : '❌ nonaktif');
 
 /**
  * One client's card: its settings under their column names (what `updateclient` takes),
- * its member counts and its bound groups. The transport cannot name a group, so groups
- * are listed by id.
+ * its member counts and its bound groups (by id, with the name WhatsApp gives when
+ * `groupNames` has it).
  */
-export function clientCard(c: ClientRow, members: MemberCounts, title = '🏢 *Client*'): string {
+export function clientCard(
+  c: ClientRow,
+  members: MemberCounts,
+  title = '🏢 *Client*',
+  groupNames: ReadonlyMap<string, string> = new Map(),
+): string {
   const groups = groupIds(c.client_group);
   return [
     `${title} *${c.client_id}*`,
@@ -34,7 +39,9 @@ export function clientCard(c: ClientRow, members: MemberCounts, title = '🏢 *C
     `client_operator: ${show(c.client_operator)}`,
     `client_super: ${show(c.client_super)}`,
     `Anggota: ${members.active} aktif dari ${members.total}`,
-    groups.length === 0 ? 'Grup terikat: -' : `Grup terikat (${groups.length}):\n${groups.map((g) => `• ${g}`).join('\n')}`,
+    groups.length === 0
+      ? 'Grup terikat: -'
+      : `Grup terikat (${groups.length}):\n${groups.map((g) => `• ${g}${groupNames.has(g) ? ` (${groupNames.get(g)})` : ''}`).join('\n')}`,
   ].join('\n');
 }
 

@@ -144,13 +144,17 @@ export function operatorMenu(clientId: string): string {
     '4. Tandai / cabut exception',
     '5. Cari anggota (NRP atau nama)',
     '6. Daftar anggota exception',
+    '7. Rekap registrasi (yang belum lengkap)',
+    '8. Rekap link hari ini',
     '',
-    'Rekap: *absensiregistrasi*, *rekaplink*, *absensilink*.',
+    'Rekap lain: *absensiregistrasi*, *rekaplink*, *absensilink*.',
     'Ketik *angka menu* di atas, atau *batal* untuk keluar.',
   ].join('\n');
 }
 
-export const MENU_CHOICE = '❌ Pilihan tidak dikenali. Balas angka *1* sampai *6*.';
+export const MENU_CHOICE = '❌ Pilihan tidak dikenali. Balas angka *1* sampai *8*.';
+
+export const clientGoneText = (clientId: string): string => `❌ Client *${clientId}* sudah tidak ada.`;
 
 export function clientPicker(clients: ReadonlyArray<{ clientId: string; nama: string }>): string {
   if (clients.length === 0) return 'Belum ada client terdaftar.';

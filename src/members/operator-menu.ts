@@ -9,6 +9,9 @@ import { chatActor } from '../audit/change-log.js';
 import type { BaseContext } from '../bot/context.js';
 import { defineFlow, type Step, type StepOutcome } from '../bot/conversation.js';
 import { UserError } from '../bot/errors.js';
+import { findClient } from '../compliance/clients.js';
+import { sendDayLinks, sendRegistration } from '../reports/send-recaps.js';
+import { dayWindow } from '../time/day.js';
 import { parseNrp } from './binding.js';
 import { editReply } from './edit-command.js';
 import { answerOf } from './flows.js';
@@ -91,6 +94,17 @@ const STEPS: Record<string, Step<OperatorMenuData>> = {
       const base = { clientId: data.clientId, clients: data.clients };
       if (next) return { next, data: base };
       if (choice === '6') return backToMenu(t.exceptionList(data.clientId!, await listExceptions(ctx.services.db, data.clientId!)));
+      if (choice === '7' || choice === '8') {
+        // The recaps go out as their commands send them, then the menu again; a refusal (link recaps off) is said before it.
+        return orRepeat(async () => {
+          const { db, now, timezone } = ctx.services;
+          const client = await findClient(db, data.clientId!);
+          if (!client) return { done: t.clientGoneText(data.clientId!) };
+          if (choice === '7') await sendRegistration(ctx, client, 'belum', false);
+          else await sendDayLinks(ctx, client, dayWindow(now(), timezone).date);
+          return { next: 'menu', data: base };
+        });
+      }
       return { repeat: t.MENU_CHOICE };
     },
   },

@@ -49,6 +49,13 @@ export class MemoryTransport extends BaseTransport implements Transport {
     return this.restricted(signal);
   }
 
+  /** Group names this "WhatsApp" knows (tests set them). */
+  readonly groupNames = new Map<string, string>();
+
+  async groupName(chatId: string): Promise<string | null> {
+    return this.groupNames.get(chatId) ?? null;
+  }
+
   async phoneOfLid(lid: string): Promise<string | null> {
     this.lidQuestions.push(lid);
     return this.lidPhones.get(lid) ?? null;

@@ -93,6 +93,8 @@ export interface Transport {
    * when its own records (`wa_lid_map`) do not know the LID.
    */
   phoneOfLid?(lid: string): Promise<string | null>;
+  /** A group's name as WhatsApp shows it; null when it does not say (or the transport cannot ask). */
+  groupName?(chatId: string): Promise<string | null>;
   /** Trouble for the admins (the bot queues it to them). */
   onAlert(handler: (alert: TransportAlert) => Promise<void>): void;
   /** An admin resumed sending: a transport that stopped reconnecting on a blocking state tries again. */

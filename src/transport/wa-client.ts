@@ -22,6 +22,7 @@ export interface WaClient extends EventEmitter {
   sendMessage(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<WaSentMessage | null | undefined>;
   getContactLidAndPhone?(ids: string[]): Promise<Array<{ lid?: string; pn?: string }>>;
   getChats?(): Promise<WaChat[]>;
+  getChatById?(chatId: string): Promise<{ name?: string }>;
   sendSeen?(chatId: string): Promise<boolean>;
   /** WhatsApp Web's connection state (`CONNECTED`, …); throws when the page is gone. */
   getState?(): Promise<string | null>;

@@ -677,6 +677,16 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
     }
   }
 
+  async groupName(chatId: string): Promise<string | null> {
+    if (!this.client || this.state() !== 'ready') return null;
+    try {
+      return (await this.client.getChatById?.(chatId))?.name || null;
+    } catch (error) {
+      this.log.debug({ err: describeError(error) }, 'group name lookup failed');
+      return null;
+    }
+  }
+
   async phoneOfLid(lid: string): Promise<string | null> {
     if (!this.client || this.state() !== 'ready') return null;
     try {

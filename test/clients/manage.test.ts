@@ -126,10 +126,14 @@ describe(`addnewclient, updateclient, clientinfo (${backend})`, () => {
   it('clientinfo: one client with members and bound groups; without an id every client with member counts', async () => {
     const db = database().db;
     await db.query(`INSERT INTO "user" (user_id, nama, client_id, status) VALUES ('75070300', 'X', $1, false), ('75070301', 'Y', $1, true)`, [CLIENT]);
+    // WhatsApp names the first group (the memory transport stands in for it); the second it does not.
+    t.transport.groupNames.set('120363111111111111@g.us', 'Grup Rekap Polres ABC');
     const card = await one(ADMIN, 'clientinfo#polresabc');
     expect(card).toMatch(/^🏢 \*Client\* \*POLRESABC\*\nnama: POLRES ABC\n/);
     expect(card).toContain('client_operator: 0812-0000-0002');
-    expect(card).toContain('Anggota: 2 aktif dari 3\nGrup terikat (2):\n• 120363111111111111@g.us\n• 120363222222222222@g.us');
+    expect(card).toContain(
+      'Anggota: 2 aktif dari 3\nGrup terikat (2):\n• 120363111111111111@g.us (Grup Rekap Polres ABC)\n• 120363222222222222@g.us',
+    );
     expect(await one(ADMIN, 'clientinfo')).toBe(
       [
         '🏢 *Daftar client* (2)',

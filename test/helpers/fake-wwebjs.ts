@@ -173,6 +173,15 @@ export class FakeWwebjs extends EventEmitter implements WaClient {
     return this.chats;
   }
 
+  /** Group names, as `Chat.name` gives them; an unknown chat throws, as the library does. */
+  readonly chatNames = new Map<string, string>();
+
+  async getChatById(chatId: string): Promise<{ name?: string }> {
+    const name = this.chatNames.get(chatId);
+    if (name === undefined) throw new Error(`chat ${chatId} not found`);
+    return { name };
+  }
+
   async sendSeen(chatId: string): Promise<boolean> {
     this.seen.push(chatId);
     return true;

@@ -96,6 +96,13 @@ describe(`the operator menu (${backend})`, () => {
     expect(await say(OPERATOR, '80010001')).toMatch(/^❌ Anggota dengan NRP\/NIP \*80010001\* tidak ditemukan/);
     await say(OPERATOR, '75070207');
     expect(await say(OPERATOR, '6')).toMatch(/^ℹ️ Tidak ada anggota exception di client \*POLRESABC\*/);
+    // The recaps, as their commands send them, then the menu again.
+    const registration = await bot.replies(OPERATOR, '7');
+    expect(registration[0]).toMatch(/^📋 \*Absensi Registrasi\*/);
+    expect(registration.at(-1)).toBe(t.operatorMenu(CLIENT));
+    const links = await bot.replies(OPERATOR, '8');
+    expect(links[0]).toMatch(/^Tidak ada konten Instagram untuk/);
+    expect(links.at(-1)).toBe(t.operatorMenu(CLIENT));
   });
 
   it('an admin picks the client first, then manages that client only; members and unknown numbers are refused', async () => {

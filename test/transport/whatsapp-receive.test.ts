@@ -64,6 +64,15 @@ describe('receiving', () => {
     expect(await fake.transport.phoneOfLid('999999999999999@lid')).toBeNull();
   });
 
+  it('groupName gives the name WhatsApp shows, and null for a chat it does not know', async () => {
+    const fake = fakeWhatsApp([emitSoon('ready')]);
+    started.push(fake.transport);
+    await fake.transport.start();
+    fake.clients[0]!.chatNames.set(GROUP, 'Grup Rekap Polres ABC');
+    expect(await fake.transport.groupName(GROUP)).toBe('Grup Rekap Polres ABC');
+    expect(await fake.transport.groupName('120363000000000000@g.us')).toBeNull();
+  });
+
   it('marks a chat seen after its message was handled, not for ignored chatter or a held message', async () => {
     const fake = fakeWhatsApp([emitSoon('ready')]);
     started.push(fake.transport);
