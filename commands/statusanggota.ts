@@ -1,9 +1,5 @@
 import { defineCommand } from '../src/bot/command.js';
-import { UserError } from '../src/bot/errors.js';
-import { applyEdit } from '../src/members/edit-command.js';
-import { parseFieldValue } from '../src/members/manage.js';
-import { badValue } from '../src/members/manage-texts.js';
-import { memberInScope } from '../src/members/scope.js';
+import { flagHandler } from '../src/members/edit-command.js';
 
 export default defineCommand({
   name: 'statusanggota',
@@ -13,11 +9,5 @@ export default defineCommand({
   roles: ['admin', 'operator'],
   privateOnly: false,
   args: { min: 2, max: 2 },
-  async handler(ctx) {
-    const [nrp = '', raw = ''] = ctx.args;
-    const word = raw.trim().toLowerCase();
-    const parsed = word === 'aktif' || word === 'nonaktif' ? parseFieldValue('status', word) : null;
-    if (!parsed?.ok) throw new UserError(badValue('status', 'flag'));
-    await applyEdit(ctx, await memberInScope(ctx, nrp), 'status', parsed.value);
-  },
+  handler: flagHandler('status', ['aktif', 'nonaktif']),
 });

@@ -67,32 +67,42 @@ export async function recordChanges(db: Queryable, actor: Actor, changes: readon
   return real.length;
 }
 
+/** A `change_log` row as read (snake_case columns). */
+export interface ChangeRow {
+  changed_at: Date;
+  source: Actor['source'];
+  actor: string;
+  actor_role: string;
+  client_id: string | null;
+  user_id: string | null;
+  field: string;
+  old_value: string | null;
+  new_value: string | null;
+}
+
+/** The columns of a {@link ChangeRow}, for SELECT lists (prefixed with a table alias when given). */
+export const changeColumns = (alias = ''): string =>
+  ['changed_at', 'source', 'actor', 'actor_role', 'client_id', 'user_id', 'field', 'old_value', 'new_value']
+    .map((c) => `${alias}${c}`)
+    .join(', ');
+
+export const toChangeRecord = (r: ChangeRow): ChangeRecord => ({
+  changedAt: new Date(r.changed_at),
+  source: r.source,
+  actor: r.actor,
+  actorRole: r.actor_role,
+  clientId: r.client_id,
+  userId: r.user_id,
+  field: r.field,
+  oldValue: r.old_value,
+  newValue: r.new_value,
+});
+
 /** A member's last `limit` changes, newest first. */
 export async function memberHistory(db: Queryable, userId: string, limit = 20): Promise<ChangeRecord[]> {
-  const { rows } = await db.query<{
-    changed_at: Date;
-    source: Actor['source'];
-    actor: string;
-    actor_role: string;
-    client_id: string | null;
-    user_id: string | null;
-    field: string;
-    old_value: string | null;
-    new_value: string | null;
-  }>(
-    `SELECT changed_at, source, actor, actor_role, client_id, user_id, field, old_value, new_value
-       FROM change_log WHERE user_id = $1 ORDER BY changed_at DESC, id DESC LIMIT $2`,
+  const { rows } = await db.query<ChangeRow>(
+    `SELECT ${changeColumns()} FROM change_log WHERE user_id = $1 ORDER BY changed_at DESC, id DESC LIMIT $2`,
     [userId, limit],
   );
-  return rows.map((r) => ({
-    changedAt: new Date(r.changed_at),
-    source: r.source,
-    actor: r.actor,
-    actorRole: r.actor_role,
-    clientId: r.client_id,
-    userId: r.user_id,
-    field: r.field,
-    oldValue: r.old_value,
-    newValue: r.new_value,
-  }));
+  return rows.map(toChangeRecord);
 }

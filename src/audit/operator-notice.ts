@@ -4,7 +4,7 @@
  * one transaction by whoever tells the operator (src/app/operator-notices.ts).
  */
 import type { Queryable } from '../db/db.js';
-import type { ChangeRecord } from './change-log.js';
+import { type ChangeRecord, type ChangeRow, changeColumns, toChangeRecord } from './change-log.js';
 
 export interface PendingNotice {
   clientId: string;
@@ -19,21 +19,8 @@ export interface PendingNotice {
  * never told (a client without a mark yet starts there, not at the beginning of time).
  */
 export async function pendingNotices(db: Queryable, since: Date): Promise<PendingNotice[]> {
-  const { rows } = await db.query<{
-    id: string;
-    changed_at: Date;
-    source: 'whatsapp' | 'cli';
-    actor: string;
-    actor_role: string;
-    client_id: string;
-    user_id: string | null;
-    field: string;
-    old_value: string | null;
-    new_value: string | null;
-    client_operator: string | null;
-  }>(
-    `SELECT l.id, l.changed_at, l.source, l.actor, l.actor_role, l.client_id, l.user_id, l.field, l.old_value, l.new_value,
-            c.client_operator
+  const { rows } = await db.query<ChangeRow & { id: string; client_id: string; client_operator: string | null }>(
+    `SELECT l.id, ${changeColumns('l.')}, c.client_operator
        FROM change_log l
        JOIN clients c ON c.client_id = l.client_id
        LEFT JOIN operator_notice n ON n.client_id = l.client_id
@@ -44,17 +31,7 @@ export async function pendingNotices(db: Queryable, since: Date): Promise<Pendin
   const byClient = new Map<string, PendingNotice>();
   for (const r of rows) {
     const notice = byClient.get(r.client_id) ?? { clientId: r.client_id, operator: r.client_operator, changes: [], lastChangeId: 0 };
-    notice.changes.push({
-      changedAt: new Date(r.changed_at),
-      source: r.source,
-      actor: r.actor,
-      actorRole: r.actor_role,
-      clientId: r.client_id,
-      userId: r.user_id,
-      field: r.field,
-      oldValue: r.old_value,
-      newValue: r.new_value,
-    });
+    notice.changes.push(toChangeRecord(r));
     notice.lastChangeId = Number(r.id);
     byClient.set(r.client_id, notice);
   }

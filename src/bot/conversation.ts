@@ -9,6 +9,7 @@
 import type { Queryable } from '../db/db.js';
 import type { BaseContext } from './context.js';
 import { deleteCounting } from '../db/delete-counting.js';
+import { UserError } from './errors.js';
 
 export type StepOutcome<D> =
   /** Go to `next` (and ask its question), optionally saying something first. */
@@ -32,6 +33,16 @@ export interface Flow<D> {
 
 export function defineFlow<D>(flow: Flow<D>): Flow<D> {
   return flow;
+}
+
+/** Runs a step's `work`; a refusal it throws (`UserError`) asks the same question again, saying why. */
+export async function repeatOnRefusal<D>(work: () => Promise<StepOutcome<D>>): Promise<StepOutcome<D>> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof UserError) return { repeat: error.message };
+    throw error;
+  }
 }
 
 export interface ConversationState {

@@ -8,7 +8,7 @@
  * a sign-in.
  */
 import type { BaseContext } from '../bot/context.js';
-import { defineFlow, type Step, type StepOutcome } from '../bot/conversation.js';
+import { defineFlow, repeatOnRefusal, type Step, type StepOutcome } from '../bot/conversation.js';
 import { UserError } from '../bot/errors.js';
 import { type DashboardAccount, pendingAccounts } from './dashboard.js';
 import { REMOVAL_CHANGED, removalAnswer, removalQuestionFor, shownImpact } from './flows.js';
@@ -41,15 +41,7 @@ type Outcome = StepOutcome<ClientMenuData>;
 /** Back to the menu, forgetting what was picked. */
 const backToMenu = (say?: string): Outcome => ({ next: 'menu', data: {}, ...(say ? { say } : {}) });
 
-/** Runs `work`; a refusal it throws asks the same question again. */
-async function orRepeat(work: () => Promise<Outcome>): Promise<Outcome> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof UserError) return { repeat: error.message };
-    throw error;
-  }
-}
+const orRepeat = (work: () => Promise<Outcome>): Promise<Outcome> => repeatOnRefusal(work);
 
 /** Runs `work`; a refusal it throws is said, back at the menu. */
 async function orMenu(work: () => Promise<Outcome>): Promise<Outcome> {

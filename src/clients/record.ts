@@ -3,6 +3,7 @@
  * states of it (none → created, before → after, before → removed): one diff for every
  * kind of change, so each writes the same shape of audit rows.
  */
+import { CLIENT_FIELDS } from './validate.js';
 import type { Queryable } from '../db/db.js';
 import type { FieldChange } from '../audit/change-log.js';
 
@@ -23,20 +24,7 @@ export interface ClientRow {
 }
 
 /** The audited columns, in card order (client_id names the row, it is not a setting). */
-export const AUDITED_COLUMNS = [
-  'nama',
-  'client_type',
-  'client_status',
-  'client_insta',
-  'client_insta_status',
-  'client_tiktok',
-  'client_tiktok_status',
-  'client_amplify_status',
-  'client_operator',
-  'client_super',
-  'client_group',
-  'tiktok_secuid',
-] as const satisfies readonly (keyof ClientRow)[];
+export const AUDITED_COLUMNS = [...CLIENT_FIELDS, 'client_group', 'tiktok_secuid'] as const satisfies readonly (keyof ClientRow)[];
 
 export const CLIENT_COLUMNS = `client_id, nama, client_type, client_status, client_insta, client_insta_status, client_tiktok,
   client_tiktok_status, client_amplify_status, client_operator, client_super, client_group, tiktok_secuid`;

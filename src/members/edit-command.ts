@@ -1,10 +1,10 @@
 /** One member field changed by an operator or admin (command or menu): the reply, the changed card. */
 import { chatActor } from '../audit/change-log.js';
-import type { BaseContext } from '../bot/context.js';
+import type { BaseContext, Context } from '../bot/context.js';
 import { UserError } from '../bot/errors.js';
 import { editMember, type FieldValue, type ManagedMember, type MemberField } from './manage.js';
-import { changed, memberNotFound, OWN_NUMBER, valueTaken } from './manage-texts.js';
-import { mayName, showNumbers } from './scope.js';
+import { badValue, changed, memberNotFound, OWN_NUMBER, valueTaken } from './manage-texts.js';
+import { mayName, memberInScope, showNumbers } from './scope.js';
 
 /** The reply to the change; throws a `UserError` (the refusal) when it cannot be made. */
 export async function editReply(ctx: BaseContext, member: ManagedMember, field: MemberField, value: FieldValue | null): Promise<string> {
@@ -23,4 +23,17 @@ export async function editReply(ctx: BaseContext, member: ManagedMember, field: 
 
 export async function applyEdit(ctx: BaseContext, member: ManagedMember, field: MemberField, value: FieldValue | null): Promise<void> {
   await ctx.reply(await editReply(ctx, member, field, value));
+}
+
+/**
+ * The handler of a `<command>#<NRP>#<word>` command that sets a yes/no field
+ * (`statusanggota`, `exception`): only the two `words` are taken.
+ */
+export function flagHandler(field: 'status' | 'exception', words: readonly [string, string]) {
+  return async (ctx: Context): Promise<void> => {
+    const [nrp = '', raw = ''] = ctx.args;
+    const word = raw.trim().toLowerCase();
+    if (!words.includes(word)) throw new UserError(badValue(field, 'flag'));
+    await applyEdit(ctx, await memberInScope(ctx, nrp), field, word === words[0]);
+  };
 }

@@ -7,8 +7,7 @@
  */
 import { chatActor } from '../audit/change-log.js';
 import type { BaseContext } from '../bot/context.js';
-import { defineFlow, type Step, type StepOutcome } from '../bot/conversation.js';
-import { UserError } from '../bot/errors.js';
+import { defineFlow, repeatOnRefusal, type Step, type StepOutcome } from '../bot/conversation.js';
 import { findClient } from '../compliance/clients.js';
 import { sendDayLinks, sendRegistration } from '../reports/send-recaps.js';
 import { dayWindow } from '../time/day.js';
@@ -34,15 +33,7 @@ export interface OperatorMenuData {
 type Outcome = StepOutcome<OperatorMenuData>;
 const backToMenu = (say: string): Outcome => ({ next: 'menu', say });
 
-/** Runs `work`; a refusal it throws asks the same question again. */
-async function orRepeat(work: () => Promise<Outcome>): Promise<Outcome> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof UserError) return { repeat: error.message };
-    throw error;
-  }
-}
+const orRepeat = (work: () => Promise<Outcome>): Promise<Outcome> => repeatOnRefusal(work);
 
 /** A step asking for the NRP of a member of the client, then going to `next`. */
 const memberStep = (next: string): Step<OperatorMenuData> => ({
