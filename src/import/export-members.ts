@@ -5,25 +5,15 @@
  * numbers normalised; a stored value that has none is left empty, which the import
  * reads as "no change"), every cell as text so NRPs and numbers keep their digits.
  */
-import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { normaliseHandle } from '../compliance/handle.js';
 import type { Queryable } from '../db/db.js';
 import { canonicalPhone } from '../identity/wa-id.js';
 import { cleanText, SHORT_TEXT_MAX, TEXT_MAX } from '../members/profile.js';
 import { EXPORT_HEADERS, type MemberColumn } from './member-rows.js';
+import type { UserRow } from '../members/user-row.js';
+import { streamWorkbook } from '../reports/excel.js';
 
-interface Row {
-  user_id: string;
-  nama: string | null;
-  title: string | null;
-  divisi: string | null;
-  jabatan: string | null;
-  insta: string | null;
-  tiktok: string | null;
-  whatsapp: string | null;
-  status: boolean;
-}
+type Row = Omit<UserRow, 'client_id'>;
 
 const WIDTHS: Record<MemberColumn, number> = {
   nrp: 20, nama: 30, title: 12, divisi: 22, jabatan: 28, status: 10, insta: 22, tiktok: 22, whatsapp: 16,
@@ -55,29 +45,19 @@ export async function exportMembers(db: Queryable, clientId: string, now: Date):
       WHERE client_id = $1 ORDER BY upper(divisi), upper(nama), user_id`,
     [clientId],
   );
-  const stream = new PassThrough();
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<void>((resolve, reject) => {
-    stream.on('end', resolve);
-    stream.on('error', reject);
+  const data = await streamWorkbook({ now }, async (book) => {
+    const sheet = book.addWorksheet('Anggota', { views: [{ state: 'frozen', ySplit: 1 }] });
+    sheet.columns = EXPORT_HEADERS.map(([field]) => ({ width: WIDTHS[field], style: { numFmt: '@' } }));
+    const header = sheet.addRow(EXPORT_HEADERS.map(([, title]) => title));
+    header.font = { bold: true };
+    header.commit();
+    for (const r of rows) {
+      const values = cells(r);
+      sheet.addRow(EXPORT_HEADERS.map(([field]) => values[field])).commit();
+    }
+    sheet.commit();
   });
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
-  book.creator = 'Cicero';
-  book.created = now;
-  const sheet = book.addWorksheet('Anggota', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = EXPORT_HEADERS.map(([field]) => ({ width: WIDTHS[field], style: { numFmt: '@' } }));
-  const header = sheet.addRow(EXPORT_HEADERS.map(([, title]) => title));
-  header.font = { bold: true };
-  header.commit();
-  for (const r of rows) {
-    const values = cells(r);
-    sheet.addRow(EXPORT_HEADERS.map(([field]) => values[field])).commit();
-  }
-  sheet.commit();
-  await book.commit();
-  await done;
-  return { data: Buffer.concat(chunks), members: rows.length };
+  return { data, members: rows.length };
 }
 
 /** The default file name: `anggota-<client>-<YYYY-MM-DD>.xlsx`. */

@@ -17,19 +17,9 @@ import { cleanText, SHORT_TEXT_MAX, TEXT_MAX } from '../members/profile.js';
 import type { MemberRow, ParsedMembers, Rejection } from './member-rows.js';
 import type { Progress } from './progress.js';
 import { refuseTaken, type UniqueCheck } from './unique.js';
+import type { UserRow } from '../members/user-row.js';
 
-interface Stored {
-  user_id: string;
-  nama: string | null;
-  title: string | null;
-  divisi: string | null;
-  jabatan: string | null;
-  insta: string | null;
-  tiktok: string | null;
-  whatsapp: string | null;
-  status: boolean;
-  client_id: string | null;
-}
+type Stored = UserRow;
 
 type Field = 'nama' | 'title' | 'divisi' | 'jabatan' | 'insta' | 'tiktok' | 'whatsapp' | 'status';
 const FIELDS: readonly Field[] = ['nama', 'title', 'divisi', 'jabatan', 'insta', 'tiktok', 'whatsapp', 'status'];

@@ -9,6 +9,7 @@ import type { Db, Queryable } from '../db/db.js';
 import { normaliseHandle, type Platform } from '../compliance/handle.js';
 import { compareText, divisionRank, rankRank } from '../compliance/ordering.js';
 import { lockKey } from './binding.js';
+import type { UserRow } from './user-row.js';
 
 export interface MemberProfile {
   userId: string;
@@ -22,17 +23,7 @@ export interface MemberProfile {
   clientId: string | null;
 }
 
-interface ProfileRow {
-  user_id: string;
-  nama: string | null;
-  title: string | null;
-  divisi: string | null;
-  jabatan: string | null;
-  insta: string | null;
-  tiktok: string | null;
-  status: boolean;
-  client_id: string | null;
-}
+type ProfileRow = Omit<UserRow, 'whatsapp'>;
 
 export async function loadProfile(db: Queryable, userId: string): Promise<MemberProfile | null> {
   const { rows } = await db.query<ProfileRow>(

@@ -41,7 +41,10 @@ type Sheet = ExcelJS.Worksheet;
 type Cell = string | number;
 
 /** Builds a workbook through the streaming writer and returns the file's bytes. */
-async function streamWorkbook(meta: WorkbookMeta, build: (book: ExcelJS.stream.xlsx.WorkbookWriter) => Promise<void>): Promise<Buffer> {
+export async function streamWorkbook(
+  meta: Pick<WorkbookMeta, 'now'>,
+  build: (book: ExcelJS.stream.xlsx.WorkbookWriter) => Promise<void>,
+): Promise<Buffer> {
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
   stream.on('data', (chunk: Buffer) => chunks.push(chunk));

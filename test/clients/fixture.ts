@@ -1,4 +1,5 @@
 /** Shared set-up for the client management tests: a clean slate and the change_log rows. */
+import type { ChangeRow } from '../../src/audit/change-log.js';
 import type { Db } from '../../src/db/db.js';
 import { seedChatFixture } from '../helpers/bot.js';
 
@@ -18,16 +19,7 @@ export async function resetClients(db: Db): Promise<void> {
   );
 }
 
-export interface LogRow {
-  source: string;
-  actor: string;
-  actor_role: string;
-  client_id: string | null;
-  user_id: string | null;
-  field: string;
-  old_value: string | null;
-  new_value: string | null;
-}
+export type LogRow = Omit<ChangeRow, 'changed_at'>;
 
 export async function changeLog(db: Db): Promise<LogRow[]> {
   const { rows } = await db.query<LogRow>(

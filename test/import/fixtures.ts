@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Queryable } from '../../src/db/db.js';
+import type { UserRow } from '../../src/members/user-row.js';
 
 export const tempDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'cicero-import-'));
 
@@ -26,18 +27,7 @@ export async function addClient(db: Queryable, clientId: string): Promise<void> 
   await db.query(`INSERT INTO clients (client_id, nama) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [clientId, `POLRES ${clientId}`]);
 }
 
-export interface MemberState {
-  user_id: string;
-  nama: string | null;
-  title: string | null;
-  divisi: string | null;
-  jabatan: string | null;
-  insta: string | null;
-  tiktok: string | null;
-  whatsapp: string | null;
-  status: boolean;
-  client_id: string | null;
-}
+export type MemberState = UserRow;
 
 export async function members(db: Queryable, clientId: string): Promise<MemberState[]> {
   const { rows } = await db.query<MemberState>(
