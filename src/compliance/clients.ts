@@ -1,6 +1,7 @@
 /** The client a report is about, found the way operators type it (any case). */
 import type { Queryable } from '../db/db.js';
 import type { Threshold } from './classify.js';
+import type { ClientRow } from '../clients/record.js';
 
 export interface ComplianceClient {
   clientId: string;
@@ -15,17 +16,10 @@ export interface ComplianceClient {
   threshold: Threshold;
 }
 
-interface Row {
-  client_id: string;
-  nama: string;
-  client_status: boolean;
-  client_insta: string | null;
-  client_insta_status: boolean;
-  client_tiktok: string | null;
-  client_tiktok_status: boolean;
-  client_amplify_status: boolean;
-  absensi_threshold: Threshold;
-}
+type Row = Pick<
+  ClientRow,
+  'client_id' | 'nama' | 'client_status' | 'client_insta' | 'client_insta_status' | 'client_tiktok' | 'client_tiktok_status' | 'client_amplify_status'
+> & { absensi_threshold: Threshold };
 
 export async function findClient(db: Queryable, typed: string): Promise<ComplianceClient | null> {
   const { rows } = await db.query<Row>(

@@ -12,6 +12,7 @@ import type { Db, Queryable } from '../db/db.js';
 import { canonicalPhone } from '../identity/wa-id.js';
 import { lockKey } from './binding.js';
 import { cleanText, type HandleOwner, handleOwner, parseHandle, SHORT_TEXT_MAX, TEXT_MAX } from './profile.js';
+import type { UserRow } from './user-row.js';
 
 export type MemberField = 'nama' | 'title' | 'divisi' | 'jabatan' | 'whatsapp' | 'insta' | 'tiktok' | 'status' | 'exception';
 
@@ -31,7 +32,8 @@ export interface ManagedMember {
 }
 
 const COLUMNS = 'user_id, nama, title, divisi, jabatan, whatsapp, insta, tiktok, status, exception, client_id';
-type Row = Omit<ManagedMember, 'userId' | 'active' | 'clientId'> & { user_id: string; status: boolean; client_id: string | null };
+/** The stored row, with the exception flag operators see. */
+type Row = UserRow & { exception: boolean };
 const toMember = (r: Row): ManagedMember => ({
   userId: r.user_id,
   nama: r.nama,
@@ -145,7 +147,8 @@ export async function editMember(
       // `field` is one of the MemberField names, which are the column names.
       await t.query(`UPDATE "user" SET ${field} = $2, updated_at = $3 WHERE user_id = $1`, [userId, value, now]);
       await recordChanges(t, actor, [{ clientId: before.clientId, userId, field, oldValue: asText(old), newValue: asText(value) }], now);
-      return { ok: true, member: (await loadMember(t, userId))!, changed: true };
+      const after = { ...before, [field === 'status' ? 'active' : field]: value } as ManagedMember;
+      return { ok: true, member: after, changed: true };
     });
   } catch (error) {
     // Another change gave this number to another member meanwhile (the UNIQUE constraint).

@@ -3,9 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PgliteDb } from '../../src/db/pglite.js';
 import { verifyPassword } from '../../src/identity/password.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, queryCliDatabase } from '../helpers/cli.js';
 import { backend, createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 const PASSWORD = 'Operator#Kuat-2026';
@@ -21,16 +20,7 @@ describe(`cicero dashboard-user (${backend})`, () => {
   });
   const env = () => ({ CICERO_DATA_DIR: dataDir, DATABASE_URL: target?.url, CICERO_BCRYPT_COST: '10' });
   const cli = (args: string[], input?: string) => runCli(['dashboard-user', ...args], env(), undefined, input);
-  /** Reads the database the CLI wrote (after the CLI exited: PGlite is single-process). */
-  async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    if (target) return (await target.db.query<T>(sql, params)).rows;
-    const db = await PgliteDb.open({ dataDir: path.join(dataDir, 'pglite') });
-    try {
-      return (await db.query<T>(sql, params)).rows;
-    } finally {
-      await db.close();
-    }
-  }
+  const query = <T>(sql: string, params: unknown[] = []) => queryCliDatabase<T>(target, dataDir, sql, params);
 
   it('adds accounts with the password from the first stdin line, stored only as a bcrypt hash', async () => {
     expect(runCli(['migrate'], env()).status).toBe(0);

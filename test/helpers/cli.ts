@@ -2,6 +2,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Db } from '../../src/db/db.js';
+import { PgliteDb } from '../../src/db/pglite.js';
 import { packageRoot } from '../../src/paths.js';
 
 export const cliPath = path.join(packageRoot, 'dist/src/cli/main.js');
@@ -66,4 +68,23 @@ export function startChat(
       }
     }, 50);
   });
+}
+
+/**
+ * Reads the database a CLI run wrote, after it exited: the test server's database, or
+ * the PGlite data directory opened for the query (PGlite is single-process).
+ */
+export async function queryCliDatabase<T>(
+  target: { db: Db } | undefined,
+  dataDir: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  if (target) return (await target.db.query<T>(sql, params)).rows;
+  const db = await PgliteDb.open({ dataDir: path.join(dataDir, 'pglite') });
+  try {
+    return (await db.query<T>(sql, params)).rows;
+  } finally {
+    await db.close();
+  }
 }

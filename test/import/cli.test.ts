@@ -3,8 +3,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PgliteDb } from '../../src/db/pglite.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, queryCliDatabase } from '../helpers/cli.js';
 import { backend, createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { csvFile, tempDir } from './fixtures.js';
 
@@ -22,15 +21,7 @@ describe(`cicero import / export (${backend})`, () => {
   });
   const env = () => ({ CICERO_DATA_DIR: dataDir, DATABASE_URL: target?.url, USER: 'petugas' });
   const cli = (args: string[], cwd?: string) => runCli(args, env(), cwd);
-  async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    if (target) return (await target.db.query<T>(sql, params)).rows;
-    const db = await PgliteDb.open({ dataDir: path.join(dataDir, 'pglite') });
-    try {
-      return (await db.query<T>(sql, params)).rows;
-    } finally {
-      await db.close();
-    }
-  }
+  const query = <T>(sql: string, params: unknown[] = []) => queryCliDatabase<T>(target, dataDir, sql, params);
 
   it('imports a CSV with Indonesian headers, then says "no changes" for the same file', async () => {
     expect(cli(['migrate']).status).toBe(0);
