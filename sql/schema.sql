@@ -72,15 +72,17 @@ CREATE TABLE insta_post (
   image_url     text,
   images_url    jsonb,
   is_carousel   boolean     NOT NULL DEFAULT false,
-  created_at    timestamptz NOT NULL DEFAULT now()
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  removed_at    timestamptz -- no longer in its account's listing; NULL = present (011)
 );
 CREATE INDEX insta_post_client_created_idx ON insta_post (client_id, created_at);
 
 -- Likers of a post: a jsonb array of usernames (strings, or objects with a username).
+-- updated_at: the last complete fetch; NULL = only ever fetched partly (011).
 CREATE TABLE insta_like (
   shortcode  text        PRIMARY KEY REFERENCES insta_post (shortcode) ON DELETE CASCADE,
   likes      jsonb       NOT NULL DEFAULT '[]'::jsonb,
-  updated_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz DEFAULT now(),
   CONSTRAINT insta_like_likes_array CHECK (jsonb_typeof(likes) = 'array')
 );
 
@@ -109,15 +111,17 @@ CREATE TABLE tiktok_post (
   caption       text,
   like_count    integer,
   comment_count integer,
-  created_at    timestamptz NOT NULL DEFAULT now()
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  removed_at    timestamptz -- no longer in its account's listing; NULL = present (011)
 );
 CREATE INDEX tiktok_post_client_created_idx ON tiktok_post (client_id, created_at);
 
 -- Commenters of a video: a jsonb array of usernames (strings, or objects with a username).
+-- updated_at: the last complete fetch; NULL = only ever fetched partly (011).
 CREATE TABLE tiktok_comment (
   video_id   text        PRIMARY KEY REFERENCES tiktok_post (video_id) ON DELETE CASCADE,
   comments   jsonb       NOT NULL DEFAULT '[]'::jsonb,
-  updated_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz DEFAULT now(),
   CONSTRAINT tiktok_comment_comments_array CHECK (jsonb_typeof(comments) = 'array')
 );
 
@@ -458,12 +462,16 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
    WHERE h IS NOT NULL
 $$;
 
--- Fetched posts and the handles that engaged with them.
+-- Fetched posts and the handles that engaged with them, in chunks (011): a full write
+-- replaces them with one chunk, a merge (cicero_engagement_merge) appends one chunk of
+-- only the new handles, so the GIN index takes a few hundred keys per refresh instead
+-- of the whole array again. Chunks of a post never share a handle.
 CREATE TABLE engagement_post (
-  platform text NOT NULL CHECK (platform IN ('instagram', 'tiktok')),
-  post_id  text NOT NULL,
-  handles  text[] NOT NULL,
-  PRIMARY KEY (platform, post_id)
+  platform text    NOT NULL CHECK (platform IN ('instagram', 'tiktok')),
+  post_id  text    NOT NULL,
+  chunk    integer NOT NULL,
+  handles  text[]  NOT NULL,
+  PRIMARY KEY (platform, post_id, chunk)
 );
 -- A member whose handle changes is matched against every post that holds it.
 CREATE INDEX engagement_post_handles_idx ON engagement_post USING gin (handles);
@@ -503,23 +511,23 @@ CREATE FUNCTION cicero_match_post(plat text, post text) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
   owner varchar := cicero_post_client(plat, post);
-  hs text[];
   engaged varchar[];
 BEGIN
   IF owner IS NOT NULL THEN
     PERFORM cicero_lock_client(owner);
   END IF;
-  hs := (SELECT handles FROM engagement_post WHERE platform = plat AND post_id = post);
-  IF hs IS NULL OR owner IS NULL THEN
+  IF owner IS NULL THEN
     DELETE FROM engagement_match WHERE platform = plat AND post_id = post;
     RETURN;
   END IF;
   IF plat = 'instagram' THEN
-    engaged := ARRAY(SELECT DISTINCT u.user_id FROM unnest(hs) AS h (handle)
-                       JOIN "user" u ON u.client_id = owner AND cicero_handle(u.insta, 'instagram') = h.handle);
+    engaged := ARRAY(SELECT DISTINCT u.user_id FROM engagement_post e CROSS JOIN unnest(e.handles) AS h (handle)
+                       JOIN "user" u ON u.client_id = owner AND cicero_handle(u.insta, 'instagram') = h.handle
+                      WHERE e.platform = plat AND e.post_id = post);
   ELSE
-    engaged := ARRAY(SELECT DISTINCT u.user_id FROM unnest(hs) AS h (handle)
-                       JOIN "user" u ON u.client_id = owner AND cicero_handle(u.tiktok, 'tiktok') = h.handle);
+    engaged := ARRAY(SELECT DISTINCT u.user_id FROM engagement_post e CROSS JOIN unnest(e.handles) AS h (handle)
+                       JOIN "user" u ON u.client_id = owner AND cicero_handle(u.tiktok, 'tiktok') = h.handle
+                      WHERE e.platform = plat AND e.post_id = post);
   END IF;
   -- Only the difference is written: a refresh adds a few likers to thousands.
   DELETE FROM engagement_match
@@ -534,24 +542,30 @@ $$;
 CREATE FUNCTION cicero_engagement_store(plat text, post text, entries jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-  IF entries IS NULL THEN
-    DELETE FROM engagement_post WHERE platform = plat AND post_id = post;
-  ELSE
-    INSERT INTO engagement_post (platform, post_id, handles)
-    VALUES (plat, post, cicero_handles(entries, plat))
-    ON CONFLICT (platform, post_id) DO UPDATE SET handles = EXCLUDED.handles;
+  DELETE FROM engagement_post WHERE platform = plat AND post_id = post;
+  IF entries IS NOT NULL THEN
+    INSERT INTO engagement_post (platform, post_id, chunk, handles)
+    VALUES (plat, post, 0, cicero_handles(entries, plat));
   END IF;
   PERFORM cicero_match_post(plat, post);
 END
 $$;
 
--- TG_ARGV: platform, the post id column, the engagement array column.
+-- TG_ARGV: platform, the post id column, the engagement array column. A row written by
+-- cicero_engagement_merge is skipped: the merge keeps engagement_post and
+-- engagement_match itself, for only the new handles. It names the one post it is
+-- writing in a transaction-local setting and clears it right after; every other write
+-- (and a merge's write of any other row) is handled here in full.
 CREATE FUNCTION cicero_engagement_sync() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
   old_id text := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) ->> TG_ARGV[1] END;
   new_id text := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) ->> TG_ARGV[1] END;
 BEGIN
+  IF (TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND old_id = new_id))
+     AND current_setting('cicero.engagement_merge', true) = TG_ARGV[0] || ':' || new_id THEN
+    RETURN NULL;
+  END IF;
   IF old_id IS DISTINCT FROM new_id AND old_id IS NOT NULL THEN
     PERFORM cicero_engagement_store(TG_ARGV[0], old_id, NULL);
   END IF;
@@ -611,7 +625,7 @@ BEGIN
     RETURN;
   END IF;
   INSERT INTO engagement_match (platform, post_id, user_id)
-  SELECT plat, e.post_id, member
+  SELECT DISTINCT plat, e.post_id, member
     FROM engagement_post e
    WHERE e.platform = plat AND e.handles @> ARRAY[h] AND cicero_post_client(plat, e.post_id) = owner;
 END
@@ -638,21 +652,87 @@ $$;
 CREATE TRIGGER user_engagement_sync AFTER INSERT OR UPDATE OF insta, tiktok, client_id ON "user"
   FOR EACH ROW EXECUTE FUNCTION cicero_user_engagement_sync();
 
--- The report says when engagement data was last updated: keep updated_at honest
--- when a writer changes the likes/comments without touching it.
-CREATE FUNCTION cicero_touch_updated_at() RETURNS trigger
-LANGUAGE plpgsql AS $$
+-- Merges fetched handles into a post's stored likers (instagram → insta_like.likes) or
+-- commenters (tiktok → tiktok_comment.comments): only handles not stored yet are
+-- appended (as plain strings) and matched; none is ever removed. `complete` (the fetch
+-- got every page) sets updated_at to `at`; otherwise updated_at is left alone (NULL on
+-- a row this creates). Returns the handles added and how many the post now holds.
+-- Locks in the triggers' order: the likes row, then the client.
+CREATE FUNCTION cicero_engagement_merge(plat text, post text, fetched text[], complete boolean, at timestamptz,
+                                        OUT added text[], OUT total integer)
+-- Hashing 50,000 handles for the EXCEPT in memory (default 4 MB) halves its time.
+LANGUAGE plpgsql SET work_mem = '32MB' AS $$
+DECLARE
+  owner varchar;
+  flag constant text := plat || ':' || post;
+  chunks integer;
+  next_chunk integer;
 BEGIN
-  NEW.updated_at := now();
-  RETURN NEW;
+  IF plat NOT IN ('instagram', 'tiktok') THEN
+    RAISE EXCEPTION 'unknown platform %', plat;
+  END IF;
+  -- The row exists and is ours until commit: concurrent merges of one post queue here.
+  PERFORM set_config('cicero.engagement_merge', flag, true);
+  IF plat = 'instagram' THEN
+    INSERT INTO insta_like (shortcode, likes, updated_at) VALUES (post, '[]', NULL) ON CONFLICT (shortcode) DO NOTHING;
+    PERFORM 1 FROM insta_like WHERE shortcode = post FOR UPDATE;
+  ELSE
+    INSERT INTO tiktok_comment (video_id, comments, updated_at) VALUES (post, '[]', NULL) ON CONFLICT (video_id) DO NOTHING;
+    PERFORM 1 FROM tiktok_comment WHERE video_id = post FOR UPDATE;
+  END IF;
+  PERFORM set_config('cicero.engagement_merge', '', true);
+  owner := cicero_post_client(plat, post);
+  IF owner IS NOT NULL THEN
+    PERFORM cicero_lock_client(owner);
+  END IF;
+
+  -- What is not stored yet, normalised (the store passes handles in normal form; the
+  -- regex costs a microsecond a handle, so only the few not already stored pay it).
+  added := array_remove(ARRAY(
+    WITH stored AS MATERIALIZED (SELECT unnest(e.handles) AS handle FROM engagement_post e WHERE e.platform = plat AND e.post_id = post)
+    SELECT cicero_handle(d.raw, plat) FROM (SELECT unnest(fetched) EXCEPT SELECT handle FROM stored) AS d (raw)
+    EXCEPT
+    SELECT handle FROM stored), NULL);
+
+  PERFORM set_config('cicero.engagement_merge', flag, true);
+  IF plat = 'instagram' THEN
+    UPDATE insta_like SET likes = CASE WHEN added = '{}' THEN likes ELSE likes || to_jsonb(added) END,
+                          updated_at = CASE WHEN complete THEN at ELSE updated_at END
+     WHERE shortcode = post AND (added <> '{}' OR complete);
+  ELSE
+    UPDATE tiktok_comment SET comments = CASE WHEN added = '{}' THEN comments ELSE comments || to_jsonb(added) END,
+                              updated_at = CASE WHEN complete THEN at ELSE updated_at END
+     WHERE video_id = post AND (added <> '{}' OR complete);
+  END IF;
+  PERFORM set_config('cicero.engagement_merge', '', true);
+
+  IF added <> '{}' THEN
+    SELECT count(*), coalesce(max(e.chunk), -1) + 1 INTO chunks, next_chunk
+      FROM engagement_post e WHERE e.platform = plat AND e.post_id = post;
+    INSERT INTO engagement_post (platform, post_id, chunk, handles) VALUES (plat, post, next_chunk, added);
+    -- Now and then the chunks of a much-refreshed post are folded into one.
+    IF chunks >= 32 THEN
+      WITH gone AS (DELETE FROM engagement_post WHERE platform = plat AND post_id = post RETURNING handles)
+      INSERT INTO engagement_post (platform, post_id, chunk, handles)
+      SELECT plat, post, next_chunk + 1, coalesce(array_agg(h.handle), '{}') FROM gone CROSS JOIN unnest(gone.handles) AS h (handle);
+    END IF;
+    IF owner IS NOT NULL THEN
+      IF plat = 'instagram' THEN
+        INSERT INTO engagement_match (platform, post_id, user_id)
+        SELECT DISTINCT plat, post, u.user_id FROM unnest(added) AS h (handle)
+          JOIN "user" u ON u.client_id = owner AND cicero_handle(u.insta, 'instagram') = h.handle
+        ON CONFLICT DO NOTHING;
+      ELSE
+        INSERT INTO engagement_match (platform, post_id, user_id)
+        SELECT DISTINCT plat, post, u.user_id FROM unnest(added) AS h (handle)
+          JOIN "user" u ON u.client_id = owner AND cicero_handle(u.tiktok, 'tiktok') = h.handle
+        ON CONFLICT DO NOTHING;
+      END IF;
+    END IF;
+  END IF;
+  total := (SELECT coalesce(sum(cardinality(e.handles)), 0) FROM engagement_post e WHERE e.platform = plat AND e.post_id = post);
 END
 $$;
-CREATE TRIGGER insta_like_touch BEFORE UPDATE ON insta_like
-  FOR EACH ROW WHEN (NEW.likes IS DISTINCT FROM OLD.likes AND NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at)
-  EXECUTE FUNCTION cicero_touch_updated_at();
-CREATE TRIGGER tiktok_comment_touch BEFORE UPDATE ON tiktok_comment
-  FOR EACH ROW WHEN (NEW.comments IS DISTINCT FROM OLD.comments AND NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at)
-  EXECUTE FUNCTION cicero_touch_updated_at();
 
 -- Several processes on one database (005).
 
@@ -762,3 +842,19 @@ CREATE TABLE operator_notice (
   last_change_id bigint      NOT NULL,
   notified_at    timestamptz NOT NULL
 );
+
+-- The TikTok secUid cache follows the account (012).
+
+-- The fetcher caches the TikTok account's secUid (the key its videos are listed by) in
+-- clients.tiktok_secuid. Whoever changes client_tiktok (chat, import, plain SQL) makes
+-- that cache wrong, so it is cleared with it: the next fetch looks the new account up.
+CREATE FUNCTION cicero_forget_secuid() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.tiktok_secuid := NULL;
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER clients_forget_secuid BEFORE UPDATE OF client_tiktok ON clients
+  FOR EACH ROW WHEN (NEW.client_tiktok IS DISTINCT FROM OLD.client_tiktok AND NEW.tiktok_secuid IS NOT DISTINCT FROM OLD.tiktok_secuid)
+  EXECUTE FUNCTION cicero_forget_secuid();

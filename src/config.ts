@@ -69,6 +69,12 @@ const optionalPort = z
     return port;
   });
 
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^https?:\/\/[^\s/]+(\/\S*)?$/.test(v), 'expected an http(s) URL such as https://social-api4.p.rapidapi.com')
+  .transform((v) => v.replace(/\/+$/, ''));
+
 interface Variable<T> {
   schema: z.ZodType<T>;
   /** Default as written in `.env.example`; `''` means unset. */
@@ -228,6 +234,29 @@ export const variables = {
     '24',
     'Hours an expired conversation that could not be announced is kept before it is dropped',
   ),
+  RAPIDAPI_KEY: variable(
+    optionalText,
+    '',
+    'RapidAPI key for the Instagram and TikTok services (sent as X-RapidAPI-Key); empty: nothing is fetched and handles are accepted unchecked',
+    true,
+  ),
+  RAPIDAPI_INSTAGRAM_URL: variable(
+    httpUrl,
+    'https://social-api4.p.rapidapi.com',
+    'Base URL of the Instagram service (posts, likers, profiles); point it at `cicero fake-rapidapi` for tests and demos',
+  ),
+  RAPIDAPI_TIKTOK_URL: variable(
+    httpUrl,
+    'https://tiktok-api23.p.rapidapi.com',
+    'Base URL of the TikTok service (account, videos, commenters)',
+  ),
+  RAPIDAPI_TIMEOUT_S: variable(positiveInt(600), '20', 'Seconds one RapidAPI request may take before it is retried (3 tries in all)'),
+  RAPIDAPI_PAGE_LIMIT: variable(
+    intBetween(20, 10_000),
+    '50',
+    'Pages of likers or commenters read per post (and of posts per account) in one fetch; a post with more is stored as partial',
+  ),
+  RAPIDAPI_CONCURRENCY: variable(positiveInt(50), '3', 'RapidAPI requests in flight at once, per service'),
   LOG_LEVEL: variable(z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }), 'info', 'Log level: fatal, error, warn, info, debug, trace or silent'),
 } as const;
 

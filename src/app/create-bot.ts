@@ -1,4 +1,5 @@
 /** Builds the bot the same way for `start`, `chat`, `send`, the tests and the benchmarks. */
+import { createRapidApis, RAPIDAPI_VARIABLES, type RapidApiOverrides } from '../rapidapi/services.js';
 import { Bot } from '../bot/bot.js';
 import { pauseAlert, unreachableAlert } from '../bot/texts.js';
 import { CommandCatalog, loadCommands } from '../bot/catalog.js';
@@ -37,6 +38,7 @@ export const BOT_VARIABLES = [
   'CICERO_LOGIN_MAX_FAILURES',
   'CICERO_LOGIN_WINDOW_MIN',
   'CICERO_BCRYPT_COST',
+  ...RAPIDAPI_VARIABLES,
 ] as const;
 export type BotConfig = Config<(typeof BOT_VARIABLES)[number]>;
 
@@ -48,6 +50,8 @@ export interface CreateBotOptions {
   /** Defaults to every command in `commands/`. */
   commands?: readonly CommandSpec[];
   now?: () => Date;
+  /** Test hooks for the RapidAPI clients (e.g. a sleep that returns at once). */
+  rapidapi?: RapidApiOverrides;
 }
 
 export function outboxSettings(config: BotConfig, transport: Transport): OutboxSettings {
@@ -142,6 +146,7 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     reportMaxLines: config.CICERO_REPORT_MAX_LINES,
     messageMaxChars: config.CICERO_MESSAGE_MAX_CHARS,
     nrpLookupsPerHour: config.CICERO_NRP_LOOKUPS_PER_HOUR,
+    rapidapi: createRapidApis(config, options.rapidapi),
     signIn: {
       sessionMs: config.CICERO_SESSION_HOURS * 3_600_000,
       maxFailures: config.CICERO_LOGIN_MAX_FAILURES,

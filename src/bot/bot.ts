@@ -30,6 +30,7 @@ import { InboundLog } from './inbound-log.js';
 import { Lanes } from '../concurrency/lanes.js';
 import { parseCommand, splitArgs } from './parse.js';
 import type { RuntimeStatus } from './runtime-status.js';
+import type { RapidApis } from '../rapidapi/services.js';
 import { within } from '../time/within.js';
 import { WaitingRoom } from './waiting-room.js';
 import {
@@ -76,6 +77,7 @@ export interface BotOptions {
   nrpLookupsPerHour: number;
   /** Operator and admin sign-in by chat. */
   signIn: SignInSettings;
+  rapidapi: RapidApis;
 }
 
 /** `text`, ended with the command's `secretReminder` (when it has one and `text` does not end with it yet). */
@@ -175,6 +177,7 @@ export class Bot {
       reportMaxLines: options.reportMaxLines,
       messageMaxChars: options.messageMaxChars,
       nrpLookupsPerHour: options.nrpLookupsPerHour,
+      rapidapi: options.rapidapi,
       signIn: new SignIn(options.db, options.signIn, now),
       groupName: async (chatId) => (await transport.groupName?.(chatId)) ?? null,
     };
@@ -397,6 +400,7 @@ export class Bot {
 
   private baseContext(message: InboundMessage, sender: Sender, chat: ChatInfo, out: OutgoingMessage[]): BaseContext {
     let replies = 0;
+    let progressLines = 0;
     const send = async (content: Omit<OutgoingMessage, 'chatId' | 'key'>): Promise<void> => {
       out.push({ chatId: chat.id, key: `${message.id}:${++replies}`, ...content });
     };
@@ -407,6 +411,7 @@ export class Bot {
       services: this.services,
       reply: (text: string) => send({ text }),
       replyDocument: (document: OutgoingDocument) => send({ document }),
+      progress: (text: string) => this.outbox.enqueue({ chatId: chat.id, key: `${message.id}:progress:${++progressLines}`, text }),
       actOn: (clientId: string) => {
         this.actedOn.set(base, clientId);
       },

@@ -7,6 +7,7 @@ import type { ClientRef, Sender } from '../identity/sender.js';
 import type { SignIn } from '../identity/sign-in.js';
 import type { Logger } from '../log.js';
 import type { Outbox } from '../outbox/outbox.js';
+import type { RapidApis } from '../rapidapi/services.js';
 import type { InboundMessage, OutgoingDocument } from '../transport/transport.js';
 import type { CommandCatalog } from './catalog.js';
 import type { CommandSpec } from './command.js';
@@ -29,6 +30,8 @@ export interface BotServices {
   messageMaxChars: number;
   /** NRP look-ups a number not bound to a member may make per hour (registration). */
   nrpLookupsPerHour: number;
+  /** The Instagram and TikTok services (fetches, profile checks). */
+  rapidapi: RapidApis;
   /** Operator and admin sign-in by chat (`login`, `logout`). */
   signIn: SignIn;
   /** A group's name as WhatsApp shows it, or null (the transport cannot say, or is not ready). */
@@ -49,6 +52,12 @@ export interface BaseContext {
   services: BotServices;
   reply(text: string): Promise<void>;
   replyDocument(document: OutgoingDocument): Promise<void>;
+  /**
+   * Sends a line now, while the handler is still running (a long fetch's progress),
+   * rather than with the replies when it ends. Best effort: not part of the message's
+   * outcome, so a message handled again may repeat it.
+   */
+  progress(text: string): Promise<void>;
   /** Names the client this message acts on (or was refused for), for the audit trail. */
   actOn(clientId: string): void;
 }

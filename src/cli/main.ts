@@ -9,6 +9,8 @@ import { registerChat } from './chat.js';
 import { registerConfig } from './config.js';
 import { registerDashboardUser } from './dashboard-user.js';
 import { registerExport } from './export.js';
+import { registerFetch } from './fetch.js';
+import { registerFakeRapidApi } from './fake-rapidapi.js';
 import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 import { registerSeed } from './seed.js';
@@ -35,7 +37,9 @@ registerSend(program);
 registerDashboardUser(program);
 registerImport(program);
 registerExport(program);
+registerFetch(program);
 registerConfig(program);
+registerFakeRapidApi(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -19,9 +19,9 @@ export interface DayPost {
   id: string;
   url: string;
   createdAt: Date;
-  /** False when the likes/comments were never fetched: the post then counts against no one. */
+  /** False when the likes/comments were never fetched completely: the post then counts against no one. */
   fetched: boolean;
-  /** When its engagement data was last written. */
+  /** When its likers/commenters were last fetched completely. */
   updatedAt: Date | null;
 }
 
@@ -40,7 +40,7 @@ export interface EngagementDay {
   day: DayWindow;
   posts: DayPost[];
   members: MemberEngagement[];
-  /** Latest write of engagement data among the day's posts. */
+  /** Latest complete fetch of engagement data among the day's posts. */
   lastUpdated: Date | null;
 }
 
@@ -51,19 +51,26 @@ export function postUrl(source: Source, client: ComplianceClient, id: string): s
   return instagramPostUrl(id);
 }
 
+/**
+ * $1 client, $2 and $3 the day. A post missing from its account's latest complete
+ * listing (removed_at) is in no report. `fetched` means a complete fetch of its
+ * likers/commenters happened once (updated_at, migration 011): a post only ever
+ * fetched partly has handles stored, but judging members on some of them would be
+ * unfair, so it counts against no one until a complete fetch.
+ */
 const POSTS: Record<Source, string> = {
-  likes: `SELECT p.shortcode AS id, p.created_at, l.shortcode IS NOT NULL AS fetched, l.updated_at
+  likes: `SELECT p.shortcode AS id, p.created_at, l.updated_at IS NOT NULL AS fetched, l.updated_at
             FROM insta_post p LEFT JOIN insta_like l ON l.shortcode = p.shortcode
-           WHERE p.client_id = $1 AND p.created_at >= $2 AND p.created_at < $3
+           WHERE p.client_id = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.removed_at IS NULL
            ORDER BY p.created_at, p.shortcode`,
-  comments: `SELECT p.video_id AS id, p.created_at, c.video_id IS NOT NULL AS fetched, c.updated_at
+  comments: `SELECT p.video_id AS id, p.created_at, c.updated_at IS NOT NULL AS fetched, c.updated_at
                FROM tiktok_post p LEFT JOIN tiktok_comment c ON c.video_id = p.video_id
-              WHERE p.client_id = $1 AND p.created_at >= $2 AND p.created_at < $3
+              WHERE p.client_id = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.removed_at IS NULL
               ORDER BY p.created_at, p.video_id`,
   links: `SELECT p.shortcode AS id, p.created_at, true AS fetched,
                  (SELECT max(r.created_at) FROM link_report r WHERE r.shortcode = p.shortcode) AS updated_at
             FROM insta_post p
-           WHERE p.client_id = $1 AND p.created_at >= $2 AND p.created_at < $3
+           WHERE p.client_id = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.removed_at IS NULL
            ORDER BY p.created_at, p.shortcode`,
 };
 

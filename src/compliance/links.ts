@@ -114,7 +114,7 @@ export interface DayLinks {
   links: Record<LinkPlatform, string[]>;
 }
 
-/** Every link reported for a client's posts of one day, per platform. */
+/** Every link reported for a client's posts of one day, per platform (removed posts left out). */
 export async function loadDayLinks(db: Queryable, clientId: string, day: DayWindow): Promise<DayLinks> {
   const { rows } = await db.query<{
     shortcode: string;
@@ -129,7 +129,7 @@ export async function loadDayLinks(db: Queryable, clientId: string, day: DayWind
        FROM insta_post p
        LEFT JOIN link_report r ON r.shortcode = p.shortcode
         AND r.user_id IN (SELECT user_id FROM "user" WHERE client_id = $1 AND status)
-      WHERE p.client_id = $1 AND p.created_at >= $2 AND p.created_at < $3
+      WHERE p.client_id = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.removed_at IS NULL
       ORDER BY p.created_at, p.shortcode, r.created_at, r.user_id`,
     [clientId, day.start, day.end],
   );

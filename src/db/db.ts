@@ -23,6 +23,12 @@ export interface Db extends Executor {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `fn` in a transaction: committed when it resolves, rolled back when it throws. */
   tx<R>(fn: (t: Executor) => Promise<R>): Promise<R>;
+  /**
+   * Runs `fn` on one connection held for its whole duration, outside a transaction:
+   * for session-level advisory locks, which end with the connection if the process dies.
+   * (PGlite has a single connection: `fn` gets it, shared with every other query.)
+   */
+  session<R>(fn: (s: Queryable) => Promise<R>): Promise<R>;
   close(): Promise<void>;
 }
 

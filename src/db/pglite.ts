@@ -1,6 +1,6 @@
 /** The embedded backend: PGlite (PostgreSQL compiled to WASM) in a data directory. */
 import { PGlite, types } from '@electric-sql/pglite';
-import type { Db, Executor } from './db.js';
+import type { Db, Executor, Queryable } from './db.js';
 
 /** int8 as number, like the pg backend (counts never approach 2^53). */
 const parsers = { [types.INT8]: (v: string) => Number(v) };
@@ -55,6 +55,10 @@ export class PgliteDb implements Db {
 
   tx<R>(fn: (t: Executor) => Promise<R>): Promise<R> {
     return this.lite.transaction((t) => fn(wrap(t)));
+  }
+
+  session<R>(fn: (s: Queryable) => Promise<R>): Promise<R> {
+    return fn(this.q);
   }
 
   /** A tarball of the whole data directory (used to build test templates). */

@@ -1,6 +1,6 @@
 /** The server backend: PostgreSQL through a `pg` pool. */
 import pg from 'pg';
-import { DatabaseUnavailableError, type Db, type Executor } from './db.js';
+import { DatabaseUnavailableError, type Db, type Executor, type Queryable } from './db.js';
 
 /** int8 as number, like the PGlite backend. */
 const INT8 = 20;
@@ -76,6 +76,20 @@ export class PostgresDb implements Db {
       throw error;
     } finally {
       client.release();
+    }
+  }
+
+  async session<R>(fn: (s: Queryable) => Promise<R>): Promise<R> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      return await fn(wrap(client));
+    } catch (error) {
+      // A session that failed may still hold its locks: never hand it to another caller.
+      broken = true;
+      throw error;
+    } finally {
+      client.release(broken);
     }
   }
 

@@ -2,7 +2,8 @@
 import { chatActor } from '../audit/change-log.js';
 import type { BaseContext, Context } from '../bot/context.js';
 import { UserError } from '../bot/errors.js';
-import { editMember, type FieldValue, type ManagedMember, type MemberField } from './manage.js';
+import { checkHandle } from './handle-check.js';
+import { editMember, type FieldValue, type ManagedMember, type MemberField, PLATFORM } from './manage.js';
 import { badValue, changed, memberNotFound, OWN_NUMBER, valueTaken } from './manage-texts.js';
 import { mayName, memberInScope, showNumbers } from './scope.js';
 
@@ -12,13 +13,20 @@ export async function editReply(ctx: BaseContext, member: ManagedMember, field: 
   if (field === 'whatsapp' && value !== null && value === ctx.sender.phone && ctx.sender.member?.userId !== member.userId) {
     throw new UserError(OWN_NUMBER);
   }
+  // A handle's account is looked up first (outside the change's transaction); no such account is refused.
+  const verdict =
+    (field === 'insta' || field === 'tiktok') && typeof value === 'string'
+      ? await checkHandle(ctx, member, PLATFORM[field], value, ctx.sender.member?.userId === member.userId)
+      : null;
+  if (verdict && verdict.refused !== null) throw new UserError(verdict.refused);
   const { db, now } = ctx.services;
   const outcome = await editMember(db, chatActor(ctx.sender), member.userId, field, value, now());
   if (!outcome.ok) {
     if (outcome.reason === 'not-found') throw new UserError(memberNotFound(member.userId));
     throw new UserError(valueTaken(field, mayName(ctx, outcome.ownerClient) ? outcome.owner : null));
   }
-  return changed(field, outcome.member, showNumbers(ctx), outcome.changed);
+  await verdict?.keep();
+  return changed(field, outcome.member, showNumbers(ctx), outcome.changed, verdict?.note ?? null);
 }
 
 export async function applyEdit(ctx: BaseContext, member: ManagedMember, field: MemberField, value: FieldValue | null): Promise<void> {

@@ -31,6 +31,7 @@ import {
   type TextField,
   textMax,
 } from './profile.js';
+import { checkHandle } from './handle-check.js';
 import * as text from './texts.js';
 
 /** What a member sees of a candidate before binding: name, rank, division. */
@@ -129,13 +130,19 @@ async function bind(ctx: BaseContext, data: MemberFlowData): Promise<string> {
   }
   const { candidate } = outcome;
   let after = '';
-  if (data.handle) {
-    const { platform, handle } = data.handle;
-    const stored = await setHandle(db, candidate, platform, handle, now(), chatActor(ctx.sender));
-    after = stored.ok ? text.handleUpdated(platform, handle, candidate.userId) : text.handleTaken(platform, handle);
-  }
+  if (data.handle) after = await setOwnHandle(ctx, candidate, data.handle.platform, data.handle.handle);
   const profile = (await loadProfile(db, candidate.userId))!;
   return after ? `${text.bound(profile)}\n\n${after}` : text.bound(profile);
+}
+
+/** Sets the sender's own handle after the profile check (the profile-link shortcut): the reply text. */
+async function setOwnHandle(ctx: BaseContext, member: { userId: string; clientId: string | null }, platform: Platform, handle: string): Promise<string> {
+  const verdict = await checkHandle(ctx, member, platform, handle, true);
+  if (verdict.refused !== null) return verdict.refused;
+  const stored = await setHandle(ctx.services.db, member, platform, handle, ctx.services.now(), chatActor(ctx.sender));
+  if (!stored.ok) return text.handleTaken(platform, handle);
+  await verdict.keep();
+  return text.withNote(text.handleUpdated(platform, handle, member.userId), verdict.note);
 }
 
 const yesNo = (
@@ -210,12 +217,17 @@ const STEPS: Record<string, Step<MemberFlowData>> = {
       const { db, now } = ctx.services;
       const field = data.field!;
       let shown: string;
+      let note: string | null = null;
       if (isPlatform(field)) {
         const parsed = parseHandle(input, field);
         if (!parsed.ok) return { repeat: text.badHandle(field, parsed.reason) };
+        const verdict = await checkHandle(ctx, member, field, parsed.handle, true);
+        if (verdict.refused !== null) return { repeat: verdict.refused };
         const stored = await setHandle(db, member, field, parsed.handle, now(), chatActor(ctx.sender));
         if (!stored.ok) return { repeat: text.handleTaken(field, parsed.handle) };
+        await verdict.keep();
         shown = `@${parsed.handle}`;
+        note = verdict.note;
       } else {
         // A number picks from the list (a convenience); anything else is the value itself.
         const typed = input.trim();
@@ -231,7 +243,7 @@ const STEPS: Record<string, Step<MemberFlowData>> = {
         shown = value;
       }
       const profile = (await loadProfile(db, member.userId))!;
-      return { done: text.fieldUpdated(text.FIELD_LABEL[field], shown, profile) };
+      return { done: text.fieldUpdated(text.FIELD_LABEL[field], shown, profile, note) };
     },
   },
   /** The profile-link shortcut: `ya` stores the handle (after binding, for an unbound number). */
@@ -240,12 +252,7 @@ const STEPS: Record<string, Step<MemberFlowData>> = {
     async (data, ctx) => {
       const member = ctx.sender.member;
       const { platform, handle } = data.handle!;
-      if (member) {
-        const stored = await setHandle(ctx.services.db, member, platform, handle, ctx.services.now(), chatActor(ctx.sender));
-        return {
-          done: stored.ok ? text.handleUpdated(platform, handle, member.userId) : text.handleTaken(platform, handle),
-        };
-      }
+      if (member) return { done: await setOwnHandle(ctx, member, platform, handle) };
       const barrier = bindingBarrier(ctx.sender);
       if (barrier) return { done: barrier };
       return { next: 'nrp', say: 'Nomor WhatsApp ini belum terhubung dengan NRP/NIP; hubungkan dulu.' };

@@ -3,8 +3,9 @@ import { chatActor } from '../audit/change-log.js';
 import { type CommandSpec, defineCommand } from '../bot/command.js';
 import { UserError } from '../bot/errors.js';
 import type { Platform } from '../compliance/handle.js';
+import { checkHandle } from './handle-check.js';
 import { parseHandle, setHandle } from './profile.js';
-import { badHandle, handleTaken, handleUpdated, NOT_BOUND, PLATFORM_LABEL } from './texts.js';
+import { badHandle, handleTaken, handleUpdated, NOT_BOUND, PLATFORM_LABEL, withNote } from './texts.js';
 
 export function handleCommand(name: string, platform: Platform, example: string): CommandSpec {
   return defineCommand({
@@ -20,9 +21,12 @@ export function handleCommand(name: string, platform: Platform, example: string)
       if (!member) throw new UserError(NOT_BOUND);
       const parsed = parseHandle(ctx.args[0]!, platform);
       if (!parsed.ok) throw new UserError(badHandle(platform, parsed.reason));
+      const verdict = await checkHandle(ctx, member, platform, parsed.handle, true);
+      if (verdict.refused !== null) throw new UserError(verdict.refused);
       const stored = await setHandle(ctx.services.db, member, platform, parsed.handle, ctx.services.now(), chatActor(ctx.sender));
       if (!stored.ok) throw new UserError(handleTaken(platform, parsed.handle));
-      await ctx.reply(handleUpdated(platform, parsed.handle, member.userId));
+      await verdict.keep();
+      await ctx.reply(withNote(handleUpdated(platform, parsed.handle, member.userId), verdict.note));
     },
   });
 }

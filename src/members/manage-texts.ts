@@ -93,11 +93,12 @@ export function valueTaken(field: MemberField, owner: { userId: string; nama: st
   return `❌ ${what} sudah dipakai anggota lain: *${owner.userId}*${name ? ` (${name})` : ''}.`;
 }
 
-export function changed(field: MemberField, m: ManagedMember, showNumber: boolean, didChange: boolean): string {
+/** `note`: what the profile check adds to a handle's change (a private account, an account not checked). */
+export function changed(field: MemberField, m: ManagedMember, showNumber: boolean, didChange: boolean, note: string | null = null): string {
   const head = didChange
     ? `✅ ${FIELD_LABEL[field]} untuk NRP/NIP *${m.userId}* berhasil diubah.`
     : `ℹ️ ${FIELD_LABEL[field]} untuk NRP/NIP *${m.userId}* sudah seperti itu; tidak ada yang diubah.`;
-  return [head, '', operatorCard(m, showNumber)].join('\n');
+  return [head, ...(note ? [note] : []), '', operatorCard(m, showNumber)].join('\n');
 }
 
 export function added(m: ManagedMember, showNumber: boolean): string {

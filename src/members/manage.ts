@@ -103,7 +103,8 @@ export function parseFieldValue(field: MemberField, raw: string): { ok: true; va
   }
 }
 
-const PLATFORM: Record<'insta' | 'tiktok', Platform> = { insta: 'instagram', tiktok: 'tiktok' };
+/** The platform of a handle field. */
+export const PLATFORM: Record<'insta' | 'tiktok', Platform> = { insta: 'instagram', tiktok: 'tiktok' };
 
 export type EditOutcome =
   | { ok: true; member: ManagedMember; changed: boolean }

@@ -198,8 +198,9 @@ export function handleTaken(platform: Platform, handle: string): string {
   return `❌ Username ${PLATFORM_LABEL[platform]} *@${handle}* sudah dipakai anggota lain di satuan Anda. Bila itu akun Anda, hubungi operator Cicero di satuan Anda.`;
 }
 
-export function fieldUpdated(label: string, value: string, p: MemberProfile): string {
-  return [`✅ ${label} Anda berhasil diubah menjadi *${value}*.`, '', memberCard(p)].join('\n');
+/** `note`: what the profile check adds (a private account, an account not checked), under the first line. */
+export function fieldUpdated(label: string, value: string, p: MemberProfile, note: string | null = null): string {
+  return [`✅ ${label} Anda berhasil diubah menjadi *${value}*.`, ...(note ? [note] : []), '', memberCard(p)].join('\n');
 }
 
 export function offerHandle(platform: Platform, handle: string): string {
@@ -227,3 +228,24 @@ export function released(nrp: string): string {
 export const RELEASE_DECLINED = 'ℹ️ Nomor WhatsApp ini tetap terhubung.';
 
 export const ALREADY_RELEASED = 'ℹ️ Nomor WhatsApp ini sudah tidak terhubung dengan NRP/NIP tersebut.';
+
+/** The profile check: no such account, so the handle is not set. */
+export function profileMissing(platform: Platform, handle: string): string {
+  return `❌ Akun ${PLATFORM_LABEL[platform]} *@${handle}* tidak ditemukan. Periksa kembali username-nya (tanpa @) lalu kirim lagi.`;
+}
+
+/** The profile check: a private account, set all the same. `own`: the sender's own account (else a member's, set by an operator). */
+export function profilePrivate(platform: Platform, handle: string, own: boolean): string {
+  const whose = own ? 'akun Anda sendiri' : 'akun anggota tersebut';
+  return `⚠️ Akun ${PLATFORM_LABEL[platform]} *@${handle}* bersifat privat (dikunci). Pastikan itu memang ${whose}.`;
+}
+
+/** The profile check did not run: no RapidAPI key (`configured` false), or the service failed. */
+export function profileUnchecked(platform: Platform, configured: boolean): string {
+  return configured
+    ? `(Akun belum diperiksa: layanan ${PLATFORM_LABEL[platform]} sedang tidak dapat dihubungi.)`
+    : '(Akun tidak diperiksa.)';
+}
+
+/** A reply with the profile check's note (if any) on the next line. */
+export const withNote = (reply: string, note: string | null): string => (note ? `${reply}\n${note}` : reply);

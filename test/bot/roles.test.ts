@@ -142,6 +142,7 @@ describe(`role matrix (${backend})`, () => {
       return [...text.matchAll(/^\*([a-z]+)\*/gm)].map((m) => m[1]!);
     };
     const reports = ['absensikomentar', 'absensilikes', 'absensilink', 'absensiregistrasi', 'ambangabsensi', 'exportanggota'];
+    const fetches = ['fetch', 'fetchcomments', 'fetchinsta', 'fetchlikes', 'fetchtiktok'];
     const members = ['anggota', 'exception', 'lepaswa', 'oprrequest', 'riwayat', 'statusanggota', 'tambahanggota', 'ubahanggota'];
     const groups = ['thisgroup', 'unbindgroup'];
     const clients = ['addnewclient', 'approvedash', 'clientinfo', 'clientrequest', 'denydash', 'removeclient', 'updateclient'];
@@ -149,9 +150,9 @@ describe(`role matrix (${backend})`, () => {
     const bound = ['insta', 'laporlink', 'lepas', 'tiktok'];
     const sorted = (names: string[]) => [...names].sort();
     expect(await listed(ADMIN)).toEqual(
-      sorted([...reports, ...members, ...groups, ...clients, ...everyone, ...bound, 'loginlog', 'outbox', 'rekaplink', 'status']),
+      sorted([...reports, ...fetches, ...members, ...groups, ...clients, ...everyone, ...bound, 'loginlog', 'outbox', 'rekaplink', 'status']),
     );
-    expect(await listed(OPERATOR)).toEqual(sorted([...reports, ...members, ...groups, ...everyone, ...bound, 'rekaplink']));
+    expect(await listed(OPERATOR)).toEqual(sorted([...reports, ...fetches, ...members, ...groups, ...everyone, ...bound, 'rekaplink']));
     expect(await listed(MEMBER)).toEqual(sorted([...everyone, ...bound]));
     expect(await listed(STRANGER)).toEqual(everyone);
   });

@@ -119,20 +119,22 @@ describe(`engagement matching in SQL (${backend})`, () => {
     expect(await matches('tiktok')).toEqual([]);
   });
 
-  it('stamps updated_at when a writer changes the likes without touching it', async () => {
+  it('leaves updated_at to the writer (the time of the last complete fetch), and rematches a plain UPDATE', async () => {
     const { db } = database();
     await db.exec(`
       INSERT INTO clients (client_id, nama) VALUES ('TOUCH', 'POLRES TOUCH');
+      INSERT INTO "user" (user_id, nama, client_id, insta) VALUES ('tu1', 'BUDI', 'TOUCH', 'a');
       INSERT INTO insta_post (shortcode, client_id) VALUES ('t1', 'TOUCH');
       INSERT INTO insta_like (shortcode, likes, updated_at) VALUES ('t1', '[]', '2026-01-01T00:00:00Z');
       UPDATE insta_like SET likes = '["a"]' WHERE shortcode = 't1';
     `);
-    const { rows } = await db.query<{ old: boolean }>(
-      `SELECT updated_at < '2026-06-01' AS old FROM insta_like WHERE shortcode = 't1'`,
-    );
-    expect(rows[0]?.old).toBe(false);
-    await db.query(`UPDATE insta_like SET likes = '["b"]', updated_at = '2026-02-02T00:00:00Z' WHERE shortcode = 't1'`);
-    const again = await db.query<{ at: Date }>(`SELECT updated_at AS at FROM insta_like WHERE shortcode = 't1'`);
-    expect(again.rows[0]?.at.toISOString()).toBe('2026-02-02T00:00:00.000Z');
+    const { rows } = await db.query<{ at: Date }>(`SELECT updated_at AS at FROM insta_like WHERE shortcode = 't1'`);
+    expect(rows[0]?.at.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    expect(await matches()).toContain('t1:tu1');
+    // A plain insert that leaves it out still gets one: other writers' rows count as complete.
+    await db.query(`INSERT INTO insta_post (shortcode, client_id) VALUES ('t2', 'TOUCH')`);
+    await db.query(`INSERT INTO insta_like (shortcode, likes) VALUES ('t2', '[]')`);
+    const fresh = await db.query<{ at: Date | null }>(`SELECT updated_at AS at FROM insta_like WHERE shortcode = 't2'`);
+    expect(fresh.rows[0]?.at).toBeInstanceOf(Date);
   });
 });

@@ -7,6 +7,7 @@ import type { CommandSpec } from '../../src/bot/command.js';
 import { loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/db.js';
 import type { Logger } from '../../src/log.js';
+import type { RapidApiOverrides } from '../../src/rapidapi/services.js';
 import { MemoryTransport, type SentMessage } from '../../src/transport/memory.js';
 import type { Disposition, InboundMessage } from '../../src/transport/transport.js';
 
@@ -70,13 +71,17 @@ export async function createTestBot(
     /** Replaces the memory transport (e.g. one with a shared endpoint). */
     transport?: MemoryTransport;
     log?: Logger;
+    /** RapidAPI test hooks; by default retries wait for nothing (no real time). */
+    rapidapi?: RapidApiOverrides;
   } = {},
 ): Promise<TestBot> {
   const config = loadConfig(BOT_VARIABLES, { ADMIN_WHATSAPP: `${ADMIN},${ADMIN_LID}`, ...options.env });
   const clock = { now: new Date('2026-11-25T03:00:00Z') };
   const transport = options.transport ?? new MemoryTransport();
   const commands = options.commands ?? [...(await loadCommands()), ...(options.extraCommands ?? [])];
-  const bot = await createBot({ config, db, log: options.log ?? silentLog, transport, commands, now: () => clock.now });
+  const bot = await createBot({ config, db, log: options.log ?? silentLog, transport, commands, now: () => clock.now,
+    rapidapi: options.rapidapi ?? { sleep: async () => {} },
+  });
   transport.onMessage((m) => bot.handle(m));
   await transport.start();
   const play = async (from: string, text: string, opts: SayOptions = {}): Promise<{ disposition: Disposition; sent: SentMessage[] }> => {

@@ -32,6 +32,29 @@ export function runCli(args: string[], env: Record<string, string | undefined>, 
 }
 
 /**
+ * Like {@link runCli}, without blocking this process: for runs that talk to a server
+ * the test itself serves (the stand-in RapidAPI).
+ */
+export function runCliAsync(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
+  const child = spawn(process.execPath, [cliPath, ...args], { env: cliEnv(env), cwd: packageRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const timer = setTimeout(() => child.kill(), 120_000);
+  return new Promise((resolve) => {
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+/**
  * Starts `cicero chat` in the background with its stdin left open, so it holds the
  * data directory; resolves once its lock file names it. `stop()` closes stdin.
  */

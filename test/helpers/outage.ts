@@ -32,6 +32,7 @@ export async function cuttableDatabase(test: TestDatabase, options: { poolMax?: 
       kind: inner.kind,
       ...wrap(inner),
       tx: (fn) => guard(() => inner.tx((t) => fn(wrap(t)))),
+      session: (fn) => guard(() => inner.session((s) => fn({ query: (text, params) => guard(() => s.query(text, params)) }))),
       close: async () => {},
     };
     return { db, cut: () => (down = true), restore: () => (down = false), close: async () => {} };

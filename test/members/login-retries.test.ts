@@ -29,7 +29,7 @@ function blippingDb(inner: Db): { db: Db; arm(): void; fired(): number } {
     query: (text, params) => guard(text, () => e.query(text, params)),
     exec: (sql) => e.exec(sql),
   });
-  const db: Db = { kind: inner.kind, ...wrap(inner), tx: (fn) => inner.tx((t) => fn(wrap(t))), close: async () => {} };
+  const db: Db = { kind: inner.kind, ...wrap(inner), tx: (fn) => inner.tx((t) => fn(wrap(t))), session: (fn) => inner.session(fn), close: async () => {} };
   return { db, arm: () => (armed = true), fired: () => fired };
 }
 

@@ -164,10 +164,13 @@ describe(`member registration by chat (${backend})`, () => {
   });
 
   it('insta# and tiktok# store the normalised handle; refuse a post link and a handle another member has', async () => {
+    // No RapidAPI key here: the accounts are not looked up, and the reply says so.
     expect(await t.replies(MEMBER, 'insta#https://www.instagram.com/Budi.Santoso/?igsh=abc')).toEqual([
-      text.handleUpdated('instagram', 'budi.santoso', '75070206'),
+      text.withNote(text.handleUpdated('instagram', 'budi.santoso', '75070206'), text.profileUnchecked('instagram', false)),
     ]);
-    expect(await t.replies(MEMBER, 'tiktok#@Budi_S')).toEqual([text.handleUpdated('tiktok', 'budi_s', '75070206')]);
+    expect(await t.replies(MEMBER, 'tiktok#@Budi_S')).toEqual([
+      text.withNote(text.handleUpdated('tiktok', 'budi_s', '75070206'), text.profileUnchecked('tiktok', false)),
+    ]);
     expect(await userRow('75070206')).toMatchObject({ insta: 'budi.santoso', tiktok: 'budi_s' });
     expect(await t.replies(MEMBER, 'insta#https://www.instagram.com/p/DEMO1/')).toEqual([text.badHandle('instagram', 'post-link')]);
     expect(await t.replies(MEMBER, 'insta#https://www.instagram.com/reel/abc/')).toEqual([text.badHandle('instagram', 'post-link')]);
@@ -215,7 +218,9 @@ describe(`member registration by chat (${backend})`, () => {
     expect(await t.replies(MEMBER, 'https://www.instagram.com/budi.keren/')).toEqual([text.offerHandle('instagram', 'budi.keren')]);
     expect(await t.replies(MEMBER, 'tidak')).toEqual([text.HANDLE_DECLINED]);
     await t.say(MEMBER, 'https://www.tiktok.com/@Budi.Keren');
-    expect(await t.replies(MEMBER, 'ya')).toEqual([text.handleUpdated('tiktok', 'budi.keren', '75070206')]);
+    expect(await t.replies(MEMBER, 'ya')).toEqual([
+      text.withNote(text.handleUpdated('tiktok', 'budi.keren', '75070206'), text.profileUnchecked('tiktok', false)),
+    ]);
     expect(await t.replies(MEMBER, 'https://www.instagram.com/p/DEMO1/')).toEqual([text.badHandle('instagram', 'post-link')]);
 
     expect(await t.replies(NEW, 'https://www.instagram.com/siti.aminah')).toEqual([text.offerHandle('instagram', 'siti.aminah')]);
