@@ -672,14 +672,20 @@ BEGIN
     RAISE EXCEPTION 'unknown platform %', plat;
   END IF;
   -- The row exists and is ours until commit: concurrent merges of one post queue here.
+  -- A writer that deletes the row (or moves it to another post) while we wait for it
+  -- leaves nothing to lock: the row is made again, or the handles would reach
+  -- engagement_post but not the likes (and a later merge would take them as stored).
   PERFORM set_config('cicero.engagement_merge', flag, true);
-  IF plat = 'instagram' THEN
-    INSERT INTO insta_like (shortcode, likes, updated_at) VALUES (post, '[]', NULL) ON CONFLICT (shortcode) DO NOTHING;
-    PERFORM 1 FROM insta_like WHERE shortcode = post FOR UPDATE;
-  ELSE
-    INSERT INTO tiktok_comment (video_id, comments, updated_at) VALUES (post, '[]', NULL) ON CONFLICT (video_id) DO NOTHING;
-    PERFORM 1 FROM tiktok_comment WHERE video_id = post FOR UPDATE;
-  END IF;
+  LOOP
+    IF plat = 'instagram' THEN
+      INSERT INTO insta_like (shortcode, likes, updated_at) VALUES (post, '[]', NULL) ON CONFLICT (shortcode) DO NOTHING;
+      PERFORM 1 FROM insta_like WHERE shortcode = post FOR UPDATE;
+    ELSE
+      INSERT INTO tiktok_comment (video_id, comments, updated_at) VALUES (post, '[]', NULL) ON CONFLICT (video_id) DO NOTHING;
+      PERFORM 1 FROM tiktok_comment WHERE video_id = post FOR UPDATE;
+    END IF;
+    EXIT WHEN FOUND;
+  END LOOP;
   PERFORM set_config('cicero.engagement_merge', '', true);
   owner := cicero_post_client(plat, post);
   IF owner IS NOT NULL THEN

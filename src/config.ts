@@ -101,7 +101,7 @@ export const variables = {
     './data',
     'Directory for the embedded database and the WhatsApp session (created if missing)',
   ),
-  PG_POOL_MAX: variable(positiveInt(200), '10', 'Largest number of PostgreSQL connections the process opens'),
+  PG_POOL_MAX: variable(positiveInt(200), '10', 'Largest number of PostgreSQL connections the process pools (each running fetch opens one more for its lock, at most 3)'),
   ADMIN_WHATSAPP: variable(
     adminList,
     '',

@@ -10,7 +10,7 @@ ALTER TABLE tiktok_post ADD COLUMN removed_at timestamptz;
 
 -- updated_at is now the time of the last COMPLETE fetch of the post's likers or
 -- commenters; NULL = only ever fetched partly (the stored handles are real, but not
--- all of them: the report treats the post as having no data yet). The default stays
+-- all of them: reports count the post with them and mark it incomplete). The default stays
 -- for other writers (imports, plain SQL), whose rows count as complete. No trigger
 -- moves it any more: a partial fetch that adds handles must leave it alone.
 DROP TRIGGER insta_like_touch ON insta_like;
@@ -135,14 +135,20 @@ BEGIN
     RAISE EXCEPTION 'unknown platform %', plat;
   END IF;
   -- The row exists and is ours until commit: concurrent merges of one post queue here.
+  -- A writer that deletes the row (or moves it to another post) while we wait for it
+  -- leaves nothing to lock: the row is made again, or the handles would reach
+  -- engagement_post but not the likes (and a later merge would take them as stored).
   PERFORM set_config('cicero.engagement_merge', flag, true);
-  IF plat = 'instagram' THEN
-    INSERT INTO insta_like (shortcode, likes, updated_at) VALUES (post, '[]', NULL) ON CONFLICT (shortcode) DO NOTHING;
-    PERFORM 1 FROM insta_like WHERE shortcode = post FOR UPDATE;
-  ELSE
-    INSERT INTO tiktok_comment (video_id, comments, updated_at) VALUES (post, '[]', NULL) ON CONFLICT (video_id) DO NOTHING;
-    PERFORM 1 FROM tiktok_comment WHERE video_id = post FOR UPDATE;
-  END IF;
+  LOOP
+    IF plat = 'instagram' THEN
+      INSERT INTO insta_like (shortcode, likes, updated_at) VALUES (post, '[]', NULL) ON CONFLICT (shortcode) DO NOTHING;
+      PERFORM 1 FROM insta_like WHERE shortcode = post FOR UPDATE;
+    ELSE
+      INSERT INTO tiktok_comment (video_id, comments, updated_at) VALUES (post, '[]', NULL) ON CONFLICT (video_id) DO NOTHING;
+      PERFORM 1 FROM tiktok_comment WHERE video_id = post FOR UPDATE;
+    END IF;
+    EXIT WHEN FOUND;
+  END LOOP;
   PERFORM set_config('cicero.engagement_merge', '', true);
   owner := cicero_post_client(plat, post);
   IF owner IS NOT NULL THEN

@@ -5,6 +5,7 @@
  * Exit 0 when everything was fetched, 1 when part of it failed.
  */
 import { SingleBar } from 'cli-progress';
+import { DateTime } from 'luxon';
 import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
 import { type ComplianceClient, findClient, listClientIds } from '../compliance/clients.js';
 import type { Platform } from '../compliance/handle.js';
@@ -21,7 +22,8 @@ import { CliError } from './errors.js';
 const PLATFORMS: Record<string, Platform[]> = { instagram: ['instagram'], tiktok: ['tiktok'], all: ['instagram', 'tiktok'] };
 
 function dateOption(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+  // Read as a calendar date (2026-02-31 is no date); the future is refused once the zone is known.
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !DateTime.fromISO(value).isValid) {
     throw new InvalidArgumentError('Expected a date as YYYY-MM-DD.');
   }
   return value;
@@ -82,6 +84,7 @@ export function registerFetch(program: Command): void {
         const platforms = PLATFORMS[platform]!;
         const zone = config.CICERO_TIMEZONE;
         const day = options.date ? dayWindowOf(options.date, zone) : dayWindow(new Date(), zone);
+        if (day.start > new Date()) throw new CliError(`${options.date} has not come yet in ${zone}`, 2);
         let clients: ComplianceClient[];
         if (options.client) {
           const client = await findClient(db, options.client);
@@ -93,7 +96,7 @@ export function registerFetch(program: Command): void {
           if (clients.length === 0) process.stdout.write('No active client has an account on that platform.\n');
         }
         let failed = 0;
-        for (const client of clients) {
+        for (const [index, client] of clients.entries()) {
           const progress = progressReporter(process.stderr, client.clientId);
           const result = await runFetch(
             { db, apis, now: () => new Date(), storage: fetchStorage },
@@ -103,7 +106,11 @@ export function registerFetch(program: Command): void {
           const complete = fetchedCompletely(result);
           if (!complete) failed++;
           process.stdout.write(`${summaryText(result, zone, apis.pageLimit, complete).replaceAll('*', '')}\n\n`);
-          if (result.platforms.some((p) => p.stopped?.kind === 'key-refused')) break;
+          if (result.platforms.some((p) => p.stopped?.kind === 'key-refused')) {
+            // No other client can be fetched with that key: they count as failed too.
+            failed += clients.length - index - 1;
+            break;
+          }
         }
         if (failed > 0) throw new CliError(`${failed} of ${clients.length} client${clients.length === 1 ? '' : 's'} fetched only in part (see above)`, 1);
       }),

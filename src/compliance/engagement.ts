@@ -19,8 +19,10 @@ export interface DayPost {
   id: string;
   url: string;
   createdAt: Date;
-  /** False when the likes/comments were never fetched completely: the post then counts against no one. */
+  /** False when the likes/comments were never fetched: the post then counts against no one. */
   fetched: boolean;
+  /** Fetched, but never completely (a failure or the page limit): some who engaged may be missing. */
+  partial: boolean;
   /** When its likers/commenters were last fetched completely. */
   updatedAt: Date | null;
 }
@@ -53,21 +55,21 @@ export function postUrl(source: Source, client: ComplianceClient, id: string): s
 
 /**
  * $1 client, $2 and $3 the day. A post missing from its account's latest complete
- * listing (removed_at) is in no report. `fetched` means a complete fetch of its
- * likers/commenters happened once (updated_at, migration 011): a post only ever
- * fetched partly has handles stored, but judging members on some of them would be
- * unfair, so it counts against no one until a complete fetch.
+ * listing (removed_at) is in no report. A post whose likers/commenters were stored
+ * counts, even when no fetch of them was ever complete (updated_at NULL, migration
+ * 011): a popular post whose likers run past the page limit never is, and leaving it
+ * out would spare everyone on it for good. The report marks such a post as incomplete.
  */
 const POSTS: Record<Source, string> = {
-  likes: `SELECT p.shortcode AS id, p.created_at, l.updated_at IS NOT NULL AS fetched, l.updated_at
+  likes: `SELECT p.shortcode AS id, p.created_at, l.shortcode IS NOT NULL AS fetched, l.shortcode IS NOT NULL AND l.updated_at IS NULL AS partial, l.updated_at
             FROM insta_post p LEFT JOIN insta_like l ON l.shortcode = p.shortcode
            WHERE p.client_id = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.removed_at IS NULL
            ORDER BY p.created_at, p.shortcode`,
-  comments: `SELECT p.video_id AS id, p.created_at, c.updated_at IS NOT NULL AS fetched, c.updated_at
+  comments: `SELECT p.video_id AS id, p.created_at, c.video_id IS NOT NULL AS fetched, c.video_id IS NOT NULL AND c.updated_at IS NULL AS partial, c.updated_at
                FROM tiktok_post p LEFT JOIN tiktok_comment c ON c.video_id = p.video_id
               WHERE p.client_id = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.removed_at IS NULL
               ORDER BY p.created_at, p.video_id`,
-  links: `SELECT p.shortcode AS id, p.created_at, true AS fetched,
+  links: `SELECT p.shortcode AS id, p.created_at, true AS fetched, false AS partial,
                  (SELECT max(r.created_at) FROM link_report r WHERE r.shortcode = p.shortcode) AS updated_at
             FROM insta_post p
            WHERE p.client_id = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.removed_at IS NULL
@@ -110,6 +112,7 @@ interface PostRow {
   id: string;
   created_at: Date;
   fetched: boolean;
+  partial: boolean;
   updated_at: Date | null;
 }
 
@@ -161,6 +164,7 @@ export async function loadEngagement(
       url: postUrl(source, client, r.id),
       createdAt: r.created_at,
       fetched: r.fetched,
+      partial: r.partial,
       updatedAt: r.updated_at,
     }),
   );

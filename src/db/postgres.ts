@@ -9,7 +9,7 @@ const typeOverrides = {
     oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
-function wrap(client: pg.Pool | pg.PoolClient): Executor {
+function wrap(client: pg.Pool | pg.PoolClient | pg.Client): Executor {
   return {
     async query(text, params) {
       const result = await client.query(text, params as unknown[] | undefined);
@@ -35,7 +35,10 @@ export function describeUrl(url: string): string {
 export class PostgresDb implements Db {
   readonly kind = 'postgres' as const;
   private readonly q: Executor;
-  private constructor(private readonly pool: pg.Pool) {
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly url: string,
+  ) {
     this.q = wrap(pool);
   }
 
@@ -58,7 +61,7 @@ export class PostgresDb implements Db {
         cause: error,
       });
     }
-    return new PostgresDb(pool);
+    return new PostgresDb(pool, url);
   }
 
   query: Executor['query'] = (text, params) => this.q.query(text, params);
@@ -79,17 +82,19 @@ export class PostgresDb implements Db {
     }
   }
 
+  /**
+   * A connection of its own, outside the pool: a session lasts minutes (a fetch run), and
+   * holding pool connections that long would starve the chat of them.
+   */
   async session<R>(fn: (s: Queryable) => Promise<R>): Promise<R> {
-    const client = await this.pool.connect();
-    let broken = false;
+    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 10_000, types: typeOverrides });
+    // A connection lost while idle must not crash the process; the next query fails instead.
+    client.on('error', () => {});
+    await client.connect();
     try {
       return await fn(wrap(client));
-    } catch (error) {
-      // A session that failed may still hold its locks: never hand it to another caller.
-      broken = true;
-      throw error;
     } finally {
-      client.release(broken);
+      await client.end().catch(() => {});
     }
   }
 

@@ -12,7 +12,7 @@ import { dayWindow, dayWindowOf } from '../time/day.js';
 import * as fetchStorage from './store.js';
 import { fetchedCompletely, type FetchPart, type FetchProgress } from './result.js';
 import { runFetch } from './run.js';
-import { NO_KEY, progressLine, summaryText } from './texts.js';
+import { NO_KEY, progressLine, summaryText, WAITING } from './texts.js';
 
 /** Quiet for this long: a quick run needs no progress line. */
 const FIRST_PROGRESS_MS = 5_000;
@@ -47,6 +47,10 @@ export async function fetchCommand(ctx: Context, platforms: readonly Platform[],
   const onProgress = progressThrottle(now, (text) =>
     ctx.progress(text).catch((error) => log.warn({ err: error }, 'could not queue a fetch progress line')),
   );
-  const result = await runFetch({ db, apis: rapidapi, now, storage: fetchStorage }, { client, platforms, parts, day, onProgress });
+  const onWaiting = () => ctx.progress(WAITING).catch((error) => log.warn({ err: error }, 'could not queue a fetch progress line'));
+  const result = await runFetch(
+    { db, apis: rapidapi, now, storage: fetchStorage },
+    { client, platforms, parts, day, onProgress, onWaiting },
+  );
   await ctx.reply(summaryText(result, timezone, rapidapi.pageLimit, fetchedCompletely(result)));
 }

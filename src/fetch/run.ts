@@ -8,7 +8,7 @@ import pLimit from 'p-limit';
 import type { ComplianceClient } from '../compliance/clients.js';
 import type { Platform } from '../compliance/handle.js';
 import type { Db } from '../db/db.js';
-import { isRapidApiError, type RapidApiError, stopsTheRun } from '../rapidapi/errors.js';
+import { isRapidApiError, RapidApiError, stopsTheRun } from '../rapidapi/errors.js';
 import { instagramLikers, instagramPosts } from '../rapidapi/instagram.js';
 import type { Listing } from '../rapidapi/pages.js';
 import type { RapidApis } from '../rapidapi/services.js';
@@ -32,7 +32,26 @@ export interface FetchRequest {
   parts: readonly FetchPart[];
   day: DayWindow;
   onProgress?: (progress: FetchProgress) => void | Promise<void>;
+  /** The run waits for one of the process's run slots (other fetches are running). */
+  onWaiting?: () => void | Promise<void>;
 }
+
+/**
+ * Fetches running at once in this process, whatever their client. Each holds a database
+ * connection for its lock and uses the service's request limit; more would only queue
+ * behind those and take connections the chat needs.
+ */
+export const MAX_RUNS = 3;
+const slots = pLimit(MAX_RUNS);
+
+const failed = (failure: RapidApiError | null): Listing<ListedPost> => ({
+  items: [],
+  complete: false,
+  pages: 0,
+  seen: 0,
+  failure,
+  pageLimited: false,
+});
 
 export interface FetchDeps {
   db: Db;
@@ -63,7 +82,8 @@ async function fetchPlatform(deps: FetchDeps, request: FetchRequest, platform: P
   const { account, enabled } = accountOf(client, platform);
   if (!enabled) return { platform, status: 'disabled', account };
   if (!account) return { platform, status: 'no-account', account };
-  const locked = await withFetchLock(deps.db, client.clientId, platform, async () => {
+  if (slots.activeCount + slots.pendingCount >= MAX_RUNS) await request.onWaiting?.();
+  const locked = await slots(() => withFetchLock(deps.db, client.clientId, platform, async () => {
     const result: PlatformResult = { platform, status: 'ran', account };
     const { storage } = deps;
     if (request.parts.includes('posts')) {
@@ -79,7 +99,7 @@ async function fetchPlatform(deps: FetchDeps, request: FetchRequest, platform: P
       if (engagement.stopped) result.stopped = engagement.stopped;
     }
     return result;
-  });
+  }));
   return locked.busy ? { platform, status: 'busy', account } : locked.result;
 }
 
@@ -93,11 +113,11 @@ async function listPosts(deps: FetchDeps, request: FetchRequest, platform: Platf
       secUid = (await tiktokProfile(apis.tiktok, account)).secUid;
     } catch (error) {
       if (!isRapidApiError(error)) throw error;
-      return { items: [], complete: false, pages: 0, failure: error, pageLimited: false };
+      return failed(error);
     }
-    if (secUid) await cacheSecUid(deps.db, request.client.clientId, secUid);
+    if (!secUid) return failed(new RapidApiError('malformed', 'the account has no secUid'));
+    await cacheSecUid(deps.db, request.client.clientId, account, secUid);
   }
-  if (!secUid) return { items: [], complete: false, pages: 0, failure: null, pageLimited: false };
   return tiktokVideos(apis.tiktok, secUid, since, apis.pageLimit);
 }
 
@@ -109,15 +129,25 @@ async function fetchPosts(
   account: string,
 ): Promise<PostsOutcome> {
   const listing = await listPosts(deps, request, platform, account);
+  let { complete, failure } = listing;
+  // An answer without a single post, where the day has posts stored, is a glitch far
+  // more often than an account emptied overnight: believed, it would remove them all.
+  if (complete && listing.seen === 0) {
+    const stored = await storage.dayPostIds(deps.db, platform, request.client.clientId, request.day);
+    if (stored.length > 0) {
+      complete = false;
+      failure = new RapidApiError('empty', 'the service listed no posts at all');
+    }
+  }
   const stored = await storage.storePosts(deps.db, {
     platform,
     clientId: request.client.clientId,
     day: request.day,
     posts: listing.items.filter((p) => p.createdAt >= request.day.start && p.createdAt < request.day.end),
-    complete: listing.complete,
+    complete,
     at: deps.now(),
   });
-  return { ...stored, complete: listing.complete, failure: listing.failure, pageLimited: listing.pageLimited };
+  return { ...stored, complete, failure, pageLimited: listing.pageLimited };
 }
 
 function listEngagers(apis: RapidApis, platform: Platform, postId: string): Promise<Listing<Person>> {
@@ -136,36 +166,59 @@ async function fetchEngagement(
   const outcome: EngagementOutcome = { posts: ids.length, complete: 0, added: 0, total: 0, problems: [], skipped: 0 };
   const api = platform === 'instagram' ? deps.apis.instagram : deps.apis.tiktok;
   const limit = pLimit(Math.max(1, api.concurrency));
-  let stopped: (RapidApiError) | undefined;
+  let stopped: RapidApiError | undefined;
+  let crashed = false;
   let done = 0;
-  await Promise.all(
+  // A failure that is not the service's (the database) ends the run, but only once every
+  // post already in hand is finished: the caller releases the lock when this returns.
+  const settled = await Promise.allSettled(
     ids.map((postId) =>
       limit(async () => {
-        if (stopped) {
+        if (stopped || crashed) {
           outcome.skipped++;
           return;
         }
-        const listing = await listEngagers(deps.apis, platform, postId);
-        if (listing.failure && stopsTheRun(listing.failure)) stopped ??= listing.failure;
-        if (listing.complete || listing.items.length > 0) {
-          const merged = await storage.mergeEngagement(deps.db, {
-            platform,
-            postId,
-            engagers: listing.items,
-            complete: listing.complete,
-            at: deps.now(),
-          });
-          outcome.added += merged.added;
-          outcome.total += merged.total;
+        try {
+          await fetchPostEngagement(deps, storage, platform, postId, outcome, (failure) => (stopped ??= failure));
+        } catch (error) {
+          // Set before this slot frees: the posts still queued see it and return at once.
+          crashed = true;
+          throw error;
         }
-        if (listing.complete) outcome.complete++;
-        else outcome.problems.push({ postId, failure: listing.failure, partial: listing.items.length > 0 });
         done++;
         await request.onProgress?.({ platform, done, total: ids.length });
       }),
     ),
   );
+  const crash = settled.find((s) => s.status === 'rejected');
+  if (crash) throw crash.reason;
   return stopped ? { outcome, stopped } : { outcome };
+}
+
+/** One post's likers or commenters, read and merged; what went wrong goes into `outcome`. */
+async function fetchPostEngagement(
+  deps: FetchDeps,
+  storage: FetchStorage,
+  platform: Platform,
+  postId: string,
+  outcome: EngagementOutcome,
+  stop: (failure: RapidApiError) => void,
+): Promise<void> {
+  const listing = await listEngagers(deps.apis, platform, postId);
+  if (listing.failure && stopsTheRun(listing.failure)) stop(listing.failure);
+  if (listing.complete || listing.items.length > 0) {
+    const merged = await storage.mergeEngagement(deps.db, {
+      platform,
+      postId,
+      engagers: listing.items,
+      complete: listing.complete,
+      at: deps.now(),
+    });
+    outcome.added += merged.added;
+    outcome.total += merged.total;
+  }
+  if (listing.complete) outcome.complete++;
+  else outcome.problems.push({ postId, failure: listing.failure, partial: listing.items.length > 0 });
 }
 
 async function cachedSecUid(db: Db, clientId: string): Promise<string | null> {
@@ -174,6 +227,10 @@ async function cachedSecUid(db: Db, clientId: string): Promise<string | null> {
   return secUid ? secUid : null;
 }
 
-async function cacheSecUid(db: Db, clientId: string, secUid: string): Promise<void> {
-  await db.query(`UPDATE clients SET tiktok_secuid = $2 WHERE client_id = $1`, [clientId, secUid]);
+/** Only while the client still has the account it was looked up for (an admin may have changed it meanwhile). */
+async function cacheSecUid(db: Db, clientId: string, account: string, secUid: string): Promise<void> {
+  await db.query(
+    `UPDATE clients SET tiktok_secuid = $3 WHERE client_id = $1 AND lower(ltrim(btrim(client_tiktok), '@')) = lower($2)`,
+    [clientId, account, secUid],
+  );
 }

@@ -13,6 +13,8 @@ const count = (n: number) => n.toLocaleString('id-ID');
 export const NO_KEY =
   '⚠️ Pengambilan data belum dapat dijalankan: RAPIDAPI_KEY belum diatur di server. Minta admin mengisinya di .env lalu jalankan ulang bot.';
 
+export const WAITING = '⏳ Menunggu giliran: pengambilan data lain sedang berjalan…';
+
 export function progressLine(p: FetchProgress): string {
   return `⏳ ${PLATFORM_NAME[p.platform]}: ${p.done}/${p.total} konten…`;
 }
@@ -43,6 +45,8 @@ export function failureReason(failure: RapidApiError | null, pageLimit: number, 
       return `${what} tidak ditemukan`;
     case 'private':
       return `${what} privat`;
+    case 'empty':
+      return 'layanan tidak mengembalikan satu konten pun, padahal ada konten tersimpan untuk tanggal itu';
   }
 }
 
@@ -92,7 +96,7 @@ function platformSection(p: PlatformResult, pageLimit: number): string[] {
     case 'disabled':
       return [`⚠️ *${name}*: absensi ${name} dinonaktifkan untuk client ini.`];
     case 'ran': {
-      const nothing = p.posts?.found === 0 && p.posts.complete && (!p.engagement || p.engagement.posts === 0);
+      const nothing = p.posts?.found === 0 && p.posts.complete && p.posts.removed === 0 && (!p.engagement || p.engagement.posts === 0);
       if (nothing) return [`*${name}* @${p.account}`, `Tidak ada konten ${name} pada tanggal tersebut.`];
       const lines = [`*${name}* @${p.account}`, ...postsLine(p, pageLimit), ...engagementLines(p, pageLimit)];
       if (p.stopped) lines.push(`❌ Dihentikan: ${failureReason(p.stopped, pageLimit)}.`);

@@ -3,6 +3,9 @@
  * set from chat, the account is looked up (Instagram `/v1/info`, TikTok
  * `/api/user/info`). A nonexistent account is refused; a private one is accepted with a
  * warning; without a key, or when the service fails, the handle is accepted unchecked.
+ * The look-up uses the interactive clients (`apis.check`): one try of at most 8 s
+ * (`CHECK_TIMEOUT_MS`), with requests of their own, so a member never waits behind
+ * retries or a running fetch.
  * An Instagram profile found is stored (`insta_profile`, `instagram_user`,
  * `instagram_user_metrics`); TikTok profiles have no table and are not stored.
  *
@@ -32,13 +35,15 @@ export const checkedProfile = (check: ProfileCheck): Profile | null =>
   check.status === 'found' || check.status === 'private' ? check.profile : null;
 
 /**
- * Looks `handle` (normal form) up on `platform`. Never throws: a failure of the service
- * (after its retries) is `unchecked`, and logged; no key means no request at all.
+ * Looks `handle` (normal form) up on `platform` through `apis.check`. Never throws: a
+ * failure of the service (its one try failed or took longer than `CHECK_TIMEOUT_MS`; a
+ * wrong endpoint; an answer that is not an account) is `unchecked`, and logged; no key
+ * means no request at all.
  */
 export async function checkProfile(apis: RapidApis, log: Logger, platform: Platform, handle: string): Promise<ProfileCheck> {
   if (!apis.configured) return { status: 'unchecked', why: 'key-missing' };
   try {
-    const profile = platform === 'instagram' ? await instagramProfile(apis.instagram, handle) : await tiktokProfile(apis.tiktok, handle);
+    const profile = platform === 'instagram' ? await instagramProfile(apis.check.instagram, handle) : await tiktokProfile(apis.check.tiktok, handle);
     return profile.isPrivate ? { status: 'private', profile } : { status: 'found', profile };
   } catch (error) {
     if (isRapidApiError(error)) {

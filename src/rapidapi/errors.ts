@@ -15,7 +15,9 @@ export type RapidApiFailure =
   /** The account, post or video does not exist (any more). */
   | 'not-found'
   /** The account is private: its posts cannot be listed. */
-  | 'private';
+  | 'private'
+  /** The service listed no post at all where posts are stored: not believed, nothing is marked removed. */
+  | 'empty';
 
 export class RapidApiError extends Error {
   override name = 'RapidApiError';

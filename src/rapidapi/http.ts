@@ -127,11 +127,15 @@ export class RapidApi {
     }
     const status = response.status;
     if (status === 401 || status === 403) throw new AbortError(new RapidApiError('key-refused', `key refused (HTTP ${status})`, status));
-    if (status === 404) throw new AbortError(new RapidApiError('not-found', 'not found (HTTP 404)', status));
-    if (status === 429) {
-      throw new Retryable('rate-limited', 'rate limited (HTTP 429)', status, retryAfterMs(response.headers.get('retry-after')));
+    if (status === 404) {
+      // RapidAPI's gateway answers a path it does not know with 404 too: a wrong URL or a
+      // changed API, not a missing account, and must never be read as one.
+      if (/Endpoint .* does not exist/i.test(body)) throw new AbortError(new RapidApiError('upstream', 'unknown endpoint (HTTP 404): check the RAPIDAPI_*_URL', status));
+      throw new AbortError(new RapidApiError('not-found', 'not found (HTTP 404)', status));
     }
-    if (status >= 500) throw new Retryable('upstream', `service error (HTTP ${status})`, status);
+    const asked = retryAfterMs(response.headers.get('retry-after'));
+    if (status === 429) throw new Retryable('rate-limited', 'rate limited (HTTP 429)', status, asked);
+    if (status >= 500) throw new Retryable('upstream', `service error (HTTP ${status})`, status, asked);
     if (status < 200 || status >= 300) throw new AbortError(new RapidApiError('upstream', `unexpected HTTP ${status}`, status));
     try {
       return JSON.parse(body);

@@ -5,7 +5,7 @@
 import { RapidApiError } from './errors.js';
 import type { RapidApi } from './http.js';
 import { arr, bool, cursor, type Json, list, num, obj, str, top, unixTime } from './json.js';
-import { type Listing, readPages } from './pages.js';
+import { type Listing, noCursor, readPages } from './pages.js';
 import type { ListedPost, Person, Profile } from './types.js';
 
 function listedPost(item: Json): ListedPost | null {
@@ -61,10 +61,14 @@ export function instagramPosts(api: RapidApi, username: string, since: Date, pag
     }
     const posts = items.map((i) => obj(i)).flatMap((i) => (i ? [listedPost(i)] : [])).filter((p) => p !== null);
     const older = posts.some((p) => p.createdAt < since && !p.ext?.isPinned);
+    const more = bool(body.has_more ?? data?.has_more);
+    const next = more === false ? null : cursor(body.pagination_token ?? data?.pagination_token);
     return {
       items: posts.filter((p) => p.createdAt >= since),
-      next: bool(body.has_more) === false ? null : cursor(body.pagination_token ?? data?.pagination_token),
+      next,
       enough: older,
+      seen: items.length,
+      ...(more === true && next === null ? { broken: noCursor('posts') } : {}),
     };
   });
 }
@@ -84,13 +88,16 @@ function person(item: Json): Person | null {
 
 /** Everyone who liked the post, page by page until the service has no next page. */
 export function instagramLikers(api: RapidApi, shortcode: string, pageLimit: number): Promise<Listing<Person>> {
-  return readPages(pageLimit, async (next) => {
-    const body = top(await api.get('/v1/likes', { code_or_id_or_url: shortcode, cursor: next ?? undefined }), 'likes');
+  return readPages(pageLimit, async (from) => {
+    const body = top(await api.get('/v1/likes', { code_or_id_or_url: shortcode, cursor: from ?? undefined }), 'likes');
     const data = obj(body.data);
     const items = list(data?.items, 'likes');
+    const more = bool(data?.has_more);
+    const next = more === false ? null : cursor(data?.next_cursor ?? data?.end_cursor ?? body.pagination_token);
     return {
       items: items.map((i) => obj(i)).flatMap((i) => (i ? [person(i)] : [])).filter((p) => p !== null),
-      next: bool(data?.has_more) === false ? null : cursor(data?.next_cursor ?? data?.end_cursor ?? body.pagination_token),
+      next,
+      ...(more === true && next === null ? { broken: noCursor('likes') } : {}),
     };
   });
 }
@@ -98,9 +105,11 @@ export function instagramLikers(api: RapidApi, shortcode: string, pageLimit: num
 /** The account's profile; a `not-found` failure when there is no such account. */
 export async function instagramProfile(api: RapidApi, username: string): Promise<Profile> {
   const body = top(await api.get('/v1/info', { username_or_id_or_url: username }), 'profile');
+  // Only an explicit `data: null` says there is no such account; any other shape is unreadable.
+  if (body.data === null) throw new RapidApiError('not-found', `no Instagram account @${username}`);
   const data = obj(body.data);
   const found = data ? str(data.username) : null;
-  if (!data || !found) throw new RapidApiError('not-found', `no Instagram account @${username}`);
+  if (!data || !found) throw new RapidApiError('malformed', 'the answer for profile held no account');
   return {
     platform: 'instagram',
     userId: str(data.pk) ?? str(data.id),

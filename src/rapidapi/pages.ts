@@ -3,7 +3,12 @@
  * that ends any other way (a failure, the page limit, a cursor that does not move) is
  * partial: what was read is kept, and callers must not treat absence as meaning anything.
  */
-import { isRapidApiError, type RapidApiError } from './errors.js';
+import { isRapidApiError, RapidApiError } from './errors.js';
+
+/** A page that announces more but gives no cursor to ask for it with. */
+export function noCursor(what: string): RapidApiError {
+  return new RapidApiError('malformed', `the answer for ${what} announced more pages but gave no cursor`);
+}
 
 export interface Page<T> {
   items: T[];
@@ -11,6 +16,10 @@ export interface Page<T> {
   next: string | null;
   /** The rest is not needed (e.g. posts older than the day asked for): the listing is complete. */
   enough?: boolean;
+  /** Entries the page held before any filtering (default: `items.length`). */
+  seen?: number;
+  /** The page was read, but the way on is unreadable (more announced, no cursor): the listing ends partial. */
+  broken?: RapidApiError;
 }
 
 export interface Listing<T> {
@@ -18,6 +27,8 @@ export interface Listing<T> {
   /** Every page up to the end was read. */
   complete: boolean;
   pages: number;
+  /** Entries the service listed, before any filtering. */
+  seen: number;
   /** Why a partial listing stopped, when a request failed. */
   failure: RapidApiError | null;
   /** The page limit ended it while the service had more. */
@@ -31,22 +42,33 @@ export async function readPages<T>(
   const items: T[] = [];
   let cursor: string | null = null;
   let pages = 0;
-  const seen = new Set<string>();
+  let seen = 0;
+  const cursors = new Set<string>();
+  const end = (complete: boolean, failure: RapidApiError | null, pageLimited: boolean): Listing<T> => ({
+    items,
+    complete,
+    pages,
+    seen,
+    failure,
+    pageLimited,
+  });
   while (true) {
     let page: Page<T>;
     try {
       page = await readPage(cursor);
     } catch (error) {
       if (!isRapidApiError(error)) throw error;
-      return { items, complete: false, pages, failure: error, pageLimited: false };
+      return end(false, error, false);
     }
     pages++;
+    seen += page.seen ?? page.items.length;
     items.push(...page.items);
-    if (page.enough || page.next === null) return { items, complete: true, pages, failure: null, pageLimited: false };
+    if (page.enough) return end(true, null, false);
+    if (page.broken) return end(false, page.broken, false);
+    if (page.next === null) return end(true, null, false);
     // A cursor seen before would loop forever over the same pages.
-    if (seen.has(page.next)) return { items, complete: false, pages, failure: null, pageLimited: true };
-    if (pages >= pageLimit) return { items, complete: false, pages, failure: null, pageLimited: true };
-    seen.add(page.next);
+    if (cursors.has(page.next) || pages >= pageLimit) return end(false, null, true);
+    cursors.add(page.next);
     cursor = page.next;
   }
 }

@@ -5,7 +5,7 @@
 import { RapidApiError } from './errors.js';
 import type { RapidApi } from './http.js';
 import { arr, bool, cursor, type Json, num, obj, str, top, unixTime } from './json.js';
-import { type Listing, readPages } from './pages.js';
+import { type Listing, noCursor, readPages } from './pages.js';
 import type { ListedPost, Person, Profile } from './types.js';
 
 /** TikTok's statusCode for an account that does not exist, and for a private one. */
@@ -22,10 +22,12 @@ function failIfStatus(body: Json, what: string): void {
 /** The account's profile and secUid; a `not-found` failure when there is no such account. */
 export async function tiktokProfile(api: RapidApi, handle: string): Promise<Profile> {
   const body = top(await api.get('/api/user/info', { uniqueId: handle }), 'user info');
+  failIfStatus(body, `@${handle}`);
   const info = obj(body.userInfo);
   const user = obj(info?.user);
   const username = user ? str(user.uniqueId) : null;
-  if (!user || !username) throw new RapidApiError('not-found', `no TikTok account @${handle}`);
+  // Without TikTok's own "no such user" status, a missing userInfo is an unreadable answer.
+  if (!user || !username) throw new RapidApiError('malformed', 'the answer for user info held no account');
   const stats = obj(info?.stats);
   return {
     platform: 'tiktok',
@@ -70,17 +72,21 @@ function listedVideo(item: Json): ListedPost | null {
 
 /** The account's videos published at or after `since`, newest first (pinned ones aside). */
 export function tiktokVideos(api: RapidApi, secUid: string, since: Date, pageLimit: number): Promise<Listing<ListedPost>> {
-  return readPages(pageLimit, async (next) => {
-    const body = top(await api.get('/api/user/posts', { secUid, count: 35, cursor: next ?? '0' }), 'videos');
+  return readPages(pageLimit, async (from) => {
+    const body = top(await api.get('/api/user/posts', { secUid, count: 35, cursor: from ?? '0' }), 'videos');
     failIfStatus(body, 'the account');
     const data = obj(body.data) ?? body;
     const items = arr(data.itemList ?? data.items ?? data.videos);
     if (!items) throw new RapidApiError('malformed', 'the answer for videos held no list');
     const videos = items.map((i) => obj(i)).flatMap((i) => (i ? [listedVideo(i)] : [])).filter((v) => v !== null);
+    const more = bool(data.hasMore ?? data.has_more) === true;
+    const next = more ? cursor(data.cursor) : null;
     return {
       items: videos.filter((v) => v.createdAt >= since),
-      next: bool(data.hasMore ?? data.has_more) === true ? cursor(data.cursor) : null,
+      next,
       enough: videos.some((v) => v.createdAt < since && !v.ext?.isPinned),
+      seen: items.length,
+      ...(more && next === null ? { broken: noCursor('videos') } : {}),
     };
   });
 }
@@ -112,6 +118,7 @@ export function tiktokCommenters(api: RapidApi, videoId: string, pageLimit: numb
     return {
       items: comments.map((c) => obj(c)).flatMap((c) => (c ? [commenter(c)] : [])).filter((p) => p !== null),
       next: more ? nextCursor : null,
+      ...(more && nextCursor === null ? { broken: noCursor('comments') } : {}),
     };
   });
 }

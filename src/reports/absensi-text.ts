@@ -79,7 +79,9 @@ function header(recap: Recap, o: RenderOptions): string[] {
     '',
     `*Jumlah Konten:* ${posts.length}`,
     '*Daftar Link Konten:*',
-    ...posts.map((p) => (p.fetched ? p.url : `${p.url} (data ${label.data} belum tersedia)`)),
+    ...posts.map((p) =>
+      !p.fetched ? `${p.url} (data ${label.data} belum tersedia)` : p.partial ? `${p.url} (data ${label.data} belum lengkap)` : p.url,
+    ),
   ];
   if (source !== 'links') {
     lines.push(

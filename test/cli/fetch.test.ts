@@ -70,6 +70,10 @@ describe(`cicero fetch (${backend})`, () => {
     const badDate = await runCliAsync(['fetch', '--date', '2026-13-45'], env);
     expect(badDate.status).toBe(2);
     expect(badDate.stderr).toContain('Expected a date as YYYY-MM-DD.');
+    const noSuchDay = await runCliAsync(['fetch', '--date', '2026-02-31'], env);
+    expect([noSuchDay.status, noSuchDay.stderr]).toEqual([2, expect.stringContaining('Expected a date as YYYY-MM-DD.')]);
+    const future = await runCliAsync(['fetch', '--date', '2999-01-01'], env);
+    expect([future.status, future.stderr]).toEqual([2, 'cicero: 2999-01-01 has not come yet in Asia/Jakarta\n']);
     const badPlatform = await runCliAsync(['fetch', 'facebook'], env);
     expect(badPlatform.status).toBe(2);
     const noKey = await runCliAsync(['fetch'], { ...env, RAPIDAPI_KEY: '' });

@@ -146,7 +146,7 @@ describe('the summary (pure)', () => {
     const day: EngagementDay = {
       source: 'likes',
       day: DAY,
-      posts: [{ id: 'p', url: 'https://www.instagram.com/p/p', createdAt: NOW, fetched: true, updatedAt: NOW }],
+      posts: [{ id: 'p', url: 'https://www.instagram.com/p/p', createdAt: NOW, fetched: true, partial: false, updatedAt: NOW }],
       members,
       lastUpdated: NOW,
     };

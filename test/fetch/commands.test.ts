@@ -159,6 +159,10 @@ describe('fetchinsta and fetchlikes', () => {
     expect(likes).toContain('⚠️ 1 konten tidak lengkap:\n- TODAY1: layanan sedang bermasalah (HTTP 502) (sebagian tersimpan)');
     expect((await likesOf('TODAY1')).length).toBe(2);
     expect(await likesOf('TODAY2')).toEqual(['budi.s', 'warga1', 'warga2']);
+    // It counts, with the likers stored, and the report says its data is incomplete.
+    const [report] = await t.replies(ADMIN, `absensilikes#${CLIENT}`);
+    expect(report).toContain('https://www.instagram.com/p/TODAY1 (data likes belum lengkap)');
+    expect(report).toContain('https://www.instagram.com/p/TODAY2\n');
     // A partial fetch leaves the post's freshness alone.
     const { rows } = await database().db.query<{ shortcode: string; complete: boolean }>(
       `SELECT shortcode, updated_at IS NOT NULL AS complete FROM insta_like ORDER BY shortcode`,
@@ -211,12 +215,15 @@ describe('TikTok', () => {
     await t.replies(ADMIN, `fetchtiktok#${CLIENT}`);
     expect(lookups()).toBe(before);
     // Another account: the cached secUid goes with the old one, and the next fetch looks it up.
-    fake.setTiktokAccount('polresabc.baru', { secUid: 'SEC-NEW', videos: [] });
+    fake.setTiktokAccount('polresabc.baru', {
+      secUid: 'SEC-NEW',
+      videos: [{ id: '7100000000000000001', createTime: wib('09:30'), commenters: [] }],
+    });
     await t.replies(ADMIN, `updateclient#${CLIENT}#tiktok#polresabc.baru`);
     const secUid = async () =>
       (await database().db.query<{ s: string | null }>(`SELECT tiktok_secuid AS s FROM clients WHERE client_id = $1`, [CLIENT])).rows[0]!.s;
     expect(await secUid()).toBeNull();
-    expect((await t.replies(ADMIN, `fetchtiktok#${CLIENT}`))[0]).toContain('Tidak ada konten TikTok pada tanggal tersebut.');
+    expect((await t.replies(ADMIN, `fetchtiktok#${CLIENT}`))[0]).toContain('*TikTok* @polresabc.baru\nVideo: *1* (baru 1,');
     expect(await secUid()).toBe('SEC-NEW');
   });
 });

@@ -189,10 +189,10 @@ describe(`fetch storage (${backend})`, () => {
       expect(partial).toEqual({ added: 1, total: 1 });
       expect(await likes('e2')).toEqual({ likes: ['budi.s'], updated_at: null });
       expect(await matches('instagram', 'e2')).toEqual(['f1']);
-      // The report does not judge anyone on a post only ever fetched partly.
+      // The report counts a post only ever fetched partly, marked as such.
       const client = (await findClient(db, 'FS'))!;
       const day = await loadEngagement(db, client, 'likes', DAY);
-      expect(day.posts.find((p) => p.id === 'e2')).toMatchObject({ fetched: false, updatedAt: null });
+      expect(day.posts.find((p) => p.id === 'e2')).toMatchObject({ fetched: true, partial: true, updatedAt: null });
 
       await mergeEngagement(db, { platform: 'instagram', postId: 'e2', engagers: [{ username: 'budi.s' }], complete: true, at: AT });
       expect((await likes('e2'))?.updated_at?.toISOString()).toBe(AT.toISOString());
@@ -200,7 +200,7 @@ describe(`fetch storage (${backend})`, () => {
       expect(await likes('e2')).toEqual({ likes: ['budi.s', 'ani_r'], updated_at: AT });
       expect(await matches('instagram', 'e2')).toEqual(['f1', 'f2']);
       const after = await loadEngagement(db, client, 'likes', DAY);
-      expect(after.posts.find((p) => p.id === 'e2')).toMatchObject({ fetched: true, updatedAt: AT });
+      expect(after.posts.find((p) => p.id === 'e2')).toMatchObject({ fetched: true, partial: false, updatedAt: AT });
     });
 
     it('stays exact for a handle set later, a plain SQL write of the likes, and another client', async () => {

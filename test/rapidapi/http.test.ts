@@ -76,6 +76,17 @@ describe('RapidApi requests', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('honours Retry-After on a 503 too', async () => {
+    const { api, sleeps } = scripted([json({}, 503, { 'retry-after': '4' }), json({ ok: 1 })]);
+    expect(await api.get('/v1/likes')).toEqual({ ok: 1 });
+    expect(sleeps).toEqual([4_000]);
+  });
+
+  it('reads a 404 of the gateway for an unknown path as a service failure, not a missing account', async () => {
+    const { api } = scripted([json({ message: "Endpoint '/v1/infoo' does not exist" }, 404)]);
+    expect((await failure(api.get('/v1/infoo'))).kind).toBe('upstream');
+  });
+
   it('retries a 500 on the first try', async () => {
     const { api, calls } = scripted([json({}, 500), json({ ok: 1 })]);
     expect(await api.get('/v1/likes')).toEqual({ ok: 1 });

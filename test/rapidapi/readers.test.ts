@@ -47,6 +47,17 @@ describe('Instagram', () => {
     expect(queries).toEqual([{ username_or_id_or_url: 'polres.abc' }, { username_or_id_or_url: 'polres.abc', pagination_token: 'p2' }]);
   });
 
+  it('ends partial, keeping the page, when more posts are announced without a token', async () => {
+    const listing = await instagramPosts(
+      service([{ data: { items: [item('NEW', '2026-11-25T02:00:00Z')] }, has_more: true, pagination_token: null }]).api,
+      'x',
+      since,
+      20,
+    );
+    expect(listing).toMatchObject({ complete: false, seen: 1, failure: { kind: 'malformed' } });
+    expect(listing.items.map((p) => p.id)).toEqual(['NEW']);
+  });
+
   it('calls a listing without items but marked private a private account, and a list-less answer malformed', async () => {
     const closed = await instagramPosts(service([{ data: { items: [], user: { is_private: true } } }]).api, 'x', since, 20);
     expect([closed.complete, closed.failure?.kind]).toEqual([false, 'private']);
