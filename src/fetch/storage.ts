@@ -3,19 +3,7 @@ import type { Platform } from '../compliance/handle.js';
 import type { Db } from '../db/db.js';
 import type { ListedPost, Person } from '../rapidapi/types.js';
 import type { DayWindow } from '../time/day.js';
-
-export interface PostsStored {
-  found: number;
-  new: number;
-  updated: number;
-  removed: number;
-  restored: number;
-}
-
-export interface EngagementStored {
-  added: number;
-  total: number;
-}
+import type { EngagementStored, PostsStored } from './store.js';
 
 export interface FetchStorage {
   storePosts(

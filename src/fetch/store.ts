@@ -8,35 +8,8 @@ export type { Platform } from '../compliance/handle.js';
 export { mergeEngagement } from './store-engagement.js';
 export { dayPostIds, storePosts } from './store-posts.js';
 
-/** A post or video as the API lists it. */
-export interface FetchedPost {
-  /** Instagram shortcode / TikTok video id. */
-  id: string;
-  /** Publish time. */
-  createdAt: Date;
-  caption: string | null;
-  likeCount: number | null;
-  commentCount: number | null;
-  // Instagram only; left out = keep what is stored.
-  isVideo?: boolean;
-  imageUrl?: string | null;
-  videoUrl?: string | null;
-  thumbnailUrl?: string | null;
-  imagesUrl?: string[] | null;
-  isCarousel?: boolean;
-  /** Instagram's own ids and counters → ig_ext_users, ig_ext_posts, ig_post_metrics. */
-  ext?: {
-    postId: string;
-    ownerId?: string | null;
-    ownerUsername?: string | null;
-    mediaType?: number | null;
-    isPinned?: boolean;
-    viewCount?: number | null;
-    playCount?: number | null;
-    shareCount?: number | null;
-    saveCount?: number | null;
-  };
-}
+/** A post or video as the API lists it; fields left out (or null) keep what is stored. */
+export type { ListedPost as FetchedPost } from '../rapidapi/types.js';
 
 export interface PostsStored {
   /** Posts of the day in the listing. */
@@ -51,14 +24,7 @@ export interface PostsStored {
 }
 
 /** A liker or commenter. */
-export interface Engager {
-  username: string;
-  userId?: string | null;
-  fullName?: string | null;
-  isPrivate?: boolean | null;
-  isVerified?: boolean | null;
-  profilePicUrl?: string | null;
-}
+export type { Person as Engager } from '../rapidapi/types.js';
 
 export interface EngagementStored {
   /** Handles stored by this merge (not stored before). */

@@ -11,7 +11,7 @@ const POSTS_NOUN: Record<Platform, string> = { instagram: 'Konten', tiktok: 'Vid
 const count = (n: number) => n.toLocaleString('id-ID');
 
 export const NO_KEY =
-  '⚠️ Pengambilan data belum dapat dijalankan: RAPIDAPI_KEY belum diatur di server. Minta admin mengisinya di .env lalu jalankan ulang bot.';
+  '⚠️ Pengambilan data belum dapat dijalankan: RAPIDAPI_KEY belum diatur di server (.env). Setelah diisi, jalankan ulang bot.';
 
 export const WAITING = '⏳ Menunggu giliran: pengambilan data lain sedang berjalan…';
 
