@@ -103,7 +103,9 @@ async function run(name: string, db: Db): Promise<void> {
     expectEqual(`${shortcode} added`, stored.added, LIKING_MEMBERS + STRANGERS);
     expectEqual(`${shortcode} matches`, await matched(db, shortcode), LIKING_MEMBERS);
   }
-  console.log(`  first write of one post, 26,000 likers: median ${ms(median(first))} (runs: ${first.map((t) => t.toFixed(0)).join(', ')})`);
+  console.log(
+    `  first write of one post, 26,000 likers: median ${ms(median(first))}, ${(median(first) / median(plain)).toFixed(2)}× the plain INSERT (runs: ${first.map((t) => t.toFixed(0)).join(', ')})`,
+  );
 
   // 15,000 stored (3,000 members), then the fetch returns those and 20,000 more (3,000 more members).
   const merged: number[] = [];
