@@ -310,7 +310,6 @@ describe('long runs', () => {
     await atGate;
     const [second] = await held.replies(OPERATOR, 'fetchinsta');
     expect(second).toContain('pengambilan data lain untuk client ini sedang berjalan');
-    // TikTok is another lock.
     release();
     expect((await first)[0]).toContain('Konten: *2*');
     const [after] = await held.replies(OPERATOR, 'fetchinsta');
