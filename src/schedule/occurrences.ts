@@ -1,0 +1,69 @@
+/**
+ * When a job is due: the minutes its cron expressions match in the configured zone,
+ * read with node-cron's own matcher (so the times are exactly what node-cron would
+ * fire), and the exclusive claim of one occurrence among several bot processes.
+ */
+import { createTask, type ScheduledTask, validate } from 'node-cron';
+import type { Queryable } from '../db/db.js';
+
+const MINUTE = 60_000;
+
+/** Matchers are created stopped and never started: they only answer `match`. */
+const matchers = new Map<string, ScheduledTask>();
+
+function matcher(expression: string, timezone: string): ScheduledTask {
+  const key = `${timezone}\u0000${expression}`;
+  let task = matchers.get(key);
+  if (!task) {
+    task = createTask(expression, () => {}, { timezone });
+    matchers.set(key, task);
+  }
+  return task;
+}
+
+export function validCron(expression: string): boolean {
+  // Five fields only: a seconds field would fire between the minutes the scheduler looks at.
+  return expression.trim().split(/\s+/).length === 5 && validate(expression);
+}
+
+const startOfMinute = (at: Date): number => Math.floor(at.getTime() / MINUTE) * MINUTE;
+
+/** The whole minutes in (after, until] at which any of `cron` matches, oldest first. */
+export function occurrencesBetween(cron: readonly string[], timezone: string, after: Date, until: Date): Date[] {
+  const found: Date[] = [];
+  for (let t = startOfMinute(after) + MINUTE; t <= until.getTime(); t += MINUTE) {
+    const at = new Date(t);
+    if (cron.some((e) => matcher(e, timezone).match(at))) found.push(at);
+  }
+  return found;
+}
+
+/** The first occurrence after `after`, looking at most `days` ahead; null when none. */
+export function nextOccurrence(cron: readonly string[], timezone: string, after: Date, days = 8): Date | null {
+  const limit = after.getTime() + days * 86_400_000;
+  for (let t = startOfMinute(after) + MINUTE; t <= limit; t += MINUTE) {
+    const at = new Date(t);
+    if (cron.some((e) => matcher(e, timezone).match(at))) return at;
+  }
+  return null;
+}
+
+/**
+ * Claims one occurrence for `worker`; false when another process (or an earlier run of
+ * this one) claimed it already. The primary key decides: exactly one INSERT wins.
+ */
+export async function claimOccurrence(
+  db: Queryable,
+  occurrence: { clientId: string; job: string; at: Date },
+  worker: string,
+  now: Date,
+): Promise<boolean> {
+  const { rows } = await db.query(
+    `INSERT INTO schedule_run (client_id, job, occurrence_at, claimed_by, claimed_at)
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT DO NOTHING
+     RETURNING 1`,
+    [occurrence.clientId, occurrence.job, occurrence.at, worker, now],
+  );
+  return rows.length === 1;
+}
