@@ -7,7 +7,7 @@
 import { SingleBar } from 'cli-progress';
 import { DateTime } from 'luxon';
 import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
-import { type ComplianceClient, findClient, listClientIds } from '../compliance/clients.js';
+import { activeClients, type ComplianceClient, findClient, listClientIds } from '../compliance/clients.js';
 import type { Platform } from '../compliance/handle.js';
 import type { Queryable } from '../db/db.js';
 import { fetchedCompletely, type FetchProgress } from '../fetch/result.js';
@@ -34,12 +34,7 @@ const fetchable = (client: ComplianceClient, p: Platform): boolean =>
 
 /** Active clients with at least one of `platforms` switched on and an account set. */
 async function clientsToFetch(db: Queryable, platforms: readonly Platform[]): Promise<ComplianceClient[]> {
-  const clients: ComplianceClient[] = [];
-  for (const id of await listClientIds(db)) {
-    const client = await findClient(db, id);
-    if (client?.active && platforms.some((p) => fetchable(client, p))) clients.push(client);
-  }
-  return clients;
+  return (await activeClients(db)).filter((client) => platforms.some((p) => fetchable(client, p)));
 }
 
 /** A bar on a terminal; a line per progress report elsewhere (at most one per 10 s per client). */

@@ -21,16 +21,24 @@ type Row = Pick<
   'client_id' | 'nama' | 'client_status' | 'client_insta' | 'client_insta_status' | 'client_tiktok' | 'client_tiktok_status' | 'client_amplify_status'
 > & { absensi_threshold: Threshold };
 
+const COLUMNS = `client_id, nama, client_status, client_insta, client_insta_status, client_tiktok, client_tiktok_status,
+  client_amplify_status, absensi_threshold`;
+
 export async function findClient(db: Queryable, typed: string): Promise<ComplianceClient | null> {
   const { rows } = await db.query<Row>(
-    `SELECT client_id, nama, client_status, client_insta, client_insta_status, client_tiktok, client_tiktok_status,
-            client_amplify_status, absensi_threshold
-       FROM clients WHERE lower(client_id) = lower($1)
-      ORDER BY client_id = $1 DESC LIMIT 1`,
+    `SELECT ${COLUMNS} FROM clients WHERE lower(client_id) = lower($1) ORDER BY client_id = $1 DESC LIMIT 1`,
     [typed.trim()],
   );
-  const r = rows[0];
-  if (!r) return null;
+  return rows[0] ? toClient(rows[0]) : null;
+}
+
+/** Every active client, by id: one query whatever their number. */
+export async function activeClients(db: Queryable): Promise<ComplianceClient[]> {
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM clients WHERE client_status ORDER BY client_id`);
+  return rows.map(toClient);
+}
+
+function toClient(r: Row): ComplianceClient {
   const blank = (v: string | null) => (v === null || v.trim() === '' ? null : v.trim());
   return {
     clientId: r.client_id,

@@ -44,10 +44,10 @@ export async function fetchCommand(ctx: Context, platforms: readonly Platform[],
     return;
   }
   const day = date ? dayWindowOf(date, timezone) : dayWindow(now(), timezone);
-  const onProgress = progressThrottle(now, (text) =>
-    ctx.progress(text).catch((error) => log.warn({ err: error }, 'could not queue a fetch progress line')),
-  );
-  const onWaiting = () => ctx.progress(WAITING).catch((error) => log.warn({ err: error }, 'could not queue a fetch progress line'));
+  // A progress line that cannot be queued is no reason to stop the run.
+  const tell = (text: string) => ctx.progress(text).catch((error) => log.warn({ err: error }, 'could not queue a fetch progress line'));
+  const onProgress = progressThrottle(now, tell);
+  const onWaiting = () => tell(WAITING);
   const result = await runFetch(
     { db, apis: rapidapi, now, storage: fetchStorage },
     { client, platforms, parts, day, onProgress, onWaiting },
