@@ -98,6 +98,8 @@ function platformSection(p: PlatformResult, pageLimit: number): string[] {
     case 'ran': {
       const nothing = p.posts?.found === 0 && p.posts.complete && p.posts.removed === 0 && (!p.engagement || p.engagement.posts === 0);
       if (nothing) return [`*${name}* @${p.account}`, `Tidak ada konten ${name} pada tanggal tersebut.`];
+      // Stopped by the listing itself (a refused key): no counts to give, the reason once.
+      if (p.stopped && p.posts?.failure === p.stopped) return [`*${name}* @${p.account}`, `❌ Dihentikan: ${failureReason(p.stopped, pageLimit)}.`];
       const lines = [`*${name}* @${p.account}`, ...postsLine(p, pageLimit), ...engagementLines(p, pageLimit)];
       if (p.stopped) lines.push(`❌ Dihentikan: ${failureReason(p.stopped, pageLimit)}.`);
       return lines;

@@ -241,7 +241,8 @@ describe('keys, roles and bad input', () => {
     const refused = await createTestBot(database().db, { env: env('wrong-key') });
     const before = fake.requests.length;
     const [reply] = await refused.replies(ADMIN, `fetch#${CLIENT}`);
-    expect(reply).toContain('kunci RapidAPI ditolak (HTTP 403)');
+    expect(reply).toContain('*Instagram* @polres.abc\n❌ Dihentikan: kunci RapidAPI ditolak (HTTP 403): periksa RAPIDAPI_KEY dan langganannya.');
+    expect(reply).not.toContain('Konten:');
     expect(reply).not.toContain('TikTok');
     expect(fake.requests.length - before).toBe(1);
   });
