@@ -894,3 +894,25 @@ CREATE TABLE schedule_run (
   PRIMARY KEY (client_id, job, occurrence_at),
   FOREIGN KEY (client_id, job) REFERENCES schedule_job (client_id, job) ON UPDATE CASCADE ON DELETE CASCADE
 );
+
+-- Member reminders (014).
+
+-- A member's opt-in: the chat they opted in from (it wrote to the bot) and their bound
+-- number then; a changed number never wrote, so nothing is sent to it.
+CREATE TABLE member_reminder (
+  user_id    varchar(32) PRIMARY KEY REFERENCES "user" (user_id) ON UPDATE CASCADE ON DELETE CASCADE,
+  chat_id    text        NOT NULL,
+  whatsapp   text,
+  enabled    boolean     NOT NULL DEFAULT true,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- One row per member and Jakarta day a reminder was queued: the primary key is the daily cap.
+CREATE TABLE member_reminder_sent (
+  user_id varchar(32) NOT NULL REFERENCES "user" (user_id) ON UPDATE CASCADE ON DELETE CASCADE,
+  day     date        NOT NULL,
+  chat_id text        NOT NULL,
+  sent_at timestamptz NOT NULL,
+  PRIMARY KEY (user_id, day)
+);
+CREATE INDEX member_reminder_sent_day_idx ON member_reminder_sent (day);

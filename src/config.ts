@@ -75,6 +75,20 @@ const httpUrl = z
   .refine((v) => /^https?:\/\/[^\s/]+(\/\S*)?$/.test(v), 'expected an http(s) URL such as https://social-api4.p.rapidapi.com')
   .transform((v) => v.replace(/\/+$/, ''));
 
+/** `HH:MM` (24-hour clock); empty means none. */
+const clockTime = z
+  .string()
+  .trim()
+  .transform((v, ctx): { hour: number; minute: number } | undefined => {
+    if (v === '') return undefined;
+    const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(v);
+    if (!match) {
+      ctx.addIssue({ code: 'custom', message: 'expected a time of day as HH:MM, such as 16:10, or nothing' });
+      return undefined;
+    }
+    return { hour: Number(match[1]), minute: Number(match[2]) };
+  });
+
 interface Variable<T> {
   schema: z.ZodType<T>;
   /** Default as written in `.env.example`; `''` means unset. */
@@ -201,12 +215,32 @@ export const variables = {
   CICERO_PACE_BROADCAST_MS: variable(
     nonNegativeInt(3_600_000),
     '30000',
-    'Least milliseconds between two different broadcasts (recaps, reminders)',
+    'Least milliseconds between two different broadcast messages (recaps, reminders); the further parts of a long one follow without it',
   ),
   CICERO_SEND_BUDGET_PER_HOUR: variable(
     nonNegativeInt(100_000),
     '60',
     'Messages per clock hour the bot may start itself (broadcasts); replies do not count',
+  ),
+  CICERO_REMINDER_TIME: variable(
+    clockTime,
+    '16:10',
+    'Time (HH:MM in CICERO_TIMEZONE) of the daily reminder to members who opted in (`notifwa#on`) listing the day\'s posts they have not liked or commented on; empty sends no reminders',
+  ),
+  CICERO_REMINDER_MAX_PER_DAY: variable(
+    nonNegativeInt(100_000),
+    '40',
+    'Member reminders sent per day at most (members reminded least recently first); they are broadcasts and count against CICERO_SEND_BUDGET_PER_HOUR',
+  ),
+  CICERO_RECAP_SEND_COMPLETE: variable(
+    z.enum(['true', 'false'], { error: 'expected true or false' }).transform((v) => v === 'true'),
+    'false',
+    'When nobody is missing, scheduled group recaps send one short "semua sudah melaksanakan" line (true) or nothing (false); operators always get the full recap',
+  ),
+  CICERO_SCHEDULE_GRACE_MIN: variable(
+    nonNegativeInt(1_440),
+    '60',
+    'Minutes after its time a scheduled job (or the member reminders) missed while no bot ran still runs at start; later it is skipped and logged',
   ),
   CICERO_SEND_MAX_ATTEMPTS: variable(positiveInt(100), '5', 'Tries before a failing message becomes a dead letter'),
   CICERO_SEND_RETRY_BASE_MS: variable(positiveInt(3_600_000), '2000', 'First retry delay; it doubles per try, up to 5 minutes'),

@@ -13,6 +13,7 @@ import { KillSwitch } from '../outbox/kill-switch.js';
 import { DEFAULT_SETTINGS, NO_PACING, Outbox, type OutboxSettings } from '../outbox/outbox.js';
 import type { Transport } from '../transport/transport.js';
 import { LEGACY_ENDPOINT } from '../transport/whatsapp.js';
+import { Scheduler } from '../schedule/scheduler.js';
 
 export const BOT_VARIABLES = [
   'ADMIN_WHATSAPP',
@@ -38,6 +39,8 @@ export const BOT_VARIABLES = [
   'CICERO_LOGIN_MAX_FAILURES',
   'CICERO_LOGIN_WINDOW_MIN',
   'CICERO_BCRYPT_COST',
+  'CICERO_SCHEDULE_GRACE_MIN',
+  'CICERO_RECAP_SEND_COMPLETE',
   ...RAPIDAPI_VARIABLES,
 ] as const;
 export type BotConfig = Config<(typeof BOT_VARIABLES)[number]>;
@@ -130,6 +133,20 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
         .catch((error) => log.error({ err: error, chatId }, 'could not queue the alert for an admin'));
     }
   });
+  const rapidapi = createRapidApis(config, options.rapidapi);
+  const scheduler = new Scheduler({
+    db,
+    apis: rapidapi,
+    now,
+    timezone: config.CICERO_TIMEZONE,
+    reportMaxLines: config.CICERO_REPORT_MAX_LINES,
+    messageMaxChars: config.CICERO_MESSAGE_MAX_CHARS,
+    sendComplete: config.CICERO_RECAP_SEND_COMPLETE,
+    outbox,
+    log,
+    worker: presence.worker,
+    graceMin: config.CICERO_SCHEDULE_GRACE_MIN,
+  });
   return new Bot({
     db,
     log,
@@ -146,7 +163,8 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     reportMaxLines: config.CICERO_REPORT_MAX_LINES,
     messageMaxChars: config.CICERO_MESSAGE_MAX_CHARS,
     nrpLookupsPerHour: config.CICERO_NRP_LOOKUPS_PER_HOUR,
-    rapidapi: createRapidApis(config, options.rapidapi),
+    rapidapi,
+    scheduler,
     signIn: {
       sessionMs: config.CICERO_SESSION_HOURS * 3_600_000,
       maxFailures: config.CICERO_LOGIN_MAX_FAILURES,

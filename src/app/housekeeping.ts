@@ -2,7 +2,8 @@
  * Pruning on a schedule: sent outbox rows, dead letters, inbound message ids,
  * conversations that expired and could not be announced, and audit rows, each
  * kept for its own configurable time, the rows of processes that died a day
- * ago, expired chat sign-in sessions and sign-in failures older than two days. Runs hourly (and once at start-up).
+ * ago, expired chat sign-in sessions, sign-in failures older than two days, and claims
+ * of scheduled jobs older than a month. Runs hourly (and once at start-up).
  */
 import { schedule } from 'node-cron';
 import { CommandAudit } from '../bot/audit.js';
@@ -10,6 +11,7 @@ import { ConversationStore } from '../bot/conversation.js';
 import { InboundLog } from '../bot/inbound-log.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
+import { deleteCounting } from '../db/delete-counting.js';
 import { Presence } from '../db/presence.js';
 import { SignIn } from '../identity/sign-in.js';
 import type { Logger } from '../log.js';
@@ -34,10 +36,14 @@ export interface PruneCounts {
   workers: number;
   /** Expired chat sign-in sessions and old sign-in failures. */
   signIn: number;
+  /** Claims of scheduled job occurrences older than a month (the job keeps its last result). */
+  schedule: number;
 }
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** Long past any catch-up: a claim only matters until its occurrence can no longer run. */
+const SCHEDULE_RUN_DAYS = 31;
 
 export async function prune(db: Db, config: HousekeepingConfig, now: Date): Promise<PruneCounts> {
   const ago = (ms: number): Date => new Date(now.getTime() - ms);
@@ -53,7 +59,8 @@ export async function prune(db: Db, config: HousekeepingConfig, now: Date): Prom
   const workers = await Presence.prune(db, ago(DAY));
   // Failures count for at most two login windows (a window is at most a day).
   const signIn = await SignIn.prune(db, now, ago(2 * DAY));
-  return { outbox, inbound, conversations, audit, workers, signIn };
+  const schedule = await deleteCounting(db, 'DELETE FROM schedule_run WHERE claimed_at < $1', [ago(SCHEDULE_RUN_DAYS * DAY)]);
+  return { outbox, inbound, conversations, audit, workers, signIn, schedule };
 }
 
 export function scheduleHousekeeping(db: Db, config: HousekeepingConfig, log: Logger): { stop(): void } {

@@ -31,6 +31,7 @@ import { Lanes } from '../concurrency/lanes.js';
 import { parseCommand, splitArgs } from './parse.js';
 import type { RuntimeStatus } from './runtime-status.js';
 import type { RapidApis } from '../rapidapi/services.js';
+import type { Scheduler } from '../schedule/scheduler.js';
 import { within } from '../time/within.js';
 import { WaitingRoom } from './waiting-room.js';
 import {
@@ -78,6 +79,7 @@ export interface BotOptions {
   /** Operator and admin sign-in by chat. */
   signIn: SignInSettings;
   rapidapi: RapidApis;
+  scheduler: Scheduler;
 }
 
 /** `text`, ended with the command's `secretReminder` (when it has one and `text` does not end with it yet). */
@@ -178,6 +180,7 @@ export class Bot {
       messageMaxChars: options.messageMaxChars,
       nrpLookupsPerHour: options.nrpLookupsPerHour,
       rapidapi: options.rapidapi,
+      scheduler: options.scheduler,
       signIn: new SignIn(options.db, options.signIn, now),
       groupName: async (chatId) => (await transport.groupName?.(chatId)) ?? null,
     };

@@ -8,6 +8,7 @@ import type { SignIn } from '../identity/sign-in.js';
 import type { Logger } from '../log.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { RapidApis } from '../rapidapi/services.js';
+import type { Scheduler } from '../schedule/scheduler.js';
 import type { InboundMessage, OutgoingDocument } from '../transport/transport.js';
 import type { CommandCatalog } from './catalog.js';
 import type { CommandSpec } from './command.js';
@@ -32,6 +33,8 @@ export interface BotServices {
   nrpLookupsPerHour: number;
   /** The Instagram and TikTok services (fetches, profile checks). */
   rapidapi: RapidApis;
+  /** The scheduled jobs of this process (`jadwal#run`). */
+  scheduler: Scheduler;
   /** Operator and admin sign-in by chat (`login`, `logout`). */
   signIn: SignIn;
   /** A group's name as WhatsApp shows it, or null (the transport cannot say, or is not ready). */

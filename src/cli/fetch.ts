@@ -21,7 +21,7 @@ import { CliError } from './errors.js';
 
 const PLATFORMS: Record<string, Platform[]> = { instagram: ['instagram'], tiktok: ['tiktok'], all: ['instagram', 'tiktok'] };
 
-function dateOption(value: string): string {
+export function dateOption(value: string): string {
   // Read as a calendar date (2026-02-31 is no date); the future is refused once the zone is known.
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !DateTime.fromISO(value).isValid) {
     throw new InvalidArgumentError('Expected a date as YYYY-MM-DD.');

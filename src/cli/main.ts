@@ -13,6 +13,7 @@ import { registerFetch } from './fetch.js';
 import { registerFakeRapidApi } from './fake-rapidapi.js';
 import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
+import { registerJadwal, registerRecap } from './recap.js';
 import { registerSeed } from './seed.js';
 import { registerSend } from './send.js';
 import { registerStart } from './start.js';
@@ -38,6 +39,8 @@ registerDashboardUser(program);
 registerImport(program);
 registerExport(program);
 registerFetch(program);
+registerRecap(program);
+registerJadwal(program);
 registerConfig(program);
 registerFakeRapidApi(program);
 

@@ -5,6 +5,8 @@ import { adminChats, BOT_VARIABLES, createBot } from '../app/create-bot.js';
 import { startHttp } from '../app/health.js';
 import { HOUSEKEEPING_VARIABLES, scheduleHousekeeping } from '../app/housekeeping.js';
 import { scheduleOperatorNotices } from '../app/operator-notices.js';
+import { REMINDER_VARIABLES, scheduleReminders } from '../app/reminders.js';
+import { startScheduler } from '../schedule/scheduler.js';
 import type { StopReport } from '../bot/bot.js';
 import type { Logger } from '../log.js';
 import { guardRejections } from '../app/process-guard.js';
@@ -19,6 +21,7 @@ import { CliError } from './errors.js';
 const START_VARIABLES = [
   ...BOT_VARIABLES,
   ...HOUSEKEEPING_VARIABLES,
+  ...REMINDER_VARIABLES,
   'CICERO_TRANSPORT',
   'CICERO_HTTP_PORT',
   'CICERO_HTTP_HOST',
@@ -133,6 +136,9 @@ async function run(ctx: StartContext, chromePath: string, stop: StopRequest): Pr
   if (http) log.info({ port: config.CICERO_HTTP_PORT, host: config.CICERO_HTTP_HOST }, 'serving /healthz');
   const housekeeping = scheduleHousekeeping(database.db, config, log);
   const notices = scheduleOperatorNotices(database.db, bot.outbox, config.CICERO_TIMEZONE, log);
+  // Jobs run whether or not WhatsApp is ready: their messages wait in the outbox for it.
+  const scheduler = startScheduler(bot.services.scheduler, config.CICERO_TIMEZONE, log);
+  const reminders = scheduleReminders(database.db, bot.outbox, config, log);
   log.info({ database: database.location, transport: transport.name }, 'cicero starting');
   const started = await Promise.race([
     // A signal during the database's opening stops the bot before WhatsApp starts at all.
@@ -146,6 +152,8 @@ async function run(ctx: StartContext, chromePath: string, stop: StopRequest): Pr
     bot.detach();
     housekeeping.stop();
     notices.stop();
+    scheduler.stop();
+    reminders.stop();
     http?.close();
     await bot.presence.leave().catch(() => {});
     if (started.error instanceof WhatsAppStartError) throw new CliError(started.error.message, 1);
@@ -186,6 +194,8 @@ async function run(ctx: StartContext, chromePath: string, stop: StopRequest): Pr
   closeInput();
   housekeeping.stop();
   notices.stop();
+  scheduler.stop();
+  reminders.stop();
   const report = await bot.stop(timeoutS * 1000 * 0.9);
   await new Promise((resolve) => (http ? http.close(resolve) : resolve(undefined)));
   logStop(log, report);

@@ -31,6 +31,8 @@ import {
   type TextField,
   textMax,
 } from './profile.js';
+import { REMINDER_MENU_CHOICE, reminderMenu } from '../reminders/texts.js';
+import { ownReminderEnabled, reminderRefusal, switchReminder } from '../reminders/toggle.js';
 import { checkHandle } from './handle-check.js';
 import * as text from './texts.js';
 
@@ -190,7 +192,18 @@ const STEPS: Record<string, Step<MemberFlowData>> = {
         return { done: profile ? `${text.memberCard(profile)}\n\nKetik *userrequest* untuk mengubah data Anda.` : text.NOT_BOUND };
       }
       if (choice === '2' || choice.includes('update') || choice.includes('ubah')) return { next: 'field' };
+      if (choice === '3' || choice.includes('ingat') || choice.includes('notif')) return { next: 'reminder' };
       return { repeat: text.MENU_CHOICE };
+    },
+  },
+  /** Option 3: the daily reminder (`notifwa`), on or off. */
+  reminder: {
+    ask: async (_data, ctx) => (reminderRefusal(ctx.sender) ?? reminderMenu(await ownReminderEnabled(ctx))),
+    answer: async (input, _data, ctx) => {
+      const choice = input.trim().toLowerCase();
+      const wanted = choice === '1' || choice === 'on' ? true : choice === '2' || choice === 'off' ? false : undefined;
+      if (wanted === undefined) return { repeat: REMINDER_MENU_CHOICE };
+      return { done: reminderRefusal(ctx.sender, wanted) ?? (await switchReminder(ctx, wanted)) };
     },
   },
   field: {

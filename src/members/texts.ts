@@ -124,11 +124,12 @@ export const USER_MENU = [
   '┏━━━ *MENU UTAMA USER* ━━━┓',
   '1️⃣ Lihat Data Saya',
   '2️⃣ Update Data Saya',
+  '3️⃣ Pengingat WhatsApp Harian',
   '┗━━━━━━━━━━━━━━━━━━━┛',
-  'Balas angka *1-2*, atau *batal* untuk keluar.',
+  'Balas angka *1-3*, atau *batal* untuk keluar.',
 ].join('\n');
 
-export const MENU_CHOICE = '❌ Pilihan tidak dikenali. Balas angka *1* atau *2*.';
+export const MENU_CHOICE = '❌ Pilihan tidak dikenali. Balas angka *1*, *2* atau *3*.';
 
 export const FIELD_MENU = [
   '✏️ *Pilih data yang ingin diubah:*',

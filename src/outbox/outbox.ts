@@ -40,7 +40,10 @@ export interface Pacing {
   chatMs: number;
   /** Random extra wait, up to this, so timing is never mechanical. */
   jitterMs: number;
-  /** Least time between two different broadcasts. */
+  /**
+   * Least time between two different broadcast messages (from the last part of one to the
+   * first of the next); the further parts of a message being sent are not held by it.
+   */
   broadcastMs: number;
 }
 
@@ -95,6 +98,8 @@ class Pacer {
   private jitter = 0;
   private readonly lastChat = new Map<string, number>();
   private lastBroadcast: number | null = null;
+  /** The message the last broadcast row belonged to (unknown, null, for sends learnt from the database). */
+  private lastBroadcastKey: string | null = null;
 
   constructor(private readonly pacing: Pacing) {}
 
@@ -125,17 +130,39 @@ class Pacer {
     return this.lastBroadcast === null || now - this.lastBroadcast >= this.pacing.broadcastMs;
   }
 
-  record(row: Pick<OutboxRow, 'chat_id' | 'origin'>, now: number): void {
+  /**
+   * The broadcast message the last broadcast row sent belonged to: its further parts need not
+   * wait for the broadcast gap, which is between different messages.
+   */
+  continuing(): string | null {
+    return this.lastBroadcastKey;
+  }
+
+  record(row: Pick<OutboxRow, 'chat_id' | 'origin'> & { message_key?: string }, now: number): void {
     this.lastAny = Math.max(this.lastAny, now);
     this.jitter = Math.random() * this.pacing.jitterMs;
     if (this.pacing.chatMs > 0) this.lastChat.set(row.chat_id, Math.max(this.lastChat.get(row.chat_id) ?? 0, now));
-    if (row.origin === 'broadcast') this.lastBroadcast = Math.max(this.lastBroadcast ?? 0, now);
+    if (row.origin === 'broadcast' && now >= (this.lastBroadcast ?? 0)) {
+      this.lastBroadcast = now;
+      this.lastBroadcastKey = row.message_key ?? null;
+    }
   }
 
   /** How far back sends still matter to pacing. */
   memoryMs(): number {
     return Math.max(this.pacing.globalMs + this.pacing.jitterMs, this.pacing.chatMs, this.pacing.broadcastMs);
   }
+}
+
+/** The rows `message` becomes on `endpoint`: one per part of at most `maxChars` (a document is one). */
+export function outboxRows(endpoint: string, maxChars: number, message: OutgoingMessage): NewRow[] {
+  const base = { endpoint, chatId: message.chatId, origin: message.origin ?? 'reply', messageKey: message.key } as const;
+  if (message.document) {
+    const d = message.document;
+    return [{ ...base, part: 1, parts: 1, body: d.caption ?? null, document: { data: d.data, name: d.fileName, mime: d.mimeType } }];
+  }
+  const texts = splitText(message.text ?? '', maxChars);
+  return texts.map((body, i) => ({ ...base, part: i + 1, parts: texts.length, body }));
 }
 
 export class Outbox {
@@ -178,13 +205,7 @@ export class Outbox {
 
   /** The rows a message becomes: one per part under the size limit (a document is one). */
   rowsOf(message: OutgoingMessage): NewRow[] {
-    const base = { endpoint: this.endpoint, chatId: message.chatId, origin: message.origin ?? 'reply', messageKey: message.key } as const;
-    if (message.document) {
-      const d = message.document;
-      return [{ ...base, part: 1, parts: 1, body: d.caption ?? null, document: { data: d.data, name: d.fileName, mime: d.mimeType } }];
-    }
-    const texts = splitText(message.text ?? '', this.settings.maxChars);
-    return texts.map((body, i) => ({ ...base, part: i + 1, parts: texts.length, body }));
+    return outboxRows(this.endpoint, this.settings.maxChars, message);
   }
 
   /** Stores the message (split into parts under the size limit); the worker sends it. */
@@ -360,6 +381,8 @@ export class Outbox {
     const unpaced = this.settings.pacing.globalMs === 0 && this.settings.pacing.chatMs === 0;
     const budget = paused ? 0 : await this.budgetLeft(now);
     const broadcasts = budget > 0 && this.pacer.broadcastGapOver(at);
+    // The further parts of the broadcast message being sent follow without the gap, while the budget lasts.
+    const continuing = budget > 0 ? this.pacer.continuing() : null;
     // A batch never holds more broadcasts than the budget has room for.
     const limit = unpaced ? Math.min(50, broadcasts ? budget : 50) : 1;
     const rows = await this.store.claimMany({
@@ -367,6 +390,7 @@ export class Outbox {
       worker: this.worker,
       now,
       broadcasts,
+      continuing,
       coolingChats: this.pacer.coolingChats(at),
       ...(paused ? { onlyChats: this.settings.adminChats } : {}),
       limit,

@@ -44,8 +44,13 @@ export interface ClaimOptions {
   endpoint: string;
   worker: string;
   now: Date;
-  /** Broadcasts may go (the hourly budget has room). */
+  /** Broadcasts may go (the hourly budget has room and the gap since the last broadcast is over). */
   broadcasts: boolean;
+  /**
+   * A broadcast message already under way: its further parts may go even when `broadcasts`
+   * is false (the caller passes it only while the hourly budget has room).
+   */
+  continuing?: string | null;
   /** Chats still within their pacing gap: skip them this time. */
   coolingChats: string[];
   /** Only these chats (while paused: the admins, so they can still inspect and resume). */
@@ -106,7 +111,7 @@ export class OutboxStore {
       `WITH next AS (
          SELECT o.id FROM outbox o
           WHERE o.endpoint = $1 AND o.status = 'pending' AND o.next_attempt_at <= $2
-            AND ($3 OR o.origin = 'reply')
+            AND ($3 OR o.origin = 'reply' OR (o.origin = 'broadcast' AND o.message_key = $8::text))
             AND o.chat_id <> ALL ($4::text[])
             AND ($6::text[] IS NULL OR o.chat_id = ANY ($6::text[]))
             AND NOT EXISTS (
@@ -119,7 +124,7 @@ export class OutboxStore {
        UPDATE outbox SET status = 'sending', claimed_by = $5, claimed_at = $2, attempts = attempts + 1
          FROM next WHERE outbox.id = next.id
        RETURNING outbox.*`,
-      [o.endpoint, o.now, o.broadcasts, o.coolingChats, o.worker, o.onlyChats ?? null, o.limit ?? 1],
+      [o.endpoint, o.now, o.broadcasts, o.coolingChats, o.worker, o.onlyChats ?? null, o.limit ?? 1, o.continuing ?? null],
     );
     return rows.sort((a, b) => a.id - b.id);
   }

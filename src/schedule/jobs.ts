@@ -74,3 +74,40 @@ export async function listJobs(db: Queryable, clientId?: string): Promise<Job[]>
     lastResult: r.last_result,
   }));
 }
+
+/** Switches a job on or off; false when the client has no such job (unknown or inactive client). */
+export async function setEnabled(db: Queryable, clientId: string, job: JobName, enabled: boolean): Promise<boolean> {
+  await ensureDefaultJobs(db);
+  const { rows } = await db.query('UPDATE schedule_job SET enabled = $3 WHERE client_id = $1 AND job = $2 RETURNING 1', [
+    clientId,
+    job,
+    enabled,
+  ]);
+  return rows.length > 0;
+}
+
+/** Sets a job's times (node-cron expressions, already valid); false when the client has no such job. */
+export async function setCron(db: Queryable, clientId: string, job: JobName, cron: readonly string[]): Promise<boolean> {
+  await ensureDefaultJobs(db);
+  const { rows } = await db.query(
+    'UPDATE schedule_job SET cron = $3, next_run_at = NULL WHERE client_id = $1 AND job = $2 RETURNING 1',
+    [clientId, job, cron],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * `08:00,15.30` → one cron expression per time (`0 8 * * *`, `30 15 * * *`), in order,
+ * each once; null when any entry is not a time of day.
+ */
+export function cronOfTimes(text: string): string[] | null {
+  const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
+  if (entries.length === 0) return null;
+  const minutes = new Set<number>();
+  for (const entry of entries) {
+    const m = /^(\d{1,2})[:.](\d{2})$/.exec(entry);
+    if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return null;
+    minutes.add(Number(m[1]) * 60 + Number(m[2]));
+  }
+  return [...minutes].sort((a, b) => a - b).map((t) => `${t % 60} ${Math.floor(t / 60)} * * *`);
+}

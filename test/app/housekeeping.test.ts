@@ -61,7 +61,16 @@ describe(`housekeeping (${backend})`, () => {
       await db.query(`INSERT INTO login_failure (sender_key, username_key, failed_at) VALUES ($1, 'op', $2)`, [key, ago(hours)]);
     }
 
-    expect(await prune(db, config, now)).toEqual({ outbox: 2, inbound: 1, conversations: 1, audit: 1, workers: 1, signIn: 2 });
+    await db.query(`INSERT INTO clients (client_id, nama) VALUES ('HK', 'HK')`);
+    await db.query(`INSERT INTO schedule_job (client_id, job, cron) VALUES ('HK', 'fetch', '{"0 9 * * *"}')`);
+    for (const [occurrence, days] of [['2026-01-01T02:00:00Z', 32], ['2026-01-02T02:00:00Z', 30]] as const) {
+      await db.query(
+        `INSERT INTO schedule_run (client_id, job, occurrence_at, claimed_by, claimed_at) VALUES ('HK', 'fetch', $1, 'w', $2)`,
+        [occurrence, ago(days * 24)],
+      );
+    }
+
+    expect(await prune(db, config, now)).toEqual({ outbox: 2, inbound: 1, conversations: 1, audit: 1, workers: 1, signIn: 2, schedule: 1 });
     const left = async (sql: string) => (await db.query<{ k: string }>(sql)).rows.map((r) => r.k).sort();
     expect(await left('SELECT message_key AS k FROM outbox')).toEqual(['dead-new', 'pending-old', 'sent-new']);
     expect(await left('SELECT id AS k FROM inbound_message')).toEqual(['in-new']);

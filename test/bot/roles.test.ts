@@ -10,6 +10,8 @@ const NO_INSTA = /^⚠️ Akun Instagram client \*POLRESABC\* \(POLRES ABC\) bel
 const NO_TIKTOK = /^⚠️ Akun TikTok client \*POLRESABC\* \(POLRES ABC\) belum diatur\.$/;
 const NO_POSTS = /^Tidak ada konten Instagram untuk \*Polres\*: \*POLRES ABC\* pada Rabu, 25\/11\/2026\.$/;
 const NOT_BOUND = /^❌ Nomor Anda belum terhubung dengan NRP\/NIP\./;
+const JADWAL = /^🗓️ \*Jadwal POLRESABC\* \(POLRES ABC\)\nPenerima: 2 grup, 1 nomor/;
+const WA_NOT_BOUND = /^❌ Nomor WhatsApp ini belum terhubung dengan NRP\/NIP\./;
 
 /** What each command answers for each role: a pattern, or `refused`. */
 const EXPECTED: Record<string, Record<RoleName, RegExp | 'refused'>> = {
@@ -34,6 +36,8 @@ const EXPECTED: Record<string, Record<RoleName, RegExp | 'refused'>> = {
   absensiregistrasi: { admin: /^📋 \*Absensi Registrasi\*/, operator: /^📋 \*Absensi Registrasi\*/, member: 'refused', unknown: 'refused' },
   ambangabsensi: { admin: /^Syarat sudah untuk \*POLRESABC\*/, operator: /^Syarat sudah untuk \*POLRESABC\*/, member: 'refused', unknown: 'refused' },
   laporlink: { admin: NOT_BOUND, operator: NOT_BOUND, member: /^❌ Konten \*ABCDE12\* bukan konten resmi client Anda\.$/, unknown: 'refused' },
+  jadwal: { admin: JADWAL, operator: JADWAL, member: 'refused', unknown: 'refused' },
+  notifwa: { admin: WA_NOT_BOUND, operator: WA_NOT_BOUND, member: /^🔕 Pengingat WhatsApp harian Anda \*NONAKTIF\*\./, unknown: 'refused' },
 };
 
 /** In a group the admin's own commands are refused (the group would read the bot's state), and help leaves them out. */
@@ -42,6 +46,8 @@ const IN_GROUPS: Record<string, Partial<Record<RoleName, RegExp>>> = {
   help: { admin: /^📋 \*Daftar Perintah Cicero\*\n\nAnda terdaftar sebagai \*admin\*(?![\s\S]*\*(status|outbox)\*)/ },
   status: { admin: PRIVATE_ONLY('status') },
   outbox: { admin: PRIVATE_ONLY('outbox') },
+  // A member's own reminder goes to a private chat, and is switched there.
+  notifwa: { admin: PRIVATE_ONLY('notifwa'), operator: PRIVATE_ONLY('notifwa'), member: PRIVATE_ONLY('notifwa') },
 };
 const inGroup = (command: string, role: RoleName, expected: RegExp | 'refused') => IN_GROUPS[command]?.[role] ?? expected;
 
@@ -54,11 +60,12 @@ const SEND: Record<string, string> = {
   absensiregistrasi: 'absensiregistrasi#POLRESABC',
   ambangabsensi: 'ambangabsensi#POLRESABC',
   laporlink: 'laporlink#ABCDE12#https://x.com/budi/status/1',
+  jadwal: 'jadwal#POLRESABC',
 };
 
 /** Who a refusal names, per command (admin only when absent). */
 const ALLOWED: Record<string, string> = { laporlink: 'admin atau operator atau anggota' };
-for (const name of ['absensilikes', 'absensikomentar', 'absensilink', 'rekaplink', 'absensiregistrasi', 'ambangabsensi']) {
+for (const name of ['absensilikes', 'absensikomentar', 'absensilink', 'rekaplink', 'absensiregistrasi', 'ambangabsensi', 'jadwal']) {
   ALLOWED[name] = 'admin atau operator';
 }
 
@@ -141,13 +148,13 @@ describe(`role matrix (${backend})`, () => {
       const text = (await t.replies(who, 'bantuan')).join('\n');
       return [...text.matchAll(/^\*([a-z]+)\*/gm)].map((m) => m[1]!);
     };
-    const reports = ['absensikomentar', 'absensilikes', 'absensilink', 'absensiregistrasi', 'ambangabsensi', 'exportanggota'];
+    const reports = ['absensikomentar', 'absensilikes', 'absensilink', 'absensiregistrasi', 'ambangabsensi', 'exportanggota', 'jadwal'];
     const fetches = ['fetch', 'fetchcomments', 'fetchinsta', 'fetchlikes', 'fetchtiktok'];
     const members = ['anggota', 'exception', 'lepaswa', 'oprrequest', 'riwayat', 'statusanggota', 'tambahanggota', 'ubahanggota'];
     const groups = ['thisgroup', 'unbindgroup'];
     const clients = ['addnewclient', 'approvedash', 'clientinfo', 'clientrequest', 'denydash', 'removeclient', 'updateclient'];
     const everyone = ['daftar', 'help', 'linkprofil', 'login', 'logout', 'userrequest', 'whoami'];
-    const bound = ['insta', 'laporlink', 'lepas', 'tiktok'];
+    const bound = ['insta', 'laporlink', 'lepas', 'notifwa', 'tiktok'];
     const sorted = (names: string[]) => [...names].sort();
     expect(await listed(ADMIN)).toEqual(
       sorted([...reports, ...fetches, ...members, ...groups, ...clients, ...everyone, ...bound, 'loginlog', 'outbox', 'rekaplink', 'status']),

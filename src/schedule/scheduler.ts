@@ -1,0 +1,204 @@
+/**
+ * The scheduler inside `cicero start`: every minute (a node-cron task) it finds each
+ * enabled job's latest occurrence that is due, claims it (one process wins), runs it and
+ * queues its messages. An occurrence missed while no bot ran still runs when it is the
+ * same day and at most CICERO_SCHEDULE_GRACE_MIN old; an older one is skipped and logged.
+ * A job never overlaps itself: while an occurrence runs (here or in a live process), the
+ * next one waits, and runs when that one ends if it is still within the grace.
+ */
+import { schedule } from 'node-cron';
+import pLimit from 'p-limit';
+import type { Platform } from '../compliance/handle.js';
+import type { Executor } from '../db/db.js';
+import { STALE_S, workerAlive } from '../db/presence.js';
+import type { Logger } from '../log.js';
+import { dayWindow } from '../time/day.js';
+import { type Delivery, deliver, type RowMaker } from './deliver.js';
+import { type Job, JOB_NAMES, type JobName, listJobs } from './jobs.js';
+import { claimOccurrence, nextOccurrence, occurrencesBetween } from './occurrences.js';
+import { type JobDeps, type JobOutcome, runJob } from './run-job.js';
+import { missedResult } from './texts.js';
+
+export interface SchedulerDeps extends JobDeps {
+  outbox: RowMaker;
+  log: Logger;
+  /** This process on the database (its presence), named in the claims. */
+  worker: string;
+  graceMin: number;
+}
+
+export interface JobReport {
+  clientId: string;
+  job: JobName;
+  at: Date;
+  result: string;
+  queued: number;
+}
+
+const MINUTE = 60_000;
+/** A run unfinished this long belongs to a process that died mid-run. */
+const RUN_STALE_MS = 6 * 3_600_000;
+/** Clients whose jobs run at once (each fetch also takes a fetch slot; see src/fetch/run.ts). */
+const CLIENTS_AT_ONCE = 3;
+
+const keyOf = (clientId: string, job: JobName): string => `${clientId}\u0000${job}`;
+
+export class Scheduler {
+  private readonly running = new Set<string>();
+  private readonly pool = pLimit(CLIENTS_AT_ONCE);
+  private firstTick = true;
+
+  constructor(private readonly deps: SchedulerDeps) {}
+
+  /** Claims and runs what is due at `now`; resolves with what ran once it has all ended. */
+  async tick(now: Date = this.deps.now()): Promise<JobReport[]> {
+    const { db, timezone } = this.deps;
+    const dayStart = dayWindow(now, timezone).start.getTime();
+    const windowStart = new Date(Math.max(dayStart, now.getTime() - this.deps.graceMin * MINUTE) - MINUTE);
+    const firstTick = this.firstTick;
+    this.firstTick = false;
+    const latest = new Map<string, Date | null>();
+    const dueAt = (cron: string[]): Date | null => {
+      const key = cron.join('|');
+      if (!latest.has(key)) latest.set(key, occurrencesBetween(cron, timezone, windowStart, now).at(-1) ?? null);
+      return latest.get(key) ?? null;
+    };
+    const due = new Map<string, Array<{ job: Job; at: Date }>>();
+    for (const job of await listJobs(db)) {
+      if (!job.enabled) continue;
+      const at = dueAt(job.cron);
+      if (at) {
+        if (this.running.has(keyOf(job.clientId, job.job))) continue;
+        const list = due.get(job.clientId) ?? [];
+        list.push({ job, at });
+        due.set(job.clientId, list);
+      } else if (firstTick) {
+        await this.noteMissed(job, windowStart, now);
+      }
+    }
+    const runs = [...due.values()].map((list) => this.pool(() => this.runClient(list, now)));
+    return (await Promise.all(runs)).flat();
+  }
+
+  /**
+   * Runs one job now, outside its times (`jadwal#run`): its messages go out like a
+   * scheduled occurrence's. 'running' while an occurrence of it runs; null for a client without jobs.
+   */
+  async runNow(clientId: string, name: JobName): Promise<JobReport | 'running' | null> {
+    const job = (await listJobs(this.deps.db, clientId)).find((j) => j.job === name);
+    if (!job) return null;
+    if (this.running.has(keyOf(clientId, name))) return 'running';
+    const at = this.deps.now();
+    const claimed = await this.claim([{ job, at }], at);
+    if (claimed.length === 0) return 'running';
+    return this.runOne(job, at, new Set());
+  }
+
+  /** Claims a client's due occurrences in one transaction, so one process takes all of them (and fetches once). */
+  private async claim(list: Array<{ job: Job; at: Date }>, now: Date): Promise<Array<{ job: Job; at: Date }>> {
+    const { db, worker, log } = this.deps;
+    return db.tx(async (t) => {
+      const won: Array<{ job: Job; at: Date }> = [];
+      for (const item of list) {
+        const occurrence = { clientId: item.job.clientId, job: item.job.job, at: item.at };
+        if (await runningElsewhere(t, occurrence, worker, now)) {
+          log.info(occurrence, 'scheduled job still running from its previous time; this one waits');
+          continue;
+        }
+        if (await claimOccurrence(t, occurrence, worker, now)) won.push(item);
+      }
+      return won;
+    });
+  }
+
+  private async runClient(list: Array<{ job: Job; at: Date }>, now: Date): Promise<JobReport[]> {
+    list.sort((a, b) => JOB_NAMES.indexOf(a.job.job) - JOB_NAMES.indexOf(b.job.job));
+    const claimed = await this.claim(list, now);
+    const fresh = new Set<Platform>();
+    const reports: JobReport[] = [];
+    for (const { job, at } of claimed) reports.push(await this.runOne(job, at, fresh));
+    return reports;
+  }
+
+  private async runOne(job: Job, at: Date, fresh: Set<Platform>): Promise<JobReport> {
+    const { db, log, now, timezone, outbox } = this.deps;
+    const key = keyOf(job.clientId, job.job);
+    this.running.add(key);
+    let result: string;
+    let queued = 0;
+    try {
+      const outcome: JobOutcome = await runJob(this.deps, job, dayWindow(at, timezone), fresh);
+      for (const platform of outcome.fetched) fresh.add(platform);
+      const delivery: Delivery =
+        job.job === 'fetch' ? { queued: 0, superseded: 0 } : await deliver(db, outbox, { clientId: job.clientId, job: job.job, at }, outcome.messages, now());
+      queued = delivery.queued;
+      result = outcome.result + (delivery.superseded > 0 ? `; ${delivery.superseded} pesan sebelumnya yang belum terkirim dibatalkan` : '');
+      log.info({ clientId: job.clientId, job: job.job, at, queued, superseded: delivery.superseded, result }, 'scheduled job ran');
+    } catch (error) {
+      result = `gagal: ${error instanceof Error ? error.message : String(error)}`;
+      log.error({ err: error, clientId: job.clientId, job: job.job, at }, 'scheduled job failed');
+    } finally {
+      this.running.delete(key);
+    }
+    await this.finish(job, at, result).catch((error) => log.error({ err: error, clientId: job.clientId, job: job.job }, 'could not record a job run'));
+    return { clientId: job.clientId, job: job.job, at, result, queued };
+  }
+
+  private async finish(job: Job, at: Date, result: string): Promise<void> {
+    const { db, now, timezone } = this.deps;
+    const ended = now();
+    await db.query(
+      `UPDATE schedule_run SET finished_at = $4, result = $5 WHERE client_id = $1 AND job = $2 AND occurrence_at = $3`,
+      [job.clientId, job.job, at, ended, result],
+    );
+    await db.query(
+      `UPDATE schedule_job SET last_run_at = $3, last_result = $4, next_run_at = $5 WHERE client_id = $1 AND job = $2`,
+      [job.clientId, job.job, at, result, nextOccurrence(job.cron, timezone, ended)],
+    );
+  }
+
+  /** At start: the job's last time passed beyond the grace without a run is logged and shown by `jadwal`. */
+  private async noteMissed(job: Job, windowStart: Date, now: Date): Promise<void> {
+    const missed = occurrencesBetween(job.cron, this.deps.timezone, new Date(now.getTime() - 86_400_000), windowStart).at(-1);
+    if (!missed || (job.lastRunAt && job.lastRunAt >= missed)) return;
+    const { rows } = await this.deps.db.query(
+      'SELECT 1 FROM schedule_run WHERE client_id = $1 AND job = $2 AND occurrence_at = $3',
+      [job.clientId, job.job, missed],
+    );
+    if (rows.length > 0) return;
+    const result = missedResult(missed, this.deps.timezone);
+    this.deps.log.warn({ clientId: job.clientId, job: job.job, at: missed }, 'scheduled job missed while no bot ran; past the grace, skipped');
+    await this.deps.db.query(
+      `UPDATE schedule_job SET last_result = $3 WHERE client_id = $1 AND job = $2 AND (last_run_at IS NULL OR last_run_at < $4)`,
+      [job.clientId, job.job, result, missed],
+    );
+  }
+}
+
+/** An earlier occurrence of the job is still running in a live process (or this one). */
+async function runningElsewhere(
+  t: Executor,
+  o: { clientId: string; job: JobName; at: Date },
+  worker: string,
+  now: Date,
+): Promise<boolean> {
+  const { rows } = await t.query(
+    `SELECT 1 FROM schedule_run r
+      WHERE r.client_id = $1 AND r.job = $2 AND r.occurrence_at < $3 AND r.finished_at IS NULL
+        AND r.claimed_at > $4 AND (r.claimed_by = $5 OR ${workerAlive('r.claimed_by', '$6')})
+      LIMIT 1`,
+    [o.clientId, o.job, o.at, new Date(now.getTime() - RUN_STALE_MS), worker, STALE_S],
+  );
+  return rows.length > 0;
+}
+
+/** The minutely node-cron task of `cicero start`. */
+export function startScheduler(scheduler: Scheduler, timezone: string, log: Logger): { stop(): void } {
+  const tick = (): void => {
+    // Not awaited: a long fetch must not hold back the next minute's recaps of other clients.
+    scheduler.tick().catch((error) => log.error({ err: error }, 'scheduler tick failed'));
+  };
+  tick();
+  const task = schedule('* * * * *', tick, { timezone, name: 'scheduler' });
+  return { stop: () => void task.stop() };
+}
