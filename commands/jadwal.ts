@@ -47,14 +47,14 @@ export default defineCommand({
     const client = await clientInScope(ctx, typed);
     const name = `*${job}* (${JOB_LABEL[job]}) client *${client.clientId}*`;
     if (action === 'on' || action === 'off') {
-      await setEnabled(db, client.clientId, job, action === 'on');
+      await setEnabled(db, client.clientId, job, action === 'on', now());
       await ctx.reply(action === 'on' ? `✅ Job ${name} diaktifkan.` : `⏸️ Job ${name} dihentikan; jalankan lagi dengan *jadwal#on#${job}*.`);
       return;
     }
     if (action === 'ubah') {
       const cron = cronOfTimes(times!);
       if (!cron) throw new UsageError(`Jam *${times}* tidak valid: tulis jam WIB seperti 08:00 atau 15:30, dipisah koma.`);
-      await setCron(db, client.clientId, job, cron);
+      await setCron(db, client.clientId, job, cron, now());
       const next = nextOccurrence(cron, timezone, now());
       const when = next ? `\nBerikutnya: ${formatStamp(next, timezone)}` : '';
       await ctx.reply(`✅ Jam job ${name} sekarang ${cronTimes(cron)} (${timezone}).${when}`);

@@ -878,6 +878,8 @@ CREATE TABLE schedule_job (
   last_run_at      timestamptz,
   last_result      text,
   next_run_at      timestamptz,
+  -- Last switched on or given new times: catch-up never runs an occurrence from before it (migration 015).
+  changed_at       timestamptz,
   PRIMARY KEY (client_id, job)
 );
 

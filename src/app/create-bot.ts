@@ -145,6 +145,7 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     outbox,
     log,
     worker: presence.worker,
+    ready: () => transport.state() === 'ready',
     graceMin: config.CICERO_SCHEDULE_GRACE_MIN,
   });
   return new Bot({

@@ -7,6 +7,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { activeClients, type ComplianceClient, findClient, listClientIds } from '../compliance/clients.js';
 import type { Db } from '../db/db.js';
+import { STALE_S, workerAlive } from '../db/presence.js';
 import { canonicalPhone } from '../identity/wa-id.js';
 import { outboxRows } from '../outbox/outbox.js';
 import { createRapidApis, RAPIDAPI_VARIABLES } from '../rapidapi/services.js';
@@ -51,7 +52,8 @@ async function activeClient(db: Db, typed: string): Promise<ComplianceClient> {
 async function sendingEndpoint(db: Db, number: string | undefined): Promise<string> {
   if (number) return `${LEGACY_ENDPOINT}:${number}`;
   const { rows } = await db.query<{ endpoint: string }>(
-    `SELECT DISTINCT endpoint FROM outbox_lease WHERE endpoint LIKE 'whatsapp:%' ORDER BY endpoint`,
+    `SELECT DISTINCT endpoint FROM outbox_lease WHERE endpoint LIKE 'whatsapp:%' AND ${workerAlive('worker', '$1')} ORDER BY endpoint`,
+    [STALE_S],
   );
   if (rows.length === 1) return rows[0]!.endpoint;
   const which = rows.length === 0 ? 'no running bot sends on WhatsApp' : `bots send for ${rows.map((r) => r.endpoint).join(', ')}`;
@@ -99,7 +101,8 @@ export function registerRecap(program: Command): void {
         }
         const endpoint = await sendingEndpoint(db, options.number);
         const rows: RowMaker = { rowsOf: (m) => outboxRows(endpoint, config.CICERO_MESSAGE_MAX_CHARS, m), wake: () => {} };
-        const delivery = await deliver(db, rows, { clientId: client.clientId, job, at: now }, outcome.messages, now);
+        // A past day's recap does not replace today's still waiting.
+        const delivery = await deliver(db, rows, { clientId: client.clientId, job, at: now }, outcome.messages, now, !options.date);
         process.stdout.write(
           `${delivery.queued} message part(s) queued on ${endpoint} for ${new Set(outcome.messages.map((m) => m.chatId)).size} recipient(s)` +
             `${delivery.superseded ? `; ${delivery.superseded} unsent part(s) of an earlier run removed` : ''}\n`,

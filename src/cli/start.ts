@@ -136,7 +136,7 @@ async function run(ctx: StartContext, chromePath: string, stop: StopRequest): Pr
   if (http) log.info({ port: config.CICERO_HTTP_PORT, host: config.CICERO_HTTP_HOST }, 'serving /healthz');
   const housekeeping = scheduleHousekeeping(database.db, config, log);
   const notices = scheduleOperatorNotices(database.db, bot.outbox, config.CICERO_TIMEZONE, log);
-  // Jobs run whether or not WhatsApp is ready: their messages wait in the outbox for it.
+  // Sending jobs are claimed only while WhatsApp is ready (src/schedule/scheduler.ts); fetches run regardless.
   const scheduler = startScheduler(bot.services.scheduler, config.CICERO_TIMEZONE, log);
   const reminders = scheduleReminders(database.db, bot.outbox, config, log);
   log.info({ database: database.location, transport: transport.name }, 'cicero starting');

@@ -89,7 +89,7 @@ class ClientDays {
     const client = (await this.clients).get(clientId);
     if (!client) return [];
     const days: EngagementDay[] = [];
-    if (client.instaEnabled) days.push(await loadEngagement(this.db, client, 'likes', this.day));
+    if (client.instaEnabled && client.insta) days.push(await loadEngagement(this.db, client, 'likes', this.day));
     if (client.tiktokEnabled && client.tiktok) days.push(await loadEngagement(this.db, client, 'comments', this.day));
     return days;
   }

@@ -30,6 +30,8 @@ export interface Job {
   extraRecipients: string[];
   lastRunAt: Date | null;
   lastResult: string | null;
+  /** Last switched on or given new times: no catch-up of an occurrence from before. */
+  changedAt: Date | null;
 }
 
 interface JobRow {
@@ -40,6 +42,7 @@ interface JobRow {
   extra_recipients: string[];
   last_run_at: Date | null;
   last_result: string | null;
+  changed_at: Date | null;
 }
 
 /** Inserts the default jobs an active client lacks (one statement for every client). */
@@ -58,7 +61,7 @@ export async function ensureDefaultJobs(db: Queryable): Promise<void> {
 export async function listJobs(db: Queryable, clientId?: string): Promise<Job[]> {
   await ensureDefaultJobs(db);
   const { rows } = await db.query<JobRow>(
-    `SELECT j.client_id, j.job, j.cron, j.enabled, j.extra_recipients, j.last_run_at, j.last_result
+    `SELECT j.client_id, j.job, j.cron, j.enabled, j.extra_recipients, j.last_run_at, j.last_result, j.changed_at
        FROM schedule_job j JOIN clients c ON c.client_id = j.client_id
       WHERE c.client_status AND ($1::text IS NULL OR j.client_id = $1)
       ORDER BY j.client_id, array_position($2::text[], j.job)`,
@@ -72,26 +75,27 @@ export async function listJobs(db: Queryable, clientId?: string): Promise<Job[]>
     extraRecipients: r.extra_recipients,
     lastRunAt: r.last_run_at,
     lastResult: r.last_result,
+    changedAt: r.changed_at,
   }));
 }
 
 /** Switches a job on or off; false when the client has no such job (unknown or inactive client). */
-export async function setEnabled(db: Queryable, clientId: string, job: JobName, enabled: boolean): Promise<boolean> {
+export async function setEnabled(db: Queryable, clientId: string, job: JobName, enabled: boolean, now: Date): Promise<boolean> {
   await ensureDefaultJobs(db);
-  const { rows } = await db.query('UPDATE schedule_job SET enabled = $3 WHERE client_id = $1 AND job = $2 RETURNING 1', [
-    clientId,
-    job,
-    enabled,
-  ]);
+  const { rows } = await db.query(
+    `UPDATE schedule_job SET enabled = $3, changed_at = CASE WHEN $3 AND NOT enabled THEN $4 ELSE changed_at END
+      WHERE client_id = $1 AND job = $2 RETURNING 1`,
+    [clientId, job, enabled, now],
+  );
   return rows.length > 0;
 }
 
 /** Sets a job's times (node-cron expressions, already valid); false when the client has no such job. */
-export async function setCron(db: Queryable, clientId: string, job: JobName, cron: readonly string[]): Promise<boolean> {
+export async function setCron(db: Queryable, clientId: string, job: JobName, cron: readonly string[], now: Date): Promise<boolean> {
   await ensureDefaultJobs(db);
   const { rows } = await db.query(
-    'UPDATE schedule_job SET cron = $3, next_run_at = NULL WHERE client_id = $1 AND job = $2 RETURNING 1',
-    [clientId, job, cron],
+    'UPDATE schedule_job SET cron = $3, next_run_at = NULL, changed_at = $4 WHERE client_id = $1 AND job = $2 RETURNING 1',
+    [clientId, job, cron, now],
   );
   return rows.length > 0;
 }

@@ -5,17 +5,19 @@
  */
 import { createTask, type ScheduledTask, validate } from 'node-cron';
 import type { Queryable } from '../db/db.js';
+import { STALE_S, workerAlive } from '../db/presence.js';
 
 const MINUTE = 60_000;
 
-/** Matchers are created stopped and never started: they only answer `match`. */
-const matchers = new Map<string, ScheduledTask>();
+/** Matchers are created stopped and never started: they only answer `match`. Null: the expression is invalid. */
+const matchers = new Map<string, ScheduledTask | null>();
 
-function matcher(expression: string, timezone: string): ScheduledTask {
+/** A matcher per expression; an invalid one (written by SQL) matches nothing rather than stopping every job. */
+function matcher(expression: string, timezone: string): ScheduledTask | null {
   const key = `${timezone}\u0000${expression}`;
   let task = matchers.get(key);
-  if (!task) {
-    task = createTask(expression, () => {}, { timezone });
+  if (task === undefined) {
+    task = validCron(expression) ? createTask(expression, () => {}, { timezone }) : null;
     matchers.set(key, task);
   }
   return task;
@@ -33,7 +35,7 @@ export function occurrencesBetween(cron: readonly string[], timezone: string, af
   const found: Date[] = [];
   for (let t = startOfMinute(after) + MINUTE; t <= until.getTime(); t += MINUTE) {
     const at = new Date(t);
-    if (cron.some((e) => matcher(e, timezone).match(at))) found.push(at);
+    if (cron.some((e) => matcher(e, timezone)?.match(at))) found.push(at);
   }
   return found;
 }
@@ -43,14 +45,16 @@ export function nextOccurrence(cron: readonly string[], timezone: string, after:
   const limit = after.getTime() + days * 86_400_000;
   for (let t = startOfMinute(after) + MINUTE; t <= limit; t += MINUTE) {
     const at = new Date(t);
-    if (cron.some((e) => matcher(e, timezone).match(at))) return at;
+    if (cron.some((e) => matcher(e, timezone)?.match(at))) return at;
   }
   return null;
 }
 
 /**
  * Claims one occurrence for `worker`; false when another process (or an earlier run of
- * this one) claimed it already. The primary key decides: exactly one INSERT wins.
+ * this one) claimed it already. The primary key decides: exactly one INSERT wins. An
+ * unfinished claim of a process that is gone (it died or stopped mid-run) is taken over,
+ * so a restart during a run does not lose the occurrence.
  */
 export async function claimOccurrence(
   db: Queryable,
@@ -61,9 +65,11 @@ export async function claimOccurrence(
   const { rows } = await db.query(
     `INSERT INTO schedule_run (client_id, job, occurrence_at, claimed_by, claimed_at)
      VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT DO NOTHING
+     ON CONFLICT (client_id, job, occurrence_at) DO UPDATE SET claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at
+      WHERE schedule_run.finished_at IS NULL AND schedule_run.claimed_by <> excluded.claimed_by
+        AND NOT ${workerAlive('schedule_run.claimed_by', '$6')}
      RETURNING 1`,
-    [occurrence.clientId, occurrence.job, occurrence.at, worker, now],
+    [occurrence.clientId, occurrence.job, occurrence.at, worker, now, STALE_S],
   );
   return rows.length === 1;
 }

@@ -21,6 +21,8 @@ import { missedResult } from './texts.js';
 
 export interface SchedulerDeps extends JobDeps {
   outbox: RowMaker;
+  /** WhatsApp can send now: jobs that send messages are claimed only then. */
+  ready: () => boolean;
   log: Logger;
   /** This process on the database (its presence), named in the claims. */
   worker: string;
@@ -53,8 +55,7 @@ export class Scheduler {
   /** Claims and runs what is due at `now`; resolves with what ran once it has all ended. */
   async tick(now: Date = this.deps.now()): Promise<JobReport[]> {
     const { db, timezone } = this.deps;
-    const dayStart = dayWindow(now, timezone).start.getTime();
-    const windowStart = new Date(Math.max(dayStart, now.getTime() - this.deps.graceMin * MINUTE) - MINUTE);
+    const windowStart = this.windowStart(now);
     const firstTick = this.firstTick;
     this.firstTick = false;
     const latest = new Map<string, Date | null>();
@@ -63,21 +64,45 @@ export class Scheduler {
       if (!latest.has(key)) latest.set(key, occurrencesBetween(cron, timezone, windowStart, now).at(-1) ?? null);
       return latest.get(key) ?? null;
     };
+    // At start only: each job's last time before the grace window, to tell a missed one.
+    const earlier = new Map<string, Date | null>();
+    const lastBefore = (cron: string[]): Date | null => {
+      const key = cron.join('|');
+      if (!earlier.has(key)) {
+        earlier.set(key, occurrencesBetween(cron, timezone, new Date(now.getTime() - 86_400_000), windowStart).at(-1) ?? null);
+      }
+      return earlier.get(key) ?? null;
+    };
+    // Sending jobs wait for a ready WhatsApp (a process that cannot send must not take them
+    // from one that can); they run when it is back, within the grace. Fetching needs no WhatsApp.
+    const ready = this.deps.ready();
+    const taken = await takenOccurrences(db, windowStart, this.deps.worker);
     const due = new Map<string, Array<{ job: Job; at: Date }>>();
     for (const job of await listJobs(db)) {
       if (!job.enabled) continue;
       const at = dueAt(job.cron);
-      if (at) {
-        if (this.running.has(keyOf(job.clientId, job.job))) continue;
-        const list = due.get(job.clientId) ?? [];
-        list.push({ job, at });
-        due.set(job.clientId, list);
-      } else if (firstTick) {
-        await this.noteMissed(job, windowStart, now);
+      if (!at) {
+        if (firstTick) await this.noteMissed(job, lastBefore(job.cron));
+        continue;
       }
+      const skip =
+        (job.changedAt !== null && at <= job.changedAt) || // switched on or retimed after it: not a missed one
+        (!ready && job.job !== 'fetch') ||
+        taken.has(occurrenceId(job.clientId, job.job, at)) ||
+        this.running.has(keyOf(job.clientId, job.job));
+      if (skip) continue;
+      const list = due.get(job.clientId) ?? [];
+      list.push({ job, at });
+      due.set(job.clientId, list);
     }
-    const runs = [...due.values()].map((list) => this.pool(() => this.runClient(list, now)));
+    const runs = [...due.values()].map((list) => this.pool(() => this.runClient(list)));
     return (await Promise.all(runs)).flat();
+  }
+
+  /** The earliest minute a due occurrence may have: within the grace, and the same day. */
+  private windowStart(now: Date): Date {
+    const dayStart = dayWindow(now, this.deps.timezone).start.getTime();
+    return new Date(Math.max(dayStart, now.getTime() - this.deps.graceMin * MINUTE) - MINUTE);
   }
 
   /**
@@ -111,9 +136,13 @@ export class Scheduler {
     });
   }
 
-  private async runClient(list: Array<{ job: Job; at: Date }>, now: Date): Promise<JobReport[]> {
-    list.sort((a, b) => JOB_NAMES.indexOf(a.job.job) - JOB_NAMES.indexOf(b.job.job));
-    const claimed = await this.claim(list, now);
+  private async runClient(list: Array<{ job: Job; at: Date }>): Promise<JobReport[]> {
+    // Waiting for a slot may take a while: what has left the grace meanwhile is not run.
+    const now = this.deps.now();
+    const windowStart = this.windowStart(now);
+    const still = list.filter((item) => item.at > windowStart);
+    still.sort((a, b) => JOB_NAMES.indexOf(a.job.job) - JOB_NAMES.indexOf(b.job.job));
+    const claimed = await this.claim(still, now);
     const fresh = new Set<Platform>();
     const reports: JobReport[] = [];
     for (const { job, at } of claimed) reports.push(await this.runOne(job, at, fresh));
@@ -157,10 +186,10 @@ export class Scheduler {
     );
   }
 
-  /** At start: the job's last time passed beyond the grace without a run is logged and shown by `jadwal`. */
-  private async noteMissed(job: Job, windowStart: Date, now: Date): Promise<void> {
-    const missed = occurrencesBetween(job.cron, this.deps.timezone, new Date(now.getTime() - 86_400_000), windowStart).at(-1);
-    if (!missed || (job.lastRunAt && job.lastRunAt >= missed)) return;
+  /** At start: a job's last time, passed beyond the grace without a run, is logged and shown by `jadwal`. */
+  private async noteMissed(job: Job, missed: Date | null): Promise<void> {
+    // A job that never ran (a new client, a first start) has missed nothing yet.
+    if (!missed || !job.lastRunAt || job.lastRunAt >= missed) return;
     const { rows } = await this.deps.db.query(
       'SELECT 1 FROM schedule_run WHERE client_id = $1 AND job = $2 AND occurrence_at = $3',
       [job.clientId, job.job, missed],
@@ -173,6 +202,22 @@ export class Scheduler {
       [job.clientId, job.job, result, missed],
     );
   }
+}
+
+const occurrenceId = (clientId: string, job: string, at: Date): string => `${clientId}\u0000${job}\u0000${at.toISOString()}`;
+
+/**
+ * Occurrences since `since` that are done or held by a live process (this one included):
+ * not to be run again. An unfinished claim of a process that died may be taken again.
+ */
+async function takenOccurrences(t: Executor, since: Date, worker: string): Promise<Set<string>> {
+  const { rows } = await t.query<{ client_id: string; job: string; occurrence_at: Date }>(
+    `SELECT r.client_id, r.job, r.occurrence_at FROM schedule_run r
+      WHERE r.occurrence_at > $1
+        AND (r.finished_at IS NOT NULL OR r.claimed_by = $2 OR ${workerAlive('r.claimed_by', '$3')})`,
+    [since, worker, STALE_S],
+  );
+  return new Set(rows.map((r) => occurrenceId(r.client_id, r.job, r.occurrence_at)));
 }
 
 /** An earlier occurrence of the job is still running in a live process (or this one). */

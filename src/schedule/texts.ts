@@ -4,6 +4,7 @@ import type { Source } from '../compliance/engagement.js';
 import { formatDay, formatStamp } from '../time/format.js';
 import type { Recipients } from './recipients.js';
 import type { Job, JobName } from './jobs.js';
+import { validCron } from './occurrences.js';
 
 export const JOB_LABEL: Record<JobName, string> = {
   fetch: 'Ambil data Instagram dan TikTok',
@@ -76,6 +77,8 @@ export function jobListText(client: { clientId: string; nama: string }, lines: r
   for (const { job, next } of lines) {
     out.push('', `*${job.job}*: ${JOB_LABEL[job.job]} (${job.enabled ? 'aktif' : '⏸️ nonaktif'})`);
     out.push(`Jam: ${cronTimes(job.cron)}`);
+    const invalid = job.cron.filter((e) => !validCron(e));
+    if (invalid.length > 0) out.push(`⚠️ Jadwal tidak valid, diabaikan: ${invalid.join(', ')}; atur ulang dengan *jadwal#ubah#${job.job}#HH:MM*.`);
     if (job.enabled) out.push(`Berikutnya: ${next ? formatStamp(next, zone) : '-'}`);
     out.push(`Terakhir: ${job.lastRunAt ? `${formatStamp(job.lastRunAt, zone)}: ` : ''}${job.lastResult ?? 'belum pernah berjalan'}`);
   }

@@ -1,5 +1,6 @@
 /** The scheduled jobs' rows, their Jakarta times, and the claim of an occurrence. */
 import { describe, expect, it } from 'vitest';
+import type { Queryable } from '../../src/db/db.js';
 import { PostgresDb } from '../../src/db/postgres.js';
 import { DEFAULT_CRON, JOB_NAMES, listJobs } from '../../src/schedule/jobs.js';
 import { claimOccurrence, nextOccurrence, occurrencesBetween, validCron } from '../../src/schedule/occurrences.js';
@@ -9,6 +10,12 @@ const database = useTestDatabase();
 const ZONE = 'Asia/Jakarta';
 const utc = (iso: string) => new Date(iso);
 const iso = (dates: Date[]) => dates.map((d) => d.toISOString());
+/** Workers with a fresh heartbeat: their claims are theirs. */
+const alive = async (db: Queryable, ...workers: string[]) => {
+  for (const w of workers) {
+    await db.query(`INSERT INTO bot_worker (worker, pid, hostname, seen_at) VALUES ($1, 1, 'h', now()) ON CONFLICT (worker) DO UPDATE SET seen_at = now()`, [w]);
+  }
+};
 
 describe('job times', () => {
   it('fires the recaps at 15.00, 18.00 and 21.00 Jakarta time', () => {
@@ -60,10 +67,25 @@ describe('job rows', () => {
     const { db } = database();
     await db.query(`INSERT INTO clients (client_id, nama) VALUES ('JD', 'D') ON CONFLICT DO NOTHING`);
     await listJobs(db, 'JD');
+    await alive(db, 'one', 'two');
     const occurrence = { clientId: 'JD', job: 'likes', at: utc('2026-12-02T08:00:00Z') };
     expect(await claimOccurrence(db, occurrence, 'one', new Date())).toBe(true);
     expect(await claimOccurrence(db, occurrence, 'two', new Date())).toBe(false);
     expect(await claimOccurrence(db, { ...occurrence, at: utc('2026-12-02T11:00:00Z') }, 'two', new Date())).toBe(true);
+  });
+
+  it('takes over an unfinished claim of a process that is gone, never a finished one', async () => {
+    const { db } = database();
+    await db.query(`INSERT INTO clients (client_id, nama) VALUES ('JF', 'F') ON CONFLICT DO NOTHING`);
+    await listJobs(db, 'JF');
+    await alive(db, 'survivor');
+    const unfinished = { clientId: 'JF', job: 'likes', at: utc('2026-12-02T08:00:00Z') };
+    const finished = { ...unfinished, at: utc('2026-12-02T11:00:00Z') };
+    for (const o of [unfinished, finished]) expect(await claimOccurrence(db, o, 'gone', new Date())).toBe(true);
+    await db.query(`UPDATE schedule_run SET finished_at = now() WHERE client_id = 'JF' AND occurrence_at = $1`, [finished.at]);
+    expect(await claimOccurrence(db, unfinished, 'survivor', new Date())).toBe(true);
+    expect(await claimOccurrence(db, unfinished, 'gone', new Date())).toBe(false); // the survivor is alive
+    expect(await claimOccurrence(db, finished, 'survivor', new Date())).toBe(false);
   });
 
   it.runIf(backend === 'postgres')('lets exactly one of two processes claim an occurrence claimed at once', async () => {

@@ -16,6 +16,8 @@ const database = useTestDatabase();
 const wib = (hhmm: string, day = '2026-11-25') => new Date(`${day}T${hhmm}:00+07:00`);
 const OTHER_GROUP = '120363222222222222@g.us';
 const OPERATOR_CHAT = dm(OPERATOR);
+/** Settings changed well before the day under test. */
+const LONG_AGO = new Date('2026-11-01T00:00:00Z');
 
 let t: TestBot;
 
@@ -67,7 +69,7 @@ describe('the 15.00 recaps', () => {
   });
 
   it('keeps a disabled job silent', async () => {
-    await setEnabled(database().db, CLIENT, 'likes', false);
+    await setEnabled(database().db, CLIENT, 'likes', false, LONG_AGO);
     const ran = await tick(wib('15:00'));
     expect(ran.map((r) => r.job).sort()).toEqual(['comments', 'fetch']);
     expect((await sent()).some((m) => m.kind === 'text' && m.text.includes('Likes Instagram'))).toBe(false);
@@ -122,6 +124,8 @@ describe('missed times', () => {
   });
 
   it('skips it past the grace, and jadwal says so', async () => {
+    await tick(wib('21:00', '2026-11-24')); // the day before, a bot ran the 21.00 recaps
+    t = await createTestBot(database().db); // then none until 16.01: this one starts
     const ran = await tick(wib('16:01'));
     // 16.00's fetch and 15.05's links run; the 15.00 recaps are 61 minutes old.
     expect(ran.map((r) => r.job)).toEqual(['fetch', 'links']);
@@ -131,12 +135,12 @@ describe('missed times', () => {
   });
 
   it('never carries a job into the next Jakarta day', async () => {
-    await setCron(database().db, CLIENT, 'registration', ['50 23 * * *']);
+    await setCron(database().db, CLIENT, 'registration', ['50 23 * * *'], LONG_AGO);
     expect((await tick(wib('00:10', '2026-11-26'))).filter((r) => r.job === 'registration')).toEqual([]);
   });
 
   it('fires at a Jakarta time that is the previous day in UTC', async () => {
-    await setCron(database().db, CLIENT, 'registration', ['30 6 * * *']);
+    await setCron(database().db, CLIENT, 'registration', ['30 6 * * *'], LONG_AGO);
     const ran = await tick(new Date('2026-11-24T23:30:00Z')); // 06.30 WIB on the 25th
     expect(ran.map((r) => r.job).sort()).toEqual(['fetch', 'registration']);
     const text = textsTo(await sent(), GROUP).join('\n');
@@ -144,19 +148,71 @@ describe('missed times', () => {
   });
 });
 
+describe('changes by jadwal', () => {
+  it('switching a job back on, or moving its time earlier, sends no past recap late', async () => {
+    await setEnabled(database().db, CLIENT, 'likes', false, wib('14:00'));
+    expect((await tick(wib('15:00'))).map((r) => r.job)).not.toContain('likes');
+    t.clock.now = wib('15:30');
+    await t.replies(OPERATOR, 'jadwal#on#likes');
+    expect((await tick(wib('15:31'))).map((r) => r.job)).not.toContain('likes');
+    t.clock.now = wib('15:40');
+    await t.replies(OPERATOR, 'jadwal#ubah#registration#15:35');
+    expect(await tick(wib('15:41'))).toEqual([]);
+    t.clock.now = wib('15:00', '2026-11-26');
+    expect((await tick(wib('15:00', '2026-11-26'))).map((r) => r.job).sort()).toEqual(['comments', 'fetch', 'likes']);
+  });
+
+  it('ignores a job time written wrongly by SQL instead of stopping every job, and jadwal shows it', async () => {
+    const { db } = database();
+    await listJobs(db);
+    await db.query(`UPDATE schedule_job SET cron = '{"jam tiga"}' WHERE client_id = $1 AND job = 'likes'`, [CLIENT]);
+    expect((await tick(wib('15:00'))).map((r) => r.job).sort()).toEqual(['comments', 'fetch']);
+    expect((await t.replies(OPERATOR, 'jadwal')).join('\n')).toContain('⚠️ Jadwal tidak valid, diabaikan: jam tiga;');
+  });
+});
+
 describe('WhatsApp down at the job time', () => {
-  it('keeps the messages in the outbox, and a newer recap supersedes one still waiting', async () => {
+  it('runs the recaps when it is back within the grace; only the fetch runs without it', async () => {
     t.transport.simulateState('disconnected');
-    await tick(wib('15:00'));
+    expect((await tick(wib('15:00'))).map((r) => r.job)).toEqual(['fetch']);
     expect(await sent()).toEqual([]);
-    const later = await tick(wib('18:00'));
-    expect(later.find((r) => r.job === 'likes')?.result).toContain('pesan sebelumnya yang belum terkirim dibatalkan');
     t.transport.simulateState('ready');
+    expect((await tick(wib('15:20'))).map((r) => r.job).sort()).toEqual(['comments', 'likes', 'links']);
+    const group = textsTo(await sent(), GROUP);
+    expect(group.filter((x) => x.includes('Jam: 15.20'))).toHaveLength(2);
+  });
+
+  it('keeps queued messages in the outbox, and a newer recap supersedes one still waiting', async () => {
+    await tick(wib('18:00')); // queued; WhatsApp drops before they leave
+    t.transport.simulateState('disconnected');
+    expect(await sent()).toEqual([]);
+    t.transport.simulateState('ready');
+    const later = await tick(wib('21:00'));
+    expect(later.find((r) => r.job === 'likes')?.result).toContain('pesan sebelumnya yang belum terkirim dibatalkan');
     const group = textsTo(await sent(), GROUP);
     expect(group).toHaveLength(2);
-    expect(group.every((x) => x.includes('Jam: 18.00'))).toBe(true);
-    // Running the 18.00 occurrence again (another process, a retry) adds nothing.
-    expect(await tick(wib('18:00'))).toEqual([]);
+    expect(group.every((x) => x.includes('Jam: 21.00'))).toBe(true);
+    // Running the 21.00 occurrence again (another process, a retry) adds nothing.
+    expect(await tick(wib('21:00'))).toEqual([]);
+  });
+
+  it('never cuts a recap in the middle: a message whose first page left is not superseded', async () => {
+    const { db } = database();
+    t = await createTestBot(db, { env: { CICERO_MESSAGE_MAX_CHARS: '300' } }); // recaps of several pages
+    await tick(wib('18:00'));
+    // The first page of the operator's likes recap left before WhatsApp dropped.
+    const { rows } = await db.query<{ message_key: string; parts: number }>(
+      `UPDATE outbox SET status = 'sent', sent_at = now()
+        WHERE part = 1 AND chat_id = $1 AND message_key LIKE 'jadwal:POLRESABC:likes:%' RETURNING message_key, parts`,
+      [OPERATOR_CHAT],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.parts).toBeGreaterThan(2);
+    await tick(wib('21:00'));
+    const left = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE message_key = $1 AND status = 'pending'`, [
+      rows[0]!.message_key,
+    ]);
+    expect(left.rows[0]!.n).toBe(rows[0]!.parts - 1);
   });
 });
 
@@ -168,7 +224,7 @@ describe('a job whose fetch fails', () => {
       const withKey = await createTestBot(database().db, {
         env: { RAPIDAPI_KEY: fake.key, RAPIDAPI_INSTAGRAM_URL: fake.url, RAPIDAPI_TIKTOK_URL: fake.url },
       });
-      await setEnabled(database().db, CLIENT, 'fetch', false);
+      await setEnabled(database().db, CLIENT, 'fetch', false, LONG_AGO);
       const ran = await tick(wib('15:00'), withKey);
       expect(ran.find((r) => r.job === 'likes')?.result).toContain('Instagram: daftar konten');
       const likes = textsTo(await sent(withKey), GROUP).find((x) => x.includes('Pengambilan data likes'));
@@ -195,5 +251,35 @@ describe.skipIf(backend !== 'postgres')('two bot processes on one database', () 
     } finally {
       await second.close();
     }
+  });
+});
+
+describe('a job never overlaps itself', () => {
+  const unfinished = async (worker: string, at: Date) =>
+    database().db.query(
+      `INSERT INTO schedule_run (client_id, job, occurrence_at, claimed_by, claimed_at) VALUES ($1, 'fetch', $2, $3, $2)`,
+      [CLIENT, at, worker],
+    );
+
+  it('waits while the previous occurrence runs in this or another live process, then runs within the grace', async () => {
+    await listJobs(database().db);
+    await unfinished(t.bot.presence.worker, wib('06:00'));
+    expect(await tick(wib('06:30'))).toEqual([]);
+    await database().db.query(`UPDATE schedule_run SET finished_at = $1 WHERE occurrence_at = $2`, [wib('06:40'), wib('06:00')]);
+    expect((await tick(wib('06:41'))).map((r) => r.job)).toEqual(['fetch']); // the 06.30 occurrence, late but within the grace
+
+    await database().db.query(`INSERT INTO bot_worker (worker, pid, hostname, seen_at) VALUES ('other-live', 1, 'h', now())`);
+    await unfinished('other-live', wib('07:00'));
+    expect(await tick(wib('07:30'))).toEqual([]);
+    expect(await t.replies(OPERATOR, 'jadwal#run#fetch')).toEqual([
+      '⏳ Menjalankan job *fetch* (Ambil data Instagram dan TikTok) client *POLRESABC*…',
+      '⏳ Job *fetch* (Ambil data Instagram dan TikTok) client *POLRESABC* sedang berjalan; tunggu sampai selesai.',
+    ]);
+  });
+
+  it('does not wait for a run whose process died', async () => {
+    await listJobs(database().db);
+    await unfinished('died-long-ago', wib('06:00'));
+    expect((await tick(wib('06:30'))).map((r) => r.job)).toEqual(['fetch']);
   });
 });
