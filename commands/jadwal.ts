@@ -3,13 +3,16 @@ import { UsageError, UserError } from '../src/bot/errors.js';
 import { activeClients } from '../src/compliance/clients.js';
 import { takeClient } from '../src/reports/report-args.js';
 import { clientInScope } from '../src/reports/scope.js';
-import { cronOfTimes, isJobName, JOB_NAMES, type JobName, setCron, setEnabled } from '../src/schedule/jobs.js';
+import { cronOfTimes, isJobName, JOB_NAMES, type JobName, setCron, setEnabled, setExtraRecipients } from '../src/schedule/jobs.js';
+import { recipientsOf } from '../src/schedule/recipients.js';
 import { jobListings } from '../src/schedule/listing.js';
 import { nextOccurrence } from '../src/schedule/occurrences.js';
 import { cronTimes, JOB_LABEL } from '../src/schedule/texts.js';
 import { formatStamp } from '../src/time/format.js';
 
-const ACTIONS: ReadonlySet<string> = new Set(['on', 'off', 'run', 'ubah']);
+const ACTIONS: ReadonlySet<string> = new Set(['on', 'off', 'run', 'ubah', 'penerima']);
+/** The actions that take a value after the job. */
+const WITH_VALUE: ReadonlySet<string> = new Set(['ubah', 'penerima']);
 const JOBS = JOB_NAMES.join(', ');
 
 function jobOf(typed: string | undefined): JobName {
@@ -20,11 +23,11 @@ function jobOf(typed: string | undefined): JobName {
 
 export default defineCommand({
   name: 'jadwal',
-  syntax: 'jadwal[#<client>][#on|off|run#<job>] atau jadwal[#<client>]#ubah#<job>#<HH:MM,HH:MM,…>',
+  syntax: 'jadwal[#<client>][#on|off|run#<job>] atau jadwal[#<client>]#ubah#<job>#<HH:MM,HH:MM,…> atau jadwal[#<client>]#penerima#<job>#<nomor/grup,…|hapus>',
   example: 'jadwal#POLRESABC#ubah#likes#15:00,18:00,21:00',
   help:
     'Melihat dan mengatur jadwal otomatis client: ambil data (fetch), rekap likes, komentar, registrasi, dan link ke grup dan operator. ' +
-    `*on*/*off* mengaktifkan atau menghentikan job, *run* menjalankannya sekarang, *ubah* mengganti jamnya (WIB). Job: ${JOBS}.`,
+    `*on*/*off* mengaktifkan atau menghentikan job, *run* menjalankannya sekarang, *ubah* mengganti jamnya (WIB), *penerima* menambah nomor atau grup penerima. Job: ${JOBS}.`,
   roles: ['admin', 'operator'],
   args: { min: 0, max: 4 },
   async handler(ctx) {
@@ -41,14 +44,31 @@ export default defineCommand({
       return;
     }
     const action = rawAction.toLowerCase();
-    if (!ACTIONS.has(action)) throw new UsageError(`Pilihan *${rawAction}* tidak dikenal: on, off, run, atau ubah.`);
+    if (!ACTIONS.has(action)) throw new UsageError(`Pilihan *${rawAction}* tidak dikenal: on, off, run, ubah, atau penerima.`);
     const job = jobOf(rawJob);
-    if (action === 'ubah' ? times === undefined : times !== undefined) throw new UsageError();
+    if (WITH_VALUE.has(action) ? times === undefined : times !== undefined) throw new UsageError();
     const client = await clientInScope(ctx, typed);
     const name = `*${job}* (${JOB_LABEL[job]}) client *${client.clientId}*`;
     if (action === 'on' || action === 'off') {
       await setEnabled(db, client.clientId, job, action === 'on', now());
       await ctx.reply(action === 'on' ? `✅ Job ${name} diaktifkan.` : `⏸️ Job ${name} dihentikan; jalankan lagi dengan *jadwal#on#${job}*.`);
+      return;
+    }
+    if (action === 'penerima') {
+      const clear = /^(hapus|kosong|-)$/i.test(times!.trim());
+      const recipients = recipientsOf([], clear ? [] : times!.split(','));
+      if (recipients.unusable.length > 0 || (!clear && recipients.people.length + recipients.groups.length === 0)) {
+        throw new UsageError(
+          `Penerima *${recipients.unusable.join(', ') || times}* tidak dikenali: tulis nomor WhatsApp (0812…) atau id grup (…@g.us), dipisah koma, atau *hapus*.`,
+        );
+      }
+      const chats = [...recipients.groups, ...recipients.people];
+      await setExtraRecipients(db, client.clientId, job, chats);
+      await ctx.reply(
+        chats.length > 0
+          ? `✅ Penerima tambahan job ${name}: ${chats.join(', ')}.`
+          : `✅ Penerima tambahan job ${name} dihapus; tinggal grup, operator, dan super client.`,
+      );
       return;
     }
     if (action === 'ubah') {

@@ -100,6 +100,17 @@ export async function setCron(db: Queryable, clientId: string, job: JobName, cro
   return rows.length > 0;
 }
 
+/** Sets the chats a job sends to beyond the client's groups and numbers; false when the client has no such job. */
+export async function setExtraRecipients(db: Queryable, clientId: string, job: JobName, chatIds: readonly string[]): Promise<boolean> {
+  await ensureDefaultJobs(db);
+  const { rows } = await db.query('UPDATE schedule_job SET extra_recipients = $3 WHERE client_id = $1 AND job = $2 RETURNING 1', [
+    clientId,
+    job,
+    chatIds,
+  ]);
+  return rows.length > 0;
+}
+
 /**
  * `08:00,15.30` → one cron expression per time (`0 8 * * *`, `30 15 * * *`), in order,
  * each once; null when any entry is not a time of day.

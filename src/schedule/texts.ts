@@ -69,7 +69,7 @@ export interface JobLine {
 export function jobListText(client: { clientId: string; nama: string }, lines: readonly JobLine[], recipients: Recipients, zone: string): string {
   const out = [`🗓️ *Jadwal ${client.clientId}* (${client.nama})`];
   const people = recipients.people.length;
-  out.push(`Penerima: ${recipients.groups.length} grup, ${people} nomor (operator, super, tambahan)`);
+  out.push(`Penerima: ${recipients.groups.length} grup, ${people} nomor (operator, super)`);
   if (recipients.groups.length === 0) {
     out.push(`⚠️ Belum ada grup terhubung: kirim *thisgroup#${client.clientId}* di grup unit agar rekap terkirim ke grup.`);
   }
@@ -79,6 +79,7 @@ export function jobListText(client: { clientId: string; nama: string }, lines: r
     out.push(`Jam: ${cronTimes(job.cron)}`);
     const invalid = job.cron.filter((e) => !validCron(e));
     if (invalid.length > 0) out.push(`⚠️ Jadwal tidak valid, diabaikan: ${invalid.join(', ')}; atur ulang dengan *jadwal#ubah#${job.job}#HH:MM*.`);
+    if (job.extraRecipients.length > 0) out.push(`Penerima tambahan: ${job.extraRecipients.join(', ')}`);
     if (job.enabled) out.push(`Berikutnya: ${next ? formatStamp(next, zone) : '-'}`);
     out.push(`Terakhir: ${job.lastRunAt ? `${formatStamp(job.lastRunAt, zone)}: ` : ''}${job.lastResult ?? 'belum pernah berjalan'}`);
   }

@@ -56,6 +56,21 @@ describe(`jadwal (${backend})`, () => {
     expect((await job(CLIENT, 'registration')).cron).toEqual(['15 8 * * *', '30 16 * * *']);
   });
 
+  it('sets and clears extra recipients of a job, numbers in any form and group ids', async () => {
+    expect(await t.replies(OPERATOR, 'jadwal#penerima#links#0813-0000-0098, 120363333333333333@g.us')).toEqual([
+      '✅ Penerima tambahan job *links* (Rekap link amplifikasi) client *POLRESABC*: 120363333333333333@g.us, 6281300000098@c.us.',
+    ]);
+    expect((await job(CLIENT, 'links')).extraRecipients).toEqual(['120363333333333333@g.us', '6281300000098@c.us']);
+    expect((await t.replies(OPERATOR, 'jadwal')).join('')).toContain('Penerima tambahan: 120363333333333333@g.us, 6281300000098@c.us');
+    const [bad] = await t.replies(OPERATOR, 'jadwal#penerima#links#pak kapolres');
+    expect(bad).toContain('Penerima *pak kapolres* tidak dikenali');
+    expect((await job(CLIENT, 'links')).extraRecipients).toHaveLength(2);
+    expect(await t.replies(OPERATOR, 'jadwal#penerima#links#hapus')).toEqual([
+      '✅ Penerima tambahan job *links* (Rekap link amplifikasi) client *POLRESABC* dihapus; tinggal grup, operator, dan super client.',
+    ]);
+    expect((await job(CLIENT, 'links')).extraRecipients).toEqual([]);
+  });
+
   it('names the jobs when one is unknown or missing', async () => {
     const [unknown] = await t.replies(OPERATOR, 'jadwal#on#rekap');
     expect(unknown).toContain('Job *rekap* tidak dikenal. Pilihan: fetch, likes, comments, registration, links.');
