@@ -14,6 +14,10 @@ const ACTIONS: ReadonlySet<string> = new Set(['on', 'off', 'run', 'ubah', 'pener
 /** The actions that take a value after the job. */
 const WITH_VALUE: ReadonlySet<string> = new Set(['ubah', 'penerima']);
 const JOBS = JOB_NAMES.join(', ');
+/** Enough for a fetch every 30 minutes through the day; a recap every minute would spend the send budget of every client. */
+const MAX_TIMES = 32;
+/** Extra recipients of one job: each is a broadcast from the shared hourly budget. */
+const MAX_RECIPIENTS = 10;
 
 function jobOf(typed: string | undefined): JobName {
   const name = typed?.trim().toLowerCase() ?? '';
@@ -63,6 +67,11 @@ export default defineCommand({
         );
       }
       const chats = [...recipients.groups, ...recipients.people];
+      if (chats.length > MAX_RECIPIENTS) throw new UsageError(`Paling banyak ${MAX_RECIPIENTS} penerima tambahan per job.`);
+      // A group of another unit would read this unit's names: only an admin adds groups.
+      if (recipients.groups.length > 0 && ctx.sender.role !== 'admin') {
+        throw new UserError('❌ Hanya admin yang dapat menambahkan grup sebagai penerima; grup unit Anda dihubungkan dengan *thisgroup#*.');
+      }
       await setExtraRecipients(db, client.clientId, job, chats);
       await ctx.reply(
         chats.length > 0
@@ -74,6 +83,7 @@ export default defineCommand({
     if (action === 'ubah') {
       const cron = cronOfTimes(times!);
       if (!cron) throw new UsageError(`Jam *${times}* tidak valid: tulis jam WIB seperti 08:00 atau 15:30, dipisah koma.`);
+      if (cron.length > MAX_TIMES) throw new UsageError(`Paling banyak ${MAX_TIMES} jam sehari per job.`);
       await setCron(db, client.clientId, job, cron, now());
       const next = nextOccurrence(cron, timezone, now());
       const when = next ? `\nBerikutnya: ${formatStamp(next, timezone)}` : '';

@@ -906,7 +906,9 @@ CREATE TABLE member_reminder (
   chat_id    text        NOT NULL,
   whatsapp   text,
   enabled    boolean     NOT NULL DEFAULT true,
-  updated_at timestamptz NOT NULL DEFAULT now()
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  -- The bot number (outbox endpoint) opted in through; reminders leave from it (migration 016).
+  endpoint   text
 );
 
 -- One row per member and Jakarta day a reminder was queued: the primary key is the daily cap.

@@ -101,11 +101,13 @@ export function registerRecap(program: Command): void {
         }
         const endpoint = await sendingEndpoint(db, options.number);
         const rows: RowMaker = { rowsOf: (m) => outboxRows(endpoint, config.CICERO_MESSAGE_MAX_CHARS, m), wake: () => {} };
-        // A past day's recap does not replace today's still waiting.
-        const delivery = await deliver(db, rows, { clientId: client.clientId, job, at: now }, outcome.messages, now, !options.date);
+        // A past day's recap has keys of its own: it neither replaces nor is replaced by today's.
+        const pastDay = options.date && options.date !== dayWindow(now, zone).date ? options.date : undefined;
+        const delivery = await deliver(db, rows, { clientId: client.clientId, job, at: now }, outcome.messages, now, pastDay);
         process.stdout.write(
           `${delivery.queued} message part(s) queued on ${endpoint} for ${new Set(outcome.messages.map((m) => m.chatId)).size} recipient(s)` +
-            `${delivery.superseded ? `; ${delivery.superseded} unsent part(s) of an earlier run removed` : ''}\n`,
+            `${delivery.superseded ? `; ${delivery.superseded} unsent message(s) of an earlier run removed` : ''}` +
+            `${delivery.skipped === 'newer-queued' ? '; nothing queued: a newer run of the job is queued already' : ''}\n`,
         );
       }),
     );

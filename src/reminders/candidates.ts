@@ -11,11 +11,13 @@ export interface Candidate {
   clientId: string;
   /** The chat the member opted in from. */
   chatId: string;
+  /** The bot number they opted in through (null: the queueing process's). */
+  endpoint: string | null;
 }
 
 export async function reminderCandidates(db: Queryable, day: string): Promise<Candidate[]> {
-  const { rows } = await db.query<{ user_id: string; client_id: string; chat_id: string }>(
-    `SELECT r.user_id, u.client_id, r.chat_id
+  const { rows } = await db.query<{ user_id: string; client_id: string; chat_id: string; endpoint: string | null }>(
+    `SELECT r.user_id, u.client_id, r.chat_id, r.endpoint
        FROM member_reminder r
        JOIN "user" u ON u.user_id = r.user_id
        JOIN clients c ON c.client_id = u.client_id
@@ -25,5 +27,5 @@ export async function reminderCandidates(db: Queryable, day: string): Promise<Ca
       ORDER BY (SELECT max(s.day) FROM member_reminder_sent s WHERE s.user_id = r.user_id) ASC NULLS FIRST, r.user_id`,
     [day],
   );
-  return rows.map((r) => ({ userId: r.user_id, clientId: r.client_id, chatId: r.chat_id }));
+  return rows.map((r) => ({ userId: r.user_id, clientId: r.client_id, chatId: r.chat_id, endpoint: r.endpoint }));
 }

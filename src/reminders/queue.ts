@@ -31,8 +31,10 @@ export async function queueReminder(
       [member.userId, day, member.chatId, now],
     );
     if (rows.length === 0) return 'already';
+    // From the number the member wrote to, whichever process queues it.
+    const parts = outbox.rowsOf({ chatId: member.chatId, key: reminderKey(member.userId, day), origin: 'broadcast', text });
     const insert = OutboxStore.insertStatement(
-      outbox.rowsOf({ chatId: member.chatId, key: reminderKey(member.userId, day), origin: 'broadcast', text }),
+      parts.map((row) => ({ ...row, endpoint: member.endpoint ?? row.endpoint })),
       2,
       '$1',
     );

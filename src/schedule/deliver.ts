@@ -1,11 +1,16 @@
 /**
  * Queues one occurrence's messages in the outbox as broadcasts: per recipient, the pages
- * of its recap as one message, whose key names the job, the client, the occurrence and the
- * recipient, so running the occurrence again (a retry, a second process) adds nothing. Still-waiting messages of the job's earlier
- * occurrences (keys hold ISO times, which sort in time order) are removed in the same transaction: a recap superseded by a newer one is
- * never sent late.
+ * of its recap as the parts of one message whose key names the job, the client, the
+ * occurrence and the recipient. In one transaction:
+ * - an occurrence already queued (a process died before recording its run, and another
+ *   ran it again) queues nothing: the first rendering goes out whole, never mixed;
+ * - an occurrence older than one already queued queues nothing: it ran late;
+ * - still-waiting messages of earlier occurrences are removed, except a message one of
+ *   whose parts already left (a recap is never cut in the middle).
+ * Keys hold ISO times, which sort in time order. A run for a past day (`recap run --date`)
+ * has keys of its own and neither supersedes nor is superseded.
  */
-import type { Db } from '../db/db.js';
+import type { Db, Executor } from '../db/db.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { type NewRow, OutboxStore } from '../outbox/store.js';
 import type { JobName } from './jobs.js';
@@ -16,17 +21,15 @@ export type RowMaker = Pick<Outbox, 'rowsOf' | 'wake'>;
 
 export interface Delivery {
   queued: number;
-  /** Outbox rows of earlier occurrences removed unsent. */
+  /** Messages of earlier occurrences removed unsent. */
   superseded: number;
+  /** Why nothing was queued: the occurrence was queued before, or a newer one was. */
+  skipped: 'queued-before' | 'newer-queued' | null;
 }
 
 const jobPrefix = (clientId: string, job: JobName): string => `jadwal:${clientId}:${job}:`;
 
-export function occurrenceKey(clientId: string, job: JobName, occurrence: Date): string {
-  return `${jobPrefix(clientId, job)}${occurrence.toISOString()}:`;
-}
-
-/** Each recipient's pages as the parts of one outbox message (they then follow each other without the broadcast gap); each document a message of its own. */
+/** Each recipient's pages as the parts of one message (they follow each other without the broadcast gap); a document as `…:doc<n>`. */
 function rowsFor(outbox: RowMaker, own: string, messages: readonly JobMessage[]): NewRow[] {
   const byChat = new Map<string, JobMessage[]>();
   for (const m of messages) byChat.set(m.chatId, [...(byChat.get(m.chatId) ?? []), m]);
@@ -42,39 +45,53 @@ function rowsFor(outbox: RowMaker, own: string, messages: readonly JobMessage[])
   return rows;
 }
 
+/** A recipient's message: its text key, whatever document key (`…:doc<n>`) it is. */
+const messageOf = (key: string): string => key.replace(/:doc\d+$/, '');
+
+/**
+ * Removes the still-waiting messages of the job's occurrences before `iso`. The rows are
+ * locked first, so the outbox worker cannot start one of them while it is decided.
+ */
+async function supersede(t: Executor, prefix: string, iso: string): Promise<number> {
+  const older = `left(message_key, length($1)) = $1 AND substr(message_key, length($1) + 1, ${iso.length}) < $2`;
+  const { rows: waiting } = await t.query<{ id: number; message_key: string }>(
+    `SELECT id, message_key FROM outbox WHERE ${older} AND status = 'pending' ORDER BY id FOR UPDATE`,
+    [prefix, iso],
+  );
+  if (waiting.length === 0) return 0;
+  const { rows: started } = await t.query<{ message_key: string }>(
+    `SELECT DISTINCT message_key FROM outbox WHERE ${older} AND status IN ('sending', 'sent')`,
+    [prefix, iso],
+  );
+  const begun = new Set(started.map((r) => messageOf(r.message_key)));
+  const drop = waiting.filter((r) => !begun.has(messageOf(r.message_key)));
+  if (drop.length === 0) return 0;
+  await t.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [drop.map((r) => r.id)]);
+  return new Set(drop.map((r) => messageOf(r.message_key))).size;
+}
+
 export async function deliver(
   db: Db,
   outbox: RowMaker,
   occurrence: { clientId: string; job: JobName; at: Date },
   messages: readonly JobMessage[],
   now: Date,
-  /** Remove the unsent messages of the job's earlier occurrences (not for a run of a past day). */
-  supersede = true,
+  /** A run for this past day (`recap run --date`): keys of its own, nothing superseded. */
+  pastDay?: string,
 ): Promise<Delivery> {
-  const prefix = jobPrefix(occurrence.clientId, occurrence.job);
   const iso = occurrence.at.toISOString();
-  const rows = rowsFor(outbox, occurrenceKey(occurrence.clientId, occurrence.job, occurrence.at), messages);
-  // The occurrence time in a key: ISO strings of one length, which sort in time order.
-  const keyTime = `substr(message_key, length($1) + 1, ${iso.length})`;
-  const delivery = await db.tx(async (t) => {
-    // A newer occurrence already queued (this one ran late): this one is superseded before it starts.
-    const { rows: newer } = await t.query(`SELECT 1 FROM outbox WHERE left(message_key, length($1)) = $1 AND ${keyTime} > $2 LIMIT 1`, [
-      prefix,
-      iso,
-    ]);
-    if (newer.length > 0) return { queued: 0, superseded: 0 };
-    let superseded = 0;
-    if (supersede) {
-      // Only messages none of whose parts left or are leaving: a recap is never cut in the middle.
-      const { rows: removed } = await t.query(
-        `DELETE FROM outbox o
-          WHERE o.status = 'pending' AND left(o.message_key, length($1)) = $1 AND ${keyTime.replace('message_key', 'o.message_key')} < $2
-            AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.message_key = o.message_key AND s.status IN ('sending', 'sent'))
-         RETURNING o.id`,
-        [prefix, iso],
-      );
-      superseded = removed.length;
-    }
+  const prefix = pastDay ? `jadwal-${pastDay}:${occurrence.clientId}:${occurrence.job}:` : jobPrefix(occurrence.clientId, occurrence.job);
+  const own = `${prefix}${iso}:`;
+  const rows = rowsFor(outbox, own, messages);
+  const delivery = await db.tx(async (t): Promise<Delivery> => {
+    const { rows: seen } = await t.query<{ own: boolean }>(
+      `SELECT left(message_key, length($2)) = $2 AS own FROM outbox
+        WHERE left(message_key, length($1)) = $1 AND substr(message_key, length($1) + 1, ${iso.length}) >= $3
+        ORDER BY 1 DESC LIMIT 1`,
+      [prefix, own, iso],
+    );
+    if (seen[0]) return { queued: 0, superseded: 0, skipped: seen[0].own ? 'queued-before' : 'newer-queued' };
+    const superseded = pastDay ? 0 : await supersede(t, prefix, iso);
     let queued = 0;
     // Bounded statements: a province recap to many recipients can be hundreds of rows.
     for (let i = 0; i < rows.length; i += 200) {
@@ -82,7 +99,7 @@ export async function deliver(
       const { rows: added } = await t.query(`${insert.sql} RETURNING id`, [now, ...insert.params]);
       queued += added.length;
     }
-    return { queued, superseded };
+    return { queued, superseded, skipped: null };
   });
   if (delivery.queued > 0) outbox.wake();
   return delivery;

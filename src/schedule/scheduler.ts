@@ -48,7 +48,8 @@ const keyOf = (clientId: string, job: JobName): string => `${clientId}\u0000${jo
 export class Scheduler {
   private readonly running = new Set<string>();
   private readonly pool = pLimit(CLIENTS_AT_ONCE);
-  private firstTick = true;
+  /** Missed occurrences already told (one line each). */
+  private readonly noted = new Set<string>();
 
   constructor(private readonly deps: SchedulerDeps) {}
 
@@ -56,15 +57,13 @@ export class Scheduler {
   async tick(now: Date = this.deps.now()): Promise<JobReport[]> {
     const { db, timezone } = this.deps;
     const windowStart = this.windowStart(now);
-    const firstTick = this.firstTick;
-    this.firstTick = false;
     const latest = new Map<string, Date | null>();
     const dueAt = (cron: string[]): Date | null => {
       const key = cron.join('|');
       if (!latest.has(key)) latest.set(key, occurrencesBetween(cron, timezone, windowStart, now).at(-1) ?? null);
       return latest.get(key) ?? null;
     };
-    // At start only: each job's last time before the grace window, to tell a missed one.
+    // Each job's last time before the grace window, to tell a missed one.
     const earlier = new Map<string, Date | null>();
     const lastBefore = (cron: string[]): Date | null => {
       const key = cron.join('|');
@@ -76,15 +75,13 @@ export class Scheduler {
     // Sending jobs wait for a ready WhatsApp (a process that cannot send must not take them
     // from one that can); they run when it is back, within the grace. Fetching needs no WhatsApp.
     const ready = this.deps.ready();
-    const taken = await takenOccurrences(db, windowStart, this.deps.worker);
+    const { taken, runs: claimed } = await recentRuns(db, new Date(now.getTime() - 86_400_000), this.deps.worker);
     const due = new Map<string, Array<{ job: Job; at: Date }>>();
     for (const job of await listJobs(db)) {
       if (!job.enabled) continue;
       const at = dueAt(job.cron);
-      if (!at) {
-        if (firstTick) await this.noteMissed(job, lastBefore(job.cron));
-        continue;
-      }
+      await this.noteMissed(job, lastBefore(job.cron), claimed, now);
+      if (!at) continue;
       const skip =
         (job.changedAt !== null && at <= job.changedAt) || // switched on or retimed after it: not a missed one
         (!ready && job.job !== 'fetch') ||
@@ -159,9 +156,11 @@ export class Scheduler {
       const outcome: JobOutcome = await runJob(this.deps, job, dayWindow(at, timezone), fresh);
       for (const platform of outcome.fetched) fresh.add(platform);
       const delivery: Delivery =
-        job.job === 'fetch' ? { queued: 0, superseded: 0 } : await deliver(db, outbox, { clientId: job.clientId, job: job.job, at }, outcome.messages, now());
+        job.job === 'fetch'
+          ? { queued: 0, superseded: 0, skipped: null }
+          : await deliver(db, outbox, { clientId: job.clientId, job: job.job, at }, outcome.messages, now());
       queued = delivery.queued;
-      result = outcome.result + (delivery.superseded > 0 ? `; ${delivery.superseded} pesan sebelumnya yang belum terkirim dibatalkan` : '');
+      result = [outcome.result, deliveryNote(delivery)].filter(Boolean).join('; ');
       log.info({ clientId: job.clientId, job: job.job, at, queued, superseded: delivery.superseded, result }, 'scheduled job ran');
     } catch (error) {
       result = `gagal: ${error instanceof Error ? error.message : String(error)}`;
@@ -169,11 +168,25 @@ export class Scheduler {
     } finally {
       this.running.delete(key);
     }
-    await this.finish(job, at, result).catch((error) => log.error({ err: error, clientId: job.clientId, job: job.job }, 'could not record a job run'));
+    await this.finish(job, at, result);
     return { clientId: job.clientId, job: job.job, at, result, queued };
   }
 
+  /** Records the run (a few tries: an unrecorded run would look unfinished until its process stops). */
   private async finish(job: Job, at: Date, result: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.record(job, at, result);
+        return;
+      } catch (error) {
+        this.deps.log.error({ err: error, clientId: job.clientId, job: job.job, attempt }, 'could not record a job run');
+        if (attempt === 3) return;
+        await new Promise((resolve) => setTimeout(resolve, attempt * 2000));
+      }
+    }
+  }
+
+  private async record(job: Job, at: Date, result: string): Promise<void> {
     const { db, now, timezone } = this.deps;
     const ended = now();
     await db.query(
@@ -186,17 +199,21 @@ export class Scheduler {
     );
   }
 
-  /** At start: a job's last time, passed beyond the grace without a run, is logged and shown by `jadwal`. */
-  private async noteMissed(job: Job, missed: Date | null): Promise<void> {
-    // A job that never ran (a new client, a first start) has missed nothing yet.
-    if (!missed || !job.lastRunAt || job.lastRunAt >= missed) return;
-    const { rows } = await this.deps.db.query(
-      'SELECT 1 FROM schedule_run WHERE client_id = $1 AND job = $2 AND occurrence_at = $3',
-      [job.clientId, job.job, missed],
+  /**
+   * A job's last time that left the grace without a run (no bot ran, or WhatsApp was
+   * down): logged once and shown by `jadwal`.
+   */
+  private async noteMissed(job: Job, missed: Date | null, runs: ReadonlySet<string>, now: Date): Promise<void> {
+    // A job that never ran (a new client, a first start) has missed nothing yet; one switched on or retimed after it neither.
+    if (!missed || !job.lastRunAt || job.lastRunAt >= missed || (job.changedAt && job.changedAt >= missed)) return;
+    const id = occurrenceId(job.clientId, job.job, missed);
+    if (runs.has(id) || this.noted.has(id)) return;
+    this.noted.add(id);
+    const result = missedResult(missed, this.deps.timezone, now);
+    this.deps.log.warn(
+      { clientId: job.clientId, job: job.job, at: missed },
+      'scheduled job missed (no bot ran or WhatsApp was down) and past the grace: skipped',
     );
-    if (rows.length > 0) return;
-    const result = missedResult(missed, this.deps.timezone);
-    this.deps.log.warn({ clientId: job.clientId, job: job.job, at: missed }, 'scheduled job missed while no bot ran; past the grace, skipped');
     await this.deps.db.query(
       `UPDATE schedule_job SET last_result = $3 WHERE client_id = $1 AND job = $2 AND (last_run_at IS NULL OR last_run_at < $4)`,
       [job.clientId, job.job, result, missed],
@@ -207,20 +224,33 @@ export class Scheduler {
 const occurrenceId = (clientId: string, job: string, at: Date): string => `${clientId}\u0000${job}\u0000${at.toISOString()}`;
 
 /**
- * Occurrences since `since` that are done or held by a live process (this one included):
- * not to be run again. An unfinished claim of a process that died may be taken again.
+ * The occurrences since `since` that were claimed (`runs`), and among them those done or
+ * held by a live process, this one included (`taken`: not to be run again). An unfinished
+ * claim of a process that died may be taken again.
  */
-async function takenOccurrences(t: Executor, since: Date, worker: string): Promise<Set<string>> {
-  const { rows } = await t.query<{ client_id: string; job: string; occurrence_at: Date }>(
-    `SELECT r.client_id, r.job, r.occurrence_at FROM schedule_run r
-      WHERE r.occurrence_at > $1
-        AND (r.finished_at IS NOT NULL OR r.claimed_by = $2 OR ${workerAlive('r.claimed_by', '$3')})`,
+async function recentRuns(t: Executor, since: Date, worker: string): Promise<{ taken: Set<string>; runs: Set<string> }> {
+  const { rows } = await t.query<{ client_id: string; job: string; occurrence_at: Date; taken: boolean }>(
+    `SELECT r.client_id, r.job, r.occurrence_at,
+            (r.finished_at IS NOT NULL OR r.claimed_by = $2 OR ${workerAlive('r.claimed_by', '$3')}) AS taken
+       FROM schedule_run r WHERE r.occurrence_at > $1`,
     [since, worker, STALE_S],
   );
-  return new Set(rows.map((r) => occurrenceId(r.client_id, r.job, r.occurrence_at)));
+  const id = (r: (typeof rows)[number]) => occurrenceId(r.client_id, r.job, r.occurrence_at);
+  return { taken: new Set(rows.filter((r) => r.taken).map(id)), runs: new Set(rows.map(id)) };
 }
 
-/** An earlier occurrence of the job is still running in a live process (or this one). */
+/** What queuing did, for the run's result, when it is worth saying. */
+function deliveryNote(d: Delivery): string {
+  if (d.skipped === 'queued-before') return 'pesan sudah diantrekan sebelumnya, tidak diantrekan lagi';
+  if (d.skipped === 'newer-queued') return 'tidak dikirim: rekap yang lebih baru sudah diantrekan';
+  return d.superseded > 0 ? `${d.superseded} pesan sebelumnya yang belum terkirim dibatalkan` : '';
+}
+
+/**
+ * An earlier occurrence of the job is still running in another live process. This
+ * process's own runs are in its `running` set; an unfinished row of its own is a run
+ * whose record failed, and blocks nothing.
+ */
 async function runningElsewhere(
   t: Executor,
   o: { clientId: string; job: JobName; at: Date },
@@ -230,7 +260,7 @@ async function runningElsewhere(
   const { rows } = await t.query(
     `SELECT 1 FROM schedule_run r
       WHERE r.client_id = $1 AND r.job = $2 AND r.occurrence_at < $3 AND r.finished_at IS NULL
-        AND r.claimed_at > $4 AND (r.claimed_by = $5 OR ${workerAlive('r.claimed_by', '$6')})
+        AND r.claimed_at > $4 AND r.claimed_by <> $5 AND ${workerAlive('r.claimed_by', '$6')}
       LIMIT 1`,
     [o.clientId, o.job, o.at, new Date(now.getTime() - RUN_STALE_MS), worker, STALE_S],
   );

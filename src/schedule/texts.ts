@@ -55,9 +55,11 @@ export function cronTimes(cron: readonly string[]): string {
   return spelled.sort((a, b) => isTime(a) - isTime(b) || a.localeCompare(b)).join(', ');
 }
 
-/** `jadwal`'s result for an occurrence missed while no bot ran and found past the grace. */
-export function missedResult(at: Date, zone: string): string {
-  return `terlewat pukul ${hhmm(at, zone)}: tidak ada bot berjalan, dan sudah lewat batas CICERO_SCHEDULE_GRACE_MIN`;
+/** `jadwal`'s result for an occurrence missed (no bot ran, or WhatsApp was down) and found past the grace. */
+export function missedResult(at: Date, zone: string, now: Date): string {
+  const sameDay = DateTime.fromJSDate(at, { zone }).hasSame(DateTime.fromJSDate(now, { zone }), 'day');
+  const when = sameDay ? `pukul ${hhmm(at, zone)}` : `${formatDay(at, zone)} pukul ${hhmm(at, zone)}`;
+  return `terlewat ${when}: bot tidak berjalan atau WhatsApp tidak tersambung, dan sudah lewat batas CICERO_SCHEDULE_GRACE_MIN`;
 }
 
 export interface JobLine {

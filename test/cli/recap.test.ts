@@ -67,7 +67,20 @@ describe(`cicero recap run and cicero jadwal (${backend})`, () => {
     );
     expect(rows).toEqual([{ endpoint: 'whatsapp:6281211112222', origin: 'broadcast', n: queued }]);
     const again = await runCliAsync(['recap', 'run', 'registration', '--client', DEMO_CLIENT_ID, '--enqueue', '--number', '0812-1111-2222'], env);
-    expect(again.stdout).toBe(`${queued} message part(s) queued on whatsapp:6281211112222 for 2 recipient(s); ${queued} unsent part(s) of an earlier run removed\n`);
+    expect(again.stdout).toBe(`${queued} message part(s) queued on whatsapp:6281211112222 for 2 recipient(s); 2 unsent message(s) of an earlier run removed\n`);
+    // A past day's recap neither replaces today's nor is replaced by it.
+    const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Jakarta' });
+    const past = await runCliAsync(
+      ['recap', 'run', 'registration', '--client', DEMO_CLIENT_ID, '--date', yesterday, '--enqueue', '--number', '0812-1111-2222'],
+      env,
+    );
+    expect(past.stdout).toMatch(/^\d+ message part\(s\) queued on whatsapp:6281211112222 for 2 recipient\(s\)\n$/);
+    const today = await queryCliDatabase<{ n: number }>(
+      target,
+      env.CICERO_DATA_DIR!,
+      `SELECT count(*)::int AS n FROM outbox WHERE message_key LIKE 'jadwal:%' AND status = 'pending'`,
+    );
+    expect(today[0]!.n).toBe(queued);
   });
 
   it('refuses a bad job, client or date', async () => {

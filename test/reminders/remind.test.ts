@@ -4,6 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { remindMembers } from '../../src/reminders/remind.js';
+import { MemoryTransport } from '../../src/transport/memory.js';
 import { createTestBot, dm, type TestBot } from '../helpers/bot.js';
 import { backend, useTestDatabase } from '../helpers/db.js';
 import { ANI, CANDRA, freshDay, IG, MEMBER, MEMBERS, remind, TT, ZONE } from './fixture.js';
@@ -173,5 +174,20 @@ describe(`member reminders: sending (${backend})`, () => {
     expect(summary.dropped).toBe(1);
     expect(sent.map((m) => m.text)).toEqual(['lama']); // the notice, not the stale reminder
     expect((await outboxKeys()).map((r) => r.message_key)).toEqual([`reminder:${MEMBERS.ani}:2026-11-23`, 'admin-changes:POLRESABC:1']);
+  });
+
+  it('leaves from the bot number the member opted in through, whichever process queues it', async () => {
+    const numberA = await createTestBot(database().db, {
+      env: { CICERO_FLOOD_MAX: '1000' },
+      transport: new MemoryTransport('whatsapp:6281111111111'),
+    });
+    numberA.clock.now = t.clock.now;
+    await numberA.replies(ANI, 'notifwa#on');
+    const queued = await remindMembers(database().db, t.bot.outbox, { timezone: ZONE, maxPerDay: 40 }, t.clock.now);
+    expect(queued.queued).toBe(1);
+    const { rows } = await database().db.query<{ endpoint: string }>("SELECT endpoint FROM outbox WHERE message_key LIKE 'reminder:%'");
+    expect(rows.map((r) => r.endpoint)).toEqual(['whatsapp:6281111111111']);
+    await numberA.bot.outbox.drain();
+    expect(numberA.transport.takeTexts().map((m) => m.chatId)).toEqual([dm(ANI)]);
   });
 });

@@ -49,6 +49,8 @@ describe(`jadwal (${backend})`, () => {
       '✅ Jam job *registration* (Rekap registrasi akun) client *POLRESABC* sekarang 08.15, 16.30 (Asia/Jakarta).\nBerikutnya: Rabu, 25/11/2026 16.30.00 WIB',
     ]);
     expect((await job(CLIENT, 'registration')).cron).toEqual(['15 8 * * *', '30 16 * * *']);
+    const everyMinute = Array.from({ length: 33 }, (_, i) => `10:${String(i).padStart(2, '0')}`).join(',');
+    expect((await t.replies(OPERATOR, `jadwal#ubah#likes#${everyMinute}`))[0]).toContain('Paling banyak 32 jam sehari per job.');
     for (const bad of ['25:00', '8', 'jam tiga', '10:60', '']) {
       const [reply] = await t.replies(OPERATOR, `jadwal#ubah#registration#${bad}`);
       expect(reply, bad).toMatch(/tidak valid|Format/);
@@ -58,6 +60,12 @@ describe(`jadwal (${backend})`, () => {
 
   it('sets and clears extra recipients of a job, numbers in any form and group ids', async () => {
     expect(await t.replies(OPERATOR, 'jadwal#penerima#links#0813-0000-0098, 120363333333333333@g.us')).toEqual([
+      '❌ Hanya admin yang dapat menambahkan grup sebagai penerima; grup unit Anda dihubungkan dengan *thisgroup#*.',
+    ]);
+    expect((await job(CLIENT, 'links')).extraRecipients).toEqual([]);
+    const many = Array.from({ length: 11 }, (_, i) => `0813-0000-01${String(i).padStart(2, '0')}`).join(',');
+    expect((await t.replies(OPERATOR, `jadwal#penerima#links#${many}`))[0]).toContain('Paling banyak 10 penerima tambahan per job.');
+    expect(await t.replies(ADMIN, 'jadwal#POLRESABC#penerima#links#0813-0000-0098, 120363333333333333@g.us')).toEqual([
       '✅ Penerima tambahan job *links* (Rekap link amplifikasi) client *POLRESABC*: 120363333333333333@g.us, 6281300000098@c.us.',
     ]);
     expect((await job(CLIENT, 'links')).extraRecipients).toEqual(['120363333333333333@g.us', '6281300000098@c.us']);

@@ -196,6 +196,39 @@ describe('WhatsApp down at the job time', () => {
     expect(await tick(wib('21:00'))).toEqual([]);
   });
 
+  it('notes a recap missed while WhatsApp stayed down past the grace', async () => {
+    await tick(wib('21:00', '2026-11-24'));
+    t.transport.simulateState('disconnected');
+    await tick(wib('15:00'));
+    await tick(wib('16:01'));
+    const { db } = database();
+    const likes = (await listJobs(db, CLIENT)).find((j) => j.job === 'likes')!;
+    expect(likes.lastResult).toBe(
+      'terlewat pukul 15.00: bot tidak berjalan atau WhatsApp tidak tersambung, dan sudah lewat batas CICERO_SCHEDULE_GRACE_MIN',
+    );
+    t.transport.simulateState('ready');
+    expect((await tick(wib('16:31'))).map((r) => r.job)).toEqual(['fetch']);
+  });
+
+  it('a run taken over after its process died queues nothing twice, even when the recap changed', async () => {
+    const { db } = database();
+    t = await createTestBot(db, { env: { CICERO_MESSAGE_MAX_CHARS: '300' } });
+    await tick(wib('18:00'));
+    const rows = async () =>
+      (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE message_key LIKE 'jadwal:POLRESABC:likes:%'`)).rows[0]!.n;
+    const before = await rows();
+    // The process died after queuing, before recording the run; the data changed meanwhile.
+    await db.query(`UPDATE schedule_run SET finished_at = NULL, claimed_by = 'died' WHERE job = 'likes'`);
+    await db.query(
+      `INSERT INTO "user" (user_id, nama, title, divisi, client_id, insta) VALUES
+         ('90000001', 'BARU SATU', 'BRIPDA', 'SAT SAMAPTA', $1, 'baru1'), ('90000002', 'BARU DUA', 'BRIPDA', 'SAT SAMAPTA', $1, 'baru2')`,
+      [CLIENT],
+    );
+    const again = await tick(wib('18:01'));
+    expect(again.find((r) => r.job === 'likes')?.result).toContain('pesan sudah diantrekan sebelumnya, tidak diantrekan lagi');
+    expect(await rows()).toBe(before);
+  });
+
   it('never cuts a recap in the middle: a message whose first page left is not superseded', async () => {
     const { db } = database();
     t = await createTestBot(db, { env: { CICERO_MESSAGE_MAX_CHARS: '300' } }); // recaps of several pages
@@ -261,20 +294,26 @@ describe('a job never overlaps itself', () => {
       [CLIENT, at, worker],
     );
 
-  it('waits while the previous occurrence runs in this or another live process, then runs within the grace', async () => {
+  it('waits while the previous occurrence runs in another live process, then runs within the grace', async () => {
     await listJobs(database().db);
-    await unfinished(t.bot.presence.worker, wib('06:00'));
+    await database().db.query(`INSERT INTO bot_worker (worker, pid, hostname, seen_at) VALUES ('other-live', 1, 'h', now())`);
+    await unfinished('other-live', wib('06:00'));
     expect(await tick(wib('06:30'))).toEqual([]);
     await database().db.query(`UPDATE schedule_run SET finished_at = $1 WHERE occurrence_at = $2`, [wib('06:40'), wib('06:00')]);
     expect((await tick(wib('06:41'))).map((r) => r.job)).toEqual(['fetch']); // the 06.30 occurrence, late but within the grace
 
-    await database().db.query(`INSERT INTO bot_worker (worker, pid, hostname, seen_at) VALUES ('other-live', 1, 'h', now())`);
     await unfinished('other-live', wib('07:00'));
     expect(await tick(wib('07:30'))).toEqual([]);
     expect(await t.replies(OPERATOR, 'jadwal#run#fetch')).toEqual([
       '⏳ Menjalankan job *fetch* (Ambil data Instagram dan TikTok) client *POLRESABC*…',
       '⏳ Job *fetch* (Ambil data Instagram dan TikTok) client *POLRESABC* sedang berjalan; tunggu sampai selesai.',
     ]);
+  });
+
+  it("is not held back by its own run whose record failed (its process is this one, and nothing runs)", async () => {
+    await listJobs(database().db);
+    await unfinished(t.bot.presence.worker, wib('06:00'));
+    expect((await tick(wib('06:30'))).map((r) => r.job)).toEqual(['fetch']);
   });
 
   it('does not wait for a run whose process died', async () => {
