@@ -92,6 +92,7 @@ describe('job rows', () => {
     const { db, url } = database();
     await db.query(`INSERT INTO clients (client_id, nama) VALUES ('JE', 'E') ON CONFLICT DO NOTHING`);
     await listJobs(db, 'JE');
+    await alive(db, 'a', 'b');
     const other = await PostgresDb.open(url!, { max: 4 });
     try {
       for (let i = 0; i < 20; i++) {
