@@ -124,7 +124,7 @@ export class Scheduler {
       for (const item of list) {
         const occurrence = { clientId: item.job.clientId, job: item.job.job, at: item.at };
         if (await runningElsewhere(t, occurrence, worker, now)) {
-          log.info(occurrence, 'scheduled job still running from its previous time; this one waits');
+          log.info({ ...occurrence, at: occurrence.at.toISOString() }, 'scheduled job still running from its previous time; this one waits');
           continue;
         }
         if (await claimOccurrence(t, occurrence, worker, now)) won.push(item);
@@ -161,10 +161,10 @@ export class Scheduler {
           : await deliver(db, outbox, { clientId: job.clientId, job: job.job, at }, outcome.messages, now());
       queued = delivery.queued;
       result = [outcome.result, deliveryNote(delivery)].filter(Boolean).join('; ');
-      log.info({ clientId: job.clientId, job: job.job, at, queued, superseded: delivery.superseded, result }, 'scheduled job ran');
+      log.info({ clientId: job.clientId, job: job.job, at: at.toISOString(), queued, superseded: delivery.superseded, result }, 'scheduled job ran');
     } catch (error) {
       result = `gagal: ${error instanceof Error ? error.message : String(error)}`;
-      log.error({ err: error, clientId: job.clientId, job: job.job, at }, 'scheduled job failed');
+      log.error({ err: error, clientId: job.clientId, job: job.job, at: at.toISOString() }, 'scheduled job failed');
     } finally {
       this.running.delete(key);
     }
@@ -211,7 +211,7 @@ export class Scheduler {
     this.noted.add(id);
     const result = missedResult(missed, this.deps.timezone, now);
     this.deps.log.warn(
-      { clientId: job.clientId, job: job.job, at: missed },
+      { clientId: job.clientId, job: job.job, at: missed.toISOString() },
       'scheduled job missed (no bot ran or WhatsApp was down) and past the grace: skipped',
     );
     await this.deps.db.query(
