@@ -19,7 +19,7 @@ export default defineCommand({
     if (typed !== undefined && wanted === undefined) throw new UsageError(typed.trim() === '' ? undefined : unknownChoice(typed));
     const refusal = reminderRefusal(ctx.sender, wanted);
     if (refusal) throw new UserError(refusal);
-    if (wanted === undefined) await ctx.reply(reminderStatus(await ownReminderEnabled(ctx)));
+    if (wanted === undefined) await ctx.reply(reminderStatus(await ownReminderEnabled(ctx), ctx.services.reminderTime));
     else await ctx.reply(await switchReminder(ctx, wanted));
   },
 });

@@ -14,6 +14,7 @@ import { DEFAULT_SETTINGS, NO_PACING, Outbox, type OutboxSettings } from '../out
 import type { Transport } from '../transport/transport.js';
 import { LEGACY_ENDPOINT } from '../transport/whatsapp.js';
 import { Scheduler } from '../schedule/scheduler.js';
+import { formatClock } from '../time/format.js';
 
 export const BOT_VARIABLES = [
   'ADMIN_WHATSAPP',
@@ -41,6 +42,7 @@ export const BOT_VARIABLES = [
   'CICERO_BCRYPT_COST',
   'CICERO_SCHEDULE_GRACE_MIN',
   'CICERO_RECAP_SEND_COMPLETE',
+  'CICERO_REMINDER_TIME',
   ...RAPIDAPI_VARIABLES,
 ] as const;
 export type BotConfig = Config<(typeof BOT_VARIABLES)[number]>;
@@ -166,6 +168,9 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     nrpLookupsPerHour: config.CICERO_NRP_LOOKUPS_PER_HOUR,
     rapidapi,
     scheduler,
+    reminderTime: config.CICERO_REMINDER_TIME
+      ? formatClock(config.CICERO_REMINDER_TIME.hour, config.CICERO_REMINDER_TIME.minute, config.CICERO_TIMEZONE)
+      : null,
     signIn: {
       sessionMs: config.CICERO_SESSION_HOURS * 3_600_000,
       maxFailures: config.CICERO_LOGIN_MAX_FAILURES,

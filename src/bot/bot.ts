@@ -80,6 +80,8 @@ export interface BotOptions {
   signIn: SignInSettings;
   rapidapi: RapidApis;
   scheduler: Scheduler;
+  /** When member reminders go (`16.10 WIB`), or null. */
+  reminderTime: string | null;
 }
 
 /** `text`, ended with the command's `secretReminder` (when it has one and `text` does not end with it yet). */
@@ -181,6 +183,7 @@ export class Bot {
       nrpLookupsPerHour: options.nrpLookupsPerHour,
       rapidapi: options.rapidapi,
       scheduler: options.scheduler,
+      reminderTime: options.reminderTime,
       signIn: new SignIn(options.db, options.signIn, now),
       groupName: async (chatId) => (await transport.groupName?.(chatId)) ?? null,
     };

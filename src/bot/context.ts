@@ -33,6 +33,8 @@ export interface BotServices {
   nrpLookupsPerHour: number;
   /** The Instagram and TikTok services (fetches, profile checks). */
   rapidapi: RapidApis;
+  /** When member reminders go (`16.10 WIB`), or null when the server sends none. */
+  reminderTime: string | null;
   /** The scheduled jobs of this process (`jadwal#run`). */
   scheduler: Scheduler;
   /** Operator and admin sign-in by chat (`login`, `logout`). */

@@ -198,7 +198,7 @@ const STEPS: Record<string, Step<MemberFlowData>> = {
   },
   /** Option 3: the daily reminder (`notifwa`), on or off. */
   reminder: {
-    ask: async (_data, ctx) => (reminderRefusal(ctx.sender) ?? reminderMenu(await ownReminderEnabled(ctx))),
+    ask: async (_data, ctx) => (reminderRefusal(ctx.sender) ?? reminderMenu(await ownReminderEnabled(ctx), ctx.services.reminderTime)),
     answer: async (input, _data, ctx) => {
       const choice = input.trim().toLowerCase();
       const wanted = choice === '1' || choice === 'on' ? true : choice === '2' || choice === 'off' ? false : undefined;

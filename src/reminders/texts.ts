@@ -3,15 +3,23 @@ import type { Platform } from '../compliance/handle.js';
 import { formatDay, formatTime } from '../time/format.js';
 
 const WHAT = 'daftar konten hari itu yang belum Anda like (Instagram) atau komentari (TikTok)';
-const HOW_OFTEN = 'paling banyak satu pesan sehari ke chat ini, dan tidak ada pesan bila semua sudah Anda kerjakan';
+/** `when`: the time of day reminders go (`16.10 WIB`), or null when the server sends none. */
+const howOften = (when: string | null): string =>
+  `${when ? `setiap hari sekitar pukul ${when}, ` : ''}paling banyak satu pesan sehari ke chat ini, dan tidak ada pesan bila semua sudah Anda kerjakan`;
 
-export function reminderStatus(enabled: boolean): string {
-  return enabled
-    ? `🔔 Pengingat WhatsApp harian Anda *AKTIF*: ${WHAT}, ${HOW_OFTEN}.\nKetik *notifwa#off* untuk menonaktifkannya.`
-    : `🔕 Pengingat WhatsApp harian Anda *NONAKTIF*.\nKetik *notifwa#on* untuk menerima ${WHAT} (${HOW_OFTEN}).`;
+const SERVER_OFF = '\n⚠️ Saat ini server tidak mengirim pengingat; hubungi operator Cicero di satuan Anda.';
+
+export function reminderStatus(enabled: boolean, when: string | null): string {
+  const status = enabled
+    ? `🔔 Pengingat WhatsApp harian Anda *AKTIF*: ${WHAT}, ${howOften(when)}.\nKetik *notifwa#off* untuk menonaktifkannya.`
+    : `🔕 Pengingat WhatsApp harian Anda *NONAKTIF*.\nKetik *notifwa#on* untuk menerima ${WHAT} (${howOften(when)}).`;
+  return when ? status : `${status}${SERVER_OFF}`;
 }
 
-export const TURNED_ON = `✅ Pengingat WhatsApp harian *diaktifkan*: Anda akan menerima ${WHAT}, ${HOW_OFTEN}.\nKetik *notifwa#off* untuk menonaktifkannya.`;
+export function turnedOn(when: string | null): string {
+  const text = `✅ Pengingat WhatsApp harian *diaktifkan*: Anda akan menerima ${WHAT}, ${howOften(when)}.\nKetik *notifwa#off* untuk menonaktifkannya.`;
+  return when ? text : `${text}${SERVER_OFF}`;
+}
 export const ALREADY_ON = '✅ Pengingat WhatsApp harian Anda sudah *AKTIF*. Ketik *notifwa#off* untuk menonaktifkannya.';
 export const TURNED_OFF = '🔕 Pengingat WhatsApp harian *dinonaktifkan*. Ketik *notifwa#on* untuk mengaktifkannya lagi.';
 export const ALREADY_OFF = '🔕 Pengingat WhatsApp harian Anda memang *NONAKTIF*. Ketik *notifwa#on* untuk mengaktifkannya.';
@@ -25,9 +33,9 @@ export function unknownChoice(typed: string): string {
 }
 
 /** The member's menu, option 3: the state and how to change it. */
-export function reminderMenu(enabled: boolean): string {
+export function reminderMenu(enabled: boolean, when: string | null): string {
   return [
-    reminderStatus(enabled),
+    reminderStatus(enabled, when),
     '',
     'Balas *1* untuk mengaktifkan, *2* untuk menonaktifkan, atau *batal* untuk keluar.',
   ].join('\n');

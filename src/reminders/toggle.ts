@@ -28,6 +28,6 @@ export async function switchReminder(ctx: BaseContext, enabled: boolean): Promis
   const { db, now } = ctx.services;
   const before = await reminderState(db, userId);
   await setReminder(db, userId, { chatId: ctx.chat.id, endpoint: ctx.services.outbox.endpoint }, enabled, now());
-  if (enabled) return before?.enabled && before.chatId === ctx.chat.id ? text.ALREADY_ON : text.TURNED_ON;
+  if (enabled) return before?.enabled && before.chatId === ctx.chat.id ? text.ALREADY_ON : text.turnedOn(ctx.services.reminderTime);
   return before?.enabled ? text.TURNED_OFF : text.ALREADY_OFF;
 }

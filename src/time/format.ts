@@ -19,6 +19,12 @@ export function formatTime(at: Date, zone: string): string {
   return `${dt.toFormat('HH.mm.ss')} ${ZONE_NAMES[zone] ?? dt.toFormat('ZZZZ')}`;
 }
 
+/** `16.10 WIB`: a time of day in the zone (today's offset). */
+export function formatClock(hour: number, minute: number, zone: string): string {
+  const dt = DateTime.now().setZone(zone).set({ hour, minute });
+  return `${dt.toFormat('HH.mm')} ${ZONE_NAMES[zone] ?? dt.toFormat('ZZZZ')}`;
+}
+
 /** `2 hari 3 jam 4 menit`, or `kurang dari 1 menit` */
 export function formatDuration(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
