@@ -24,7 +24,8 @@ export function maskPhones(text: string): string {
 function maskValue(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return maskPhones(value);
   if (depth > 3 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return value;
+  // Errors and dates keep their own serialisation (a date's own entries are none: it would log as {}).
+  if (value instanceof Error || value instanceof Date) return value;
   if (Array.isArray(value)) return value.map((v) => maskValue(v, depth + 1));
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskValue(v, depth + 1)]));
 }

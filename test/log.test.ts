@@ -28,6 +28,12 @@ describe('logging', () => {
     });
   });
 
+  it('logs dates as ISO times, not as empty objects', () => {
+    const { log, lines } = capture('info');
+    log.info({ at: new Date('2026-12-02T08:00:00Z'), nested: { since: new Date('2026-12-01T00:00:00Z') } }, 'ran');
+    expect(lines()[0]).toMatchObject({ at: '2026-12-02T08:00:00.000Z', nested: { since: '2026-12-01T00:00:00.000Z' } });
+  });
+
   it('shows full numbers at debug level', () => {
     const { log, lines } = capture('debug');
     log.debug({ sender: '6281234567890@c.us' }, 'from 6281234567890');
