@@ -220,7 +220,7 @@ async function report(db: Db, kind: ReportKind): Promise<Report> {
   t.push(performance.now());
   const data = await loadEngagement(db, client, 'likes', dayWindow(NOW, TIMEZONE));
   t.push(performance.now());
-  const recap = buildRecap(data, client.threshold);
+  const recap = buildRecap(data, client.threshold, client.divisionOrder);
   t.push(performance.now());
   const rendered = renderAbsensi(recap, { client, kind, filter: 'all', now: NOW, timezone: TIMEZONE, maxLines: MAX_LINES });
   t.push(performance.now());

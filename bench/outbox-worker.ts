@@ -6,7 +6,7 @@ import pino from 'pino';
 import { PostgresDb } from '../src/db/postgres.js';
 import { KillSwitch } from '../src/outbox/kill-switch.js';
 import { DEFAULT_SETTINGS, NO_PACING, Outbox } from '../src/outbox/outbox.js';
-import { BaseTransport, type OutgoingDocument, type Transport } from '../src/transport/transport.js';
+import { BaseTransport, type OutgoingDocument, type OutgoingImage, type Transport } from '../src/transport/transport.js';
 
 class PrintingTransport extends BaseTransport implements Transport {
   readonly name = 'memory' as const;
@@ -21,6 +21,7 @@ class PrintingTransport extends BaseTransport implements Transport {
     process.stdout.write(`S ${text}\n`);
   }
   async sendDocument(_chatId: string, _document: OutgoingDocument): Promise<void> {}
+  async sendImage(_chatId: string, _image: OutgoingImage): Promise<void> {}
 }
 
 const [url, claimTimeoutMs] = process.argv.slice(2);

@@ -22,7 +22,9 @@ CREATE TABLE clients (
   -- How strict the sudah/belum split is: 'half' = at least ceil(N/2) of the day's posts, 'all' = every post.
   absensi_threshold     text        NOT NULL DEFAULT 'half' CHECK (absensi_threshold IN ('half', 'all')),
   created_at            timestamptz NOT NULL DEFAULT now(),
-  updated_at            timestamptz NOT NULL DEFAULT now()
+  updated_at            timestamptz NOT NULL DEFAULT now(),
+  -- The client's own division order for reports, `urutandivisi` (017); empty: the default.
+  division_order        text[]      NOT NULL DEFAULT '{}'
 );
 
 -- Members of a client. user_id is the NRP/NIP.
@@ -920,3 +922,25 @@ CREATE TABLE member_reminder_sent (
   PRIMARY KEY (user_id, day)
 );
 CREATE INDEX member_reminder_sent_day_idx ON member_reminder_sent (day);
+
+-- Attachments built after their reply (018).
+
+-- An attachment a reply promised (a report's Excel file or chart): written with the
+-- message's handled mark and its text replies, deleted when the built attachment is
+-- queued to the outbox. A row left behind is built again from `builder` and `args`.
+CREATE TABLE pending_attachment (
+  -- `<inbound message id>:att<n>`; the outbox keys of its parts derive from it.
+  message_key     text        PRIMARY KEY,
+  endpoint        text        NOT NULL,
+  chat_id         text        NOT NULL,
+  -- The name of the builder in the bot's registry, and what it needs (never the bytes).
+  builder         text        NOT NULL,
+  args            jsonb       NOT NULL DEFAULT 'null',
+  -- Failed builds so far; after the last, the chat is told instead.
+  attempts        integer     NOT NULL DEFAULT 0,
+  -- The process building it (a `bot_worker`); NULL, or a process that died: anyone may.
+  claimed_by      text,
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  next_attempt_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX pending_attachment_due_idx ON pending_attachment (endpoint, next_attempt_at);

@@ -237,6 +237,11 @@ export const variables = {
     'false',
     'When nobody is missing, scheduled group recaps send one short "semua sudah melaksanakan" line (true) or nothing (false); operators always get the full recap',
   ),
+  CICERO_RECAP_CHART: variable(
+    z.enum(['true', 'false'], { error: 'expected true or false' }).transform((v) => v === 'true'),
+    'true',
+    'Scheduled likes/comments recaps to unit groups come with a chart picture per division (sudah/kurang/belum, worst first)',
+  ),
   CICERO_SCHEDULE_GRACE_MIN: variable(
     nonNegativeInt(1_440),
     '60',

@@ -1,6 +1,8 @@
 /** Builds the bot the same way for `start`, `chat`, `send`, the tests and the benchmarks. */
 import { createRapidApis, RAPIDAPI_VARIABLES, type RapidApiOverrides } from '../rapidapi/services.js';
 import { Bot } from '../bot/bot.js';
+import type { AttachmentBuilders } from '../bot/attachments.js';
+import { ATTACHMENT_BUILDERS } from './attachment-builders.js';
 import { pauseAlert, unreachableAlert } from '../bot/texts.js';
 import { CommandCatalog, loadCommands } from '../bot/catalog.js';
 import type { CommandSpec } from '../bot/command.js';
@@ -42,6 +44,7 @@ export const BOT_VARIABLES = [
   'CICERO_BCRYPT_COST',
   'CICERO_SCHEDULE_GRACE_MIN',
   'CICERO_RECAP_SEND_COMPLETE',
+  'CICERO_RECAP_CHART',
   'CICERO_REMINDER_TIME',
   ...RAPIDAPI_VARIABLES,
 ] as const;
@@ -57,6 +60,8 @@ export interface CreateBotOptions {
   now?: () => Date;
   /** Test hooks for the RapidAPI clients (e.g. a sleep that returns at once). */
   rapidapi?: RapidApiOverrides;
+  /** Builders of attachments promised with `attachLater`; defaults to {@link ATTACHMENT_BUILDERS}. */
+  attachmentBuilders?: AttachmentBuilders;
 }
 
 export function outboxSettings(config: BotConfig, transport: Transport): OutboxSettings {
@@ -144,6 +149,7 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     reportMaxLines: config.CICERO_REPORT_MAX_LINES,
     messageMaxChars: config.CICERO_MESSAGE_MAX_CHARS,
     sendComplete: config.CICERO_RECAP_SEND_COMPLETE,
+    sendChart: config.CICERO_RECAP_CHART,
     outbox,
     log,
     worker: presence.worker,
@@ -171,6 +177,7 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
     reminderTime: config.CICERO_REMINDER_TIME
       ? formatClock(config.CICERO_REMINDER_TIME.hour, config.CICERO_REMINDER_TIME.minute, config.CICERO_TIMEZONE)
       : null,
+    attachmentBuilders: options.attachmentBuilders ?? ATTACHMENT_BUILDERS,
     signIn: {
       sessionMs: config.CICERO_SESSION_HOURS * 3_600_000,
       maxFailures: config.CICERO_LOGIN_MAX_FAILURES,

@@ -2,10 +2,12 @@
  * Pruning on a schedule: sent outbox rows, dead letters, inbound message ids,
  * conversations that expired and could not be announced, and audit rows, each
  * kept for its own configurable time, the rows of processes that died a day
- * ago, expired chat sign-in sessions, sign-in failures older than two days, and claims
- * of scheduled jobs older than a month. Runs hourly (and once at start-up).
+ * ago, expired chat sign-in sessions, sign-in failures older than two days, claims
+ * of scheduled jobs older than a month, and attachments still pending after two days
+ * (too old to still be right; logged as a warning). Runs hourly (and once at start-up).
  */
 import { schedule } from 'node-cron';
+import { PendingAttachmentStore } from '../bot/attachments.js';
 import { CommandAudit } from '../bot/audit.js';
 import { ConversationStore } from '../bot/conversation.js';
 import { InboundLog } from '../bot/inbound-log.js';
@@ -38,12 +40,16 @@ export interface PruneCounts {
   signIn: number;
   /** Claims of scheduled job occurrences older than a month (the job keeps its last result). */
   schedule: number;
+  /** Attachments promised two days ago or more and never built: dropped. */
+  attachments: number;
 }
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** Long past any catch-up: a claim only matters until its occurrence can no longer run. */
 const SCHEDULE_RUN_DAYS = 31;
+/** An attachment still pending after this long can no longer be right (a report of days ago). */
+const PENDING_ATTACHMENT_DAYS = 2;
 
 export async function prune(db: Db, config: HousekeepingConfig, now: Date): Promise<PruneCounts> {
   const ago = (ms: number): Date => new Date(now.getTime() - ms);
@@ -60,7 +66,8 @@ export async function prune(db: Db, config: HousekeepingConfig, now: Date): Prom
   // Failures count for at most two login windows (a window is at most a day).
   const signIn = await SignIn.prune(db, now, ago(2 * DAY));
   const schedule = await deleteCounting(db, 'DELETE FROM schedule_run WHERE claimed_at < $1', [ago(SCHEDULE_RUN_DAYS * DAY)]);
-  return { outbox, inbound, conversations, audit, workers, signIn, schedule };
+  const attachments = await new PendingAttachmentStore(db).prune(ago(PENDING_ATTACHMENT_DAYS * DAY));
+  return { outbox, inbound, conversations, audit, workers, signIn, schedule, attachments };
 }
 
 export function scheduleHousekeeping(db: Db, config: HousekeepingConfig, log: Logger): { stop(): void } {
@@ -68,6 +75,9 @@ export function scheduleHousekeeping(db: Db, config: HousekeepingConfig, log: Lo
     try {
       const counts = await prune(db, config, new Date());
       log.info(counts, 'housekeeping done');
+      if (counts.attachments > 0) {
+        log.warn({ dropped: counts.attachments }, `pending attachments older than ${PENDING_ATTACHMENT_DAYS} days dropped unbuilt`);
+      }
     } catch (error) {
       log.error({ err: error }, 'housekeeping failed');
     }

@@ -17,6 +17,7 @@ import type { WaIdentity } from '../identity/wa-id.js';
 import type { Logger } from '../log.js';
 import type { Disposition, InboundMessage, OutgoingDocument, Transport } from '../transport/transport.js';
 import type { AuditEntry, AuditOutcome } from './audit.js';
+import { type AttachmentBuilders, type AttachmentRecipe, AttachmentWorker } from './attachments.js';
 import type { CommandCatalog } from './catalog.js';
 import { type CommandSpec, runsIn } from './command.js';
 import type { BaseContext, BotServices, ChatInfo, Context } from './context.js';
@@ -82,6 +83,8 @@ export interface BotOptions {
   scheduler: Scheduler;
   /** When member reminders go (`16.10 WIB`), or null. */
   reminderTime: string | null;
+  /** Builders of attachments promised with `attachLater`, by name (none by default). */
+  attachmentBuilders?: AttachmentBuilders;
 }
 
 /** `text`, ended with the command's `secretReminder` (when it has one and `text` does not end with it yet). */
@@ -95,6 +98,10 @@ const SWEEP_INTERVAL_MS = 30_000;
 const PROBE_EVERY_MS = 1_000;
 /** Chats whose held messages are handled side by side when the database is back (within the default pool of 10). */
 const HELD_CONCURRENCY = 8;
+/** Pending attachments left by a process that died (or by a failed build) are looked for this often. */
+const ATTACHMENT_RESUME_MS = 60_000;
+/** A shutdown waits at most this long for attachments being built. */
+const ATTACHMENT_SHUTDOWN_MS = 10_000;
 
 /** What a shutdown left unanswered, by reason. */
 export interface Unanswered {
@@ -131,6 +138,9 @@ export class Bot {
   /** Each context's message outcome (its replies), and the conversation change recorded against it. */
   private readonly outOf = new WeakMap<BaseContext, OutgoingMessage[]>();
   private readonly conversationChange = new WeakMap<readonly OutgoingMessage[], ConversationChange>();
+  /** The attachments a message's replies promised, written with them. */
+  private readonly recipesOf = new WeakMap<readonly OutgoingMessage[], AttachmentRecipe[]>();
+  private readonly attachments: AttachmentWorker;
   private readonly waiting: WaitingRoom;
   private closing = false;
   /** False once shutdown stopped waiting for the messages in hand (the database closes next). */
@@ -187,6 +197,15 @@ export class Bot {
       signIn: new SignIn(options.db, options.signIn, now),
       groupName: async (chatId) => (await transport.groupName?.(chatId)) ?? null,
     };
+    this.attachments = new AttachmentWorker({
+      db: options.db,
+      outbox: this.outbox,
+      log: options.log,
+      builders: options.attachmentBuilders ?? {},
+      services: this.services,
+      worker: options.presence.worker,
+      now,
+    });
   }
 
   get presence(): Presence {
@@ -207,6 +226,10 @@ export class Bot {
     };
     every(SWEEP_INTERVAL_MS, () => this.sweepConversations());
     every(SWEEP_INTERVAL_MS, async () => this.flood.sweep(this.services.now().getTime()));
+    // Attachments a previous process promised and never queued, and failed builds due again.
+    const resume = (): Promise<number> => this.resumeAttachments();
+    resume().catch((error) => this.options.log.error({ err: error }, 'could not resume pending attachments'));
+    every(ATTACHMENT_RESUME_MS, resume);
   }
 
   detach(): void {
@@ -226,6 +249,20 @@ export class Bot {
   }
 
   /**
+   * One recovery pass over this endpoint's pending attachments (run at `attach` and every
+   * minute; tests call it directly): starts rebuilding those due and not being built here.
+   * Resolves to how many it started; {@link attachmentsSettled} waits for them.
+   */
+  resumeAttachments(): Promise<number> {
+    return this.attachments.resume();
+  }
+
+  /** Resolves once the attachment builds started so far (and any started meanwhile) are done. */
+  attachmentsSettled(): Promise<void> {
+    return this.attachments.settled();
+  }
+
+  /**
    * Shutdown, first half: stops taking messages, then waits until `deadline` for the
    * messages in hand (one more try for those waiting on the database). Returns what
    * stayed unanswered; the caller then flushes the outbox and closes the database.
@@ -236,6 +273,12 @@ export class Bot {
     await within(this.lanes.idle(), deadline - Date.now());
     if (this.waiting.holding()) await within(this.waiting.tick(), deadline - Date.now());
     this.lanesOpen = false;
+    // The attachments of the messages just finished, so they reach the outbox flush; what is
+    // still being built then stays pending in the database for this endpoint's next start.
+    this.attachments.close();
+    await within(this.attachments.settled(), Math.min(ATTACHMENT_SHUTDOWN_MS, deadline - Date.now()));
+    const building = this.attachments.size();
+    if (building > 0) this.options.log.warn({ building }, 'attachments still being built are left for the next start');
     return { turnedAway: this.turnedAway, held: this.waiting.close(), unfinished: this.lanes.size() };
   }
 
@@ -341,8 +384,12 @@ export class Bot {
    */
   private async finish(message: InboundMessage, audit: AuditEntry | null, out: readonly OutgoingMessage[]): Promise<void> {
     const rows = out.flatMap((m) => this.outbox.rowsOf(m));
-    await this.inbound.finish(message, this.services.now(), audit, rows, this.conversationChange.get(out) ?? null);
+    const recipes = this.recipesOf.get(out) ?? [];
+    const attachments = { recipes, endpoint: this.outbox.endpoint, worker: this.options.presence.worker };
+    await this.inbound.finish(message, this.services.now(), audit, rows, this.conversationChange.get(out) ?? null, attachments);
     if (out.length > 0) this.outbox.wake();
+    // The message is done and its text queued: its attachments are built in the background.
+    if (recipes.length > 0) this.attachments.begin(recipes);
   }
 
   /** A conversation's change of state waits, like the replies, for the message's outcome statement; the last one counts. */
@@ -417,9 +464,17 @@ export class Bot {
       services: this.services,
       reply: (text: string) => send({ text }),
       replyDocument: (document: OutgoingDocument) => send({ document }),
+      replyImage: (image) => send({ image }),
       progress: (text: string) => this.outbox.enqueue({ chatId: chat.id, key: `${message.id}:progress:${++progressLines}`, text }),
       actOn: (clientId: string) => {
         this.actedOn.set(base, clientId);
+      },
+      attachLater: (builder, args, build) => {
+        const recipes = this.recipesOf.get(out) ?? [];
+        JSON.stringify(args); // what cannot be stored (a BigInt, a cycle) fails here, in the handler
+        const messageKey = `${message.id}:att${recipes.length + 1}`;
+        recipes.push({ messageKey, chatId: chat.id, builder, args: args ?? null, ...(build ? { build } : {}) });
+        this.recipesOf.set(out, recipes);
       },
     };
     this.outOf.set(base, out);

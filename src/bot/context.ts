@@ -9,7 +9,8 @@ import type { Logger } from '../log.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { RapidApis } from '../rapidapi/services.js';
 import type { Scheduler } from '../schedule/scheduler.js';
-import type { InboundMessage, OutgoingDocument } from '../transport/transport.js';
+import type { InboundMessage, OutgoingDocument, OutgoingImage } from '../transport/transport.js';
+import type { AttachmentPart, JsonValue } from './attachments.js';
 import type { CommandCatalog } from './catalog.js';
 import type { CommandSpec } from './command.js';
 import type { Flow } from './conversation.js';
@@ -57,6 +58,8 @@ export interface BaseContext {
   services: BotServices;
   reply(text: string): Promise<void>;
   replyDocument(document: OutgoingDocument): Promise<void>;
+  /** Replies with a picture (PNG unless its `mimeType` says otherwise), shown in the chat as an image. */
+  replyImage(image: OutgoingImage): Promise<void>;
   /**
    * Sends a line now, while the handler is still running (a long fetch's progress),
    * rather than with the replies when it ends. Best effort: not part of the message's
@@ -65,6 +68,14 @@ export interface BaseContext {
   progress(text: string): Promise<void>;
   /** Names the client this message acts on (or was refused for), for the audit trail. */
   actOn(clientId: string): void;
+  /**
+   * Promises an attachment that follows the replies: it is recorded with them (durably)
+   * and built after they are queued, so they go out without waiting for it. `build`, when
+   * given, makes it from the handler's data in memory; otherwise, and for a rebuild after
+   * a restart, the bot's builder named `builder` makes it from `args` (small, JSON: never
+   * the data itself). A build that keeps failing is answered with a line saying so.
+   */
+  attachLater(builder: string, args: JsonValue, build?: () => Promise<AttachmentPart[]>): void;
 }
 
 export interface Context extends BaseContext {

@@ -14,6 +14,7 @@ import type { InboundMessage } from '../transport/transport.js';
 import type { AuditEntry } from './audit.js';
 import { type ConversationChange, ConversationStore } from './conversation.js';
 import { deleteCounting } from '../db/delete-counting.js';
+import { type AttachmentRecipe, PendingAttachmentStore } from './attachments.js';
 
 export class InboundLog {
   constructor(private readonly db: Queryable) {}
@@ -40,8 +41,9 @@ export class InboundLog {
   /**
    * In one statement, so all of it or none is written: marks the message handled,
    * queues its replies (`replies`, outbox rows), writes its change to the sender's
-   * conversation and, when it was a command, its audit row. A crash before it leaves the message to be handled again; after it,
-   * nothing is left to do.
+   * conversation and, when it was a command, its audit row, and records the attachments
+   * its replies promised (`pending_attachment`, claimed by `attachments.worker`). A crash before it leaves the message to be handled again; after it,
+   * nothing is left to do but build the attachments.
    */
   async finish(
     message: InboundMessage,
@@ -49,6 +51,7 @@ export class InboundLog {
     audit?: AuditEntry | null,
     replies: readonly NewRow[] = [],
     conversation: ConversationChange | null = null,
+    attachments: { recipes: readonly AttachmentRecipe[]; endpoint: string; worker: string } | null = null,
   ): Promise<void> {
     const params: unknown[] = [message.id, message.chatId, message.senderId, at];
     const parts = [
@@ -72,6 +75,12 @@ export class InboundLog {
       const change = ConversationStore.changeStatement(conversation, params.length + 1);
       parts.push(`conversation_change AS (${change.sql} RETURNING 1)`);
       params.push(...change.params);
+    }
+    if (attachments && attachments.recipes.length > 0) {
+      const { recipes, endpoint, worker } = attachments;
+      const insert = PendingAttachmentStore.insertStatement(recipes, endpoint, worker, params.length + 1, '$4');
+      parts.push(`attachments AS (${insert.sql} RETURNING 1)`);
+      params.push(...insert.params);
     }
     await this.db.query(`WITH ${parts.join(',\n')} SELECT 1`, params);
   }

@@ -137,3 +137,12 @@ export function unreachableAlert(alert: TransportAlert, timezone: string): strin
     'Bot terus mencoba menyambung ulang. Pesan ini terkirim begitu sambungan pulih; bila gangguan berulang, periksa server bot (log dan /healthz).',
   ].join('\n');
 }
+
+/** Told instead of an attachment a reply promised, once it could not be built (never silent). */
+export function attachmentFailed(reason: string): string {
+  return `⚠️ Lampiran tidak dapat dibuat (${reason}). Silakan ulangi perintahnya.`;
+}
+
+/** Why an attachment was not built, for {@link attachmentFailed}. */
+export const ATTACHMENT_UNKNOWN = 'jenis lampiran tidak dikenal';
+export const ATTACHMENT_ERROR = 'terjadi kesalahan saat membuatnya';

@@ -26,6 +26,7 @@ const RECAP_VARIABLES = [
   'CICERO_REPORT_MAX_LINES',
   'CICERO_MESSAGE_MAX_CHARS',
   'CICERO_RECAP_SEND_COMPLETE',
+  'CICERO_RECAP_CHART',
   ...RAPIDAPI_VARIABLES,
 ] as const;
 
@@ -61,7 +62,8 @@ async function sendingEndpoint(db: Db, number: string | undefined): Promise<stri
 }
 
 function printed(message: JobMessage): string {
-  const body = 'text' in message.part ? message.part.text : `[dokumen] ${message.part.document.fileName}`;
+  const { part } = message;
+  const body = 'text' in part ? part.text : 'image' in part ? `[gambar] ${part.image.fileName}` : `[dokumen] ${part.document.fileName}`;
   return `→ ${message.chatId}\n${body}\n\n`;
 }
 
@@ -92,6 +94,7 @@ export function registerRecap(program: Command): void {
           reportMaxLines: config.CICERO_REPORT_MAX_LINES,
           messageMaxChars: config.CICERO_MESSAGE_MAX_CHARS,
           sendComplete: config.CICERO_RECAP_SEND_COMPLETE,
+          sendChart: config.CICERO_RECAP_CHART,
         };
         const outcome = await runJob(deps, row, day);
         if (!options.enqueue) {

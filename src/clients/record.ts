@@ -21,13 +21,15 @@ export interface ClientRow {
   client_super: string | null;
   client_group: string | null;
   tiktok_secuid: string | null;
+  /** The client's own division order for reports (`urutandivisi`); empty: the default. */
+  division_order: string[];
 }
 
 /** The audited columns, in card order (client_id names the row, it is not a setting). */
 export const AUDITED_COLUMNS = [...CLIENT_FIELDS, 'client_group', 'tiktok_secuid'] as const satisfies readonly (keyof ClientRow)[];
 
 export const CLIENT_COLUMNS = `client_id, nama, client_type, client_status, client_insta, client_insta_status, client_tiktok,
-  client_tiktok_status, client_amplify_status, client_operator, client_super, client_group, tiktok_secuid`;
+  client_tiktok_status, client_amplify_status, client_operator, client_super, client_group, tiktok_secuid, division_order`;
 
 /** The client whose id is `typed` in any case (the exact spelling first, as `findClient` does). */
 export async function loadClient(db: Queryable, typed: string, forUpdate = false): Promise<ClientRow | null> {

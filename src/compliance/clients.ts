@@ -14,15 +14,27 @@ export interface ComplianceClient {
   tiktokEnabled: boolean;
   amplifyEnabled: boolean;
   threshold: Threshold;
+  /** `client_type` as stored (ORG, POLDA, POLSEK, …), null when empty: the unit label of its reports. */
+  type: string | null;
+  /** The client's own division order (`urutandivisi`); empty: the default order. */
+  divisionOrder: string[];
 }
 
 type Row = Pick<
   ClientRow,
-  'client_id' | 'nama' | 'client_status' | 'client_insta' | 'client_insta_status' | 'client_tiktok' | 'client_tiktok_status' | 'client_amplify_status'
-> & { absensi_threshold: Threshold };
+  | 'client_id'
+  | 'nama'
+  | 'client_type'
+  | 'client_status'
+  | 'client_insta'
+  | 'client_insta_status'
+  | 'client_tiktok'
+  | 'client_tiktok_status'
+  | 'client_amplify_status'
+> & { absensi_threshold: Threshold; division_order: string[] };
 
-const COLUMNS = `client_id, nama, client_status, client_insta, client_insta_status, client_tiktok, client_tiktok_status,
-  client_amplify_status, absensi_threshold`;
+const COLUMNS = `client_id, nama, client_type, client_status, client_insta, client_insta_status, client_tiktok,
+  client_tiktok_status, client_amplify_status, absensi_threshold, division_order`;
 
 export async function findClient(db: Queryable, typed: string): Promise<ComplianceClient | null> {
   const { rows } = await db.query<Row>(
@@ -50,12 +62,19 @@ function toClient(r: Row): ComplianceClient {
     tiktokEnabled: r.client_tiktok_status,
     amplifyEnabled: r.client_amplify_status,
     threshold: r.absensi_threshold,
+    type: blank(r.client_type),
+    divisionOrder: r.division_order ?? [],
   };
 }
 
 export async function listClientIds(db: Queryable): Promise<string[]> {
   const { rows } = await db.query<{ client_id: string }>(`SELECT client_id FROM clients ORDER BY client_id`);
   return rows.map((r) => r.client_id);
+}
+
+/** Sets the client's own division order (`urutandivisi`); an empty list restores the default. */
+export async function setDivisionOrder(db: Queryable, clientId: string, order: readonly string[]): Promise<void> {
+  await db.query(`UPDATE clients SET division_order = $2, updated_at = now() WHERE client_id = $1`, [clientId, order]);
 }
 
 export async function setThreshold(db: Queryable, clientId: string, threshold: Threshold): Promise<void> {

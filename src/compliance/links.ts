@@ -5,6 +5,8 @@
  */
 import type { Queryable } from '../db/db.js';
 import type { DayWindow } from '../time/day.js';
+import type { ComplianceClient } from './clients.js';
+import { type MemberName, type MemberNameRow, memberName, sortInUnitOrder } from './member.js';
 
 export const LINK_PLATFORMS = ['instagram', 'facebook', 'twitter', 'tiktok', 'youtube'] as const;
 export type LinkPlatform = (typeof LINK_PLATFORMS)[number];
@@ -107,45 +109,94 @@ export async function findOfficialPost(db: Queryable, shortcode: string): Promis
   return r ? { shortcode: r.shortcode, clientId: r.client_id } : null;
 }
 
-export interface DayLinks {
-  posts: string[];
-  /** Members who reported at least one link for the day's posts. */
-  reporters: number;
-  links: Record<LinkPlatform, string[]>;
+/** A member who reported links for the day's posts, with their distinct links per platform. */
+export interface LinkMember extends MemberName {
+  /** Only the platforms they reported; each link once, in the order first reported. */
+  links: Partial<Record<LinkPlatform, string[]>>;
 }
 
-/** Every link reported for a client's posts of one day, per platform (removed posts left out). */
-export async function loadDayLinks(db: Queryable, clientId: string, day: DayWindow): Promise<DayLinks> {
-  const { rows } = await db.query<{
-    shortcode: string;
-    user_id: string | null;
-    instagram_link: string | null;
-    facebook_link: string | null;
-    twitter_link: string | null;
-    tiktok_link: string | null;
-    youtube_link: string | null;
-  }>(
-    `SELECT p.shortcode, r.user_id, r.instagram_link, r.facebook_link, r.twitter_link, r.tiktok_link, r.youtube_link
+export interface DayLinks {
+  /** The day's official posts (shortcodes), removed ones left out, in upload order. */
+  posts: string[];
+  /** Active members who reported at least one link for those posts, in unit order. */
+  members: LinkMember[];
+  /** Members who reported (`members.length`). */
+  reporters: number;
+  /** Active members of the client who reported nothing. */
+  notReported: number;
+  /** Per platform, the distinct links across all members (one URL reported by two counts once). */
+  distinct: Record<LinkPlatform, number>;
+}
+
+/** A link as compared for duplicates: trimmed, without a trailing `/`. */
+export const linkKey = (url: string): string => url.trim().replace(/\/+$/, '');
+
+/**
+ * The links the client's active members reported for its posts of one day (removed posts
+ * left out), per member and platform: the same link reported for two posts counts once.
+ */
+export async function loadDayLinks(db: Queryable, client: ComplianceClient, day: DayWindow): Promise<DayLinks> {
+  const window = [client.clientId, day.start, day.end];
+  const posts = await db.query<{ shortcode: string; active: number }>(
+    `SELECT shortcode, (SELECT count(*)::int FROM "user" WHERE client_id = $1 AND status) AS active
+       FROM insta_post
+      WHERE client_id = $1 AND created_at >= $2 AND created_at < $3 AND removed_at IS NULL
+      ORDER BY created_at, shortcode`,
+    window,
+  );
+  const { rows } = await db.query<MemberNameRow & Record<`${LinkPlatform}_link`, string | null>>(
+    `SELECT u.user_id, u.nama, u.title, u.divisi, u.jabatan,
+            r.instagram_link, r.facebook_link, r.twitter_link, r.tiktok_link, r.youtube_link
        FROM insta_post p
-       LEFT JOIN link_report r ON r.shortcode = p.shortcode
-        AND r.user_id IN (SELECT user_id FROM "user" WHERE client_id = $1 AND status)
+       JOIN link_report r ON r.shortcode = p.shortcode
+       JOIN "user" u ON u.user_id = r.user_id AND u.client_id = $1 AND u.status
       WHERE p.client_id = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.removed_at IS NULL
       ORDER BY p.created_at, p.shortcode, r.created_at, r.user_id`,
-    [clientId, day.start, day.end],
+    window,
   );
-  const posts: string[] = [];
-  const reporters = new Set<string>();
-  const links: Record<LinkPlatform, string[]> = { instagram: [], facebook: [], twitter: [], tiktok: [], youtube: [] };
+  const byUser = new Map<string, { member: LinkMember; seen: Set<string> }>();
+  const everyone: Record<LinkPlatform, Set<string>> = {
+    instagram: new Set(),
+    facebook: new Set(),
+    twitter: new Set(),
+    tiktok: new Set(),
+    youtube: new Set(),
+  };
   for (const r of rows) {
-    if (posts.at(-1) !== r.shortcode) posts.push(r.shortcode);
-    if (!r.user_id) continue;
     for (const platform of LINK_PLATFORMS) {
-      const link = r[`${platform}_link`];
-      if (link) {
-        links[platform].push(link);
-        reporters.add(r.user_id);
+      const raw = r[`${platform}_link`];
+      const link = raw ? linkKey(raw) : '';
+      if (link === '') continue;
+      let entry = byUser.get(r.user_id);
+      if (!entry) {
+        entry = { member: { ...memberName(r), links: {} }, seen: new Set() };
+        byUser.set(r.user_id, entry);
       }
+      everyone[platform].add(link);
+      const key = `${platform} ${link}`;
+      if (entry.seen.has(key)) continue;
+      entry.seen.add(key);
+      const list = entry.member.links[platform];
+      if (list) list.push(link);
+      else entry.member.links[platform] = [link];
     }
   }
-  return { posts, reporters: reporters.size, links };
+  const members = sortInUnitOrder(
+    [...byUser.values()].map((e) => e.member),
+    client.divisionOrder,
+  );
+  const active = posts.rows[0]?.active ?? 0;
+  return {
+    posts: posts.rows.map((p) => p.shortcode),
+    members,
+    reporters: members.length,
+    notReported: Math.max(0, active - members.length),
+    distinct: {
+      instagram: everyone.instagram.size,
+      facebook: everyone.facebook.size,
+      twitter: everyone.twitter.size,
+      tiktok: everyone.tiktok.size,
+      youtube: everyone.youtube.size,
+    },
+  };
 }

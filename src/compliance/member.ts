@@ -1,5 +1,5 @@
 /** A member as every report names and orders them. */
-import { compareText, divisionRank, positionRank, rankRank } from './ordering.js';
+import { compareText, divisionComparator, positionRank, rankRank } from './ordering.js';
 
 export interface MemberName {
   userId: string;
@@ -25,16 +25,14 @@ export function memberName(r: MemberNameRow): MemberName {
 }
 
 /**
- * Sorts members into unit order: divisions (BAG, SAT, SI, SPKT, POLSEK, the rest
- * alphabetically), then position, rank and name, the NRP settling ties so the order
- * is stable. Each member's keys are computed once, not at every comparison: a
- * province has 10,000 members.
+ * Sorts members into unit order: divisions (the client's own order when it set one,
+ * else PIMPINAN, BAG, SAT, SI, SPKT, POLSEK, the rest alphabetically), then position,
+ * rank and name, the NRP settling ties so the order is stable. Each member's keys are
+ * computed once, not at every comparison: a province has 10,000 members.
  */
-export function sortInUnitOrder<M extends MemberName>(members: readonly M[]): M[] {
+export function sortInUnitOrder<M extends MemberName>(members: readonly M[], divisionOrder: readonly string[] = []): M[] {
   // A province has 40 divisions and 10,000 members: order the division names once.
-  const divisions = [...new Set(members.map((m) => m.divisi))].sort(
-    (a, b) => divisionRank(a) - divisionRank(b) || compareText(a, b),
-  );
+  const divisions = [...new Set(members.map((m) => m.divisi))].sort(divisionComparator(divisionOrder));
   const divisionAt = new Map(divisions.map((d, i) => [d, i]));
   const keyed = members.map((m) => ({
     m,

@@ -1,10 +1,11 @@
 /**
- * The order units read their lists in: divisions by kind (BAG, SAT, SI, SPKT,
- * POLSEK, then the rest alphabetically), and within a division members by
- * position (jabatan), then rank (pangkat), then name.
+ * The order units read their lists in: divisions by kind (the leadership, PIMPINAN,
+ * first; then BAG, SAT, SI, SPKT, POLSEK, then the rest alphabetically), or first
+ * as the client listed them (`urutandivisi`); within a division members by position
+ * (jabatan), then rank (pangkat), then name.
  */
 
-const DIVISION_PREFIXES = ['BAG', 'SAT', 'SI', 'SPKT', 'POLSEK'];
+const DIVISION_PREFIXES = ['PIMPINAN', 'BAG', 'SAT', 'SI', 'SPKT', 'POLSEK'];
 
 /** One collator for every comparison: building one per call costs more than the sort itself. */
 const collator = new Intl.Collator('id', { sensitivity: 'base' });
@@ -18,6 +19,20 @@ export function divisionRank(divisi: string): number {
 
 export function compareDivisions(a: string, b: string): number {
   return divisionRank(a) - divisionRank(b) || compareText(a, b);
+}
+
+/** Divisions compare as the names they print (upper case, trimmed). */
+export const divisionKey = (divisi: string): string => divisi.trim().toUpperCase();
+
+/**
+ * The comparison of a client's divisions: those in `custom` (the client's own order,
+ * `urutandivisi`) first and in that order, then the rest in the default order.
+ */
+export function divisionComparator(custom: readonly string[] = []): (a: string, b: string) => number {
+  if (custom.length === 0) return compareDivisions;
+  const at = new Map(custom.map((d, i) => [divisionKey(d), i]));
+  const listed = (d: string): number => at.get(divisionKey(d)) ?? custom.length;
+  return (a, b) => listed(a) - listed(b) || compareDivisions(a, b);
 }
 
 /** Heads first: the earlier a keyword in this list, the higher the position. */

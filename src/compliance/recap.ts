@@ -6,7 +6,7 @@
 import { type Threshold, type Tier, type Verdict, needed, tierOf, verdictOf } from './classify.js';
 import type { DayPost, EngagementDay, MemberEngagement } from './engagement.js';
 import { sortInUnitOrder } from './member.js';
-import { compareDivisions } from './ordering.js';
+import { divisionComparator } from './ordering.js';
 
 export interface RecapMember extends MemberEngagement {
   /** Countable posts engaged with. */
@@ -37,9 +37,11 @@ export interface Recap {
   /** Every active member, divisions in unit order, members by position, rank, name. */
   members: RecapMember[];
   counts: Counts;
+  /** The client's own division order (empty: the default), which every list of divisions follows. */
+  divisionOrder: readonly string[];
 }
 
-export function buildRecap(day: EngagementDay, threshold: Threshold): Recap {
+export function buildRecap(day: EngagementDay, threshold: Threshold, divisionOrder: readonly string[] = []): Recap {
   const hasData = day.posts.map((p) => p.fetched);
   const countable = hasData.filter(Boolean).length;
   const members = sortInUnitOrder(
@@ -63,8 +65,9 @@ export function buildRecap(day: EngagementDay, threshold: Threshold): Recap {
         verdict: verdictOf(tally, countable, threshold),
       };
     }),
+    divisionOrder,
   );
-  return { day, threshold, countable, needed: needed(countable, threshold), members, counts: countsOf(members) };
+  return { day, threshold, countable, needed: needed(countable, threshold), members, counts: countsOf(members), divisionOrder };
 }
 
 export function countsOf(members: readonly { verdict: Verdict }[]): Counts {
@@ -114,17 +117,21 @@ export function perPost(recap: Recap): Array<PostVerdicts | { post: DayPost; ind
 export interface DivisionScore {
   divisi: string;
   counts: Counts;
+  /** Of the belum: members who engaged with some posts, but fewer than the rule needs. */
+  kurang: number;
   /** sudah / (sudah + belum), 0..1; null when everyone is an exception. */
   rate: number | null;
 }
 
 /** Per-division figures, weakest first (lowest rate, then most belum, then unit order). */
 export function divisionScores(recap: Recap): DivisionScore[] {
+  const compareDivisions = divisionComparator(recap.divisionOrder);
   return byDivision(recap.members)
     .map((g): DivisionScore => {
       const counts = countsOf(g.members);
       const judged = counts.sudah + counts.belum;
-      return { divisi: g.divisi, counts, rate: judged ? counts.sudah / judged : null };
+      const kurang = g.members.filter((m) => m.verdict === 'belum' && m.count > 0).length;
+      return { divisi: g.divisi, counts, kurang, rate: judged ? counts.sudah / judged : null };
     })
     .sort(
       (a, b) =>

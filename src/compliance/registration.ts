@@ -42,5 +42,6 @@ export async function loadRegistration(db: Queryable, client: ComplianceClient):
         missing,
       };
     }),
+    client.divisionOrder,
   );
 }

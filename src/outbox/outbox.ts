@@ -17,7 +17,13 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/db.js';
 import { type Presence, STALE_S } from '../db/presence.js';
 import type { Logger } from '../log.js';
-import { type OutgoingDocument, type Transport, TransportUnavailableError } from '../transport/transport.js';
+import {
+  DEFAULT_IMAGE_MIME,
+  type OutgoingDocument,
+  type OutgoingImage,
+  type Transport,
+  TransportUnavailableError,
+} from '../transport/transport.js';
 import type { KillSwitch, PauseCause, PauseState } from './kill-switch.js';
 import { LATE, within } from '../time/within.js';
 import { splitText } from './split.js';
@@ -31,6 +37,8 @@ export interface OutgoingMessage {
   origin?: Origin;
   text?: string;
   document?: OutgoingDocument;
+  /** A picture; stored in the document columns with its image MIME (see {@link isImageRow}). */
+  image?: OutgoingImage;
 }
 
 export interface Pacing {
@@ -154,9 +162,24 @@ class Pacer {
   }
 }
 
-/** The rows `message` becomes on `endpoint`: one per part of at most `maxChars` (a document is one). */
+/**
+ * Whether a row is an image. Images reuse the document columns (no column of their own):
+ * bytes in `document`, name in `document_name`, and `document_mime` an `image/…` type.
+ * That MIME is the only thing telling an image row from a document row, so a document
+ * queued with an image MIME would go out as a picture (the bot queues none).
+ */
+export function isImageRow(row: Pick<OutboxRow, 'document' | 'document_mime'>): boolean {
+  return row.document !== null && (row.document_mime ?? '').startsWith('image/');
+}
+
+/** The rows `message` becomes on `endpoint`: one per part of at most `maxChars` (a document or an image is one). */
 export function outboxRows(endpoint: string, maxChars: number, message: OutgoingMessage): NewRow[] {
   const base = { endpoint, chatId: message.chatId, origin: message.origin ?? 'reply', messageKey: message.key } as const;
+  if (message.image) {
+    const m = message.image;
+    const document = { data: m.data, name: m.fileName, mime: m.mimeType ?? DEFAULT_IMAGE_MIME };
+    return [{ ...base, part: 1, parts: 1, body: m.caption ?? null, document }];
+  }
   if (message.document) {
     const d = message.document;
     return [{ ...base, part: 1, parts: 1, body: d.caption ?? null, document: { data: d.data, name: d.fileName, mime: d.mimeType } }];
@@ -203,7 +226,7 @@ export class Outbox {
     return this.transport.endpoint;
   }
 
-  /** The rows a message becomes: one per part under the size limit (a document is one). */
+  /** The rows a message becomes: one per part under the size limit (a document or an image is one). */
   rowsOf(message: OutgoingMessage): NewRow[] {
     return outboxRows(this.endpoint, this.settings.maxChars, message);
   }
@@ -460,14 +483,7 @@ export class Outbox {
   /** Sends one row: `sent` (the caller marks it), `failed` (retry or dead letter), `held` (given back, paused). */
   private async send(row: OutboxRow): Promise<'sent' | 'failed' | 'held'> {
     try {
-      const sending = row.document
-        ? this.transport.sendDocument(row.chat_id, {
-            fileName: row.document_name ?? 'dokumen',
-            mimeType: row.document_mime ?? 'application/octet-stream',
-            data: Buffer.from(row.document),
-            ...(row.body ? { caption: row.body } : {}),
-          })
-        : this.transport.sendText(row.chat_id, row.body ?? '');
+      const sending = this.transmit(row);
       if ((await within(sending, this.settings.sendTimeoutMs)) === LATE) {
         throw new Error(`send timed out after ${this.settings.sendTimeoutMs} ms`);
       }
@@ -477,6 +493,26 @@ export class Outbox {
     this.pacer.record(row, this.now().getTime());
     if (row.origin === 'broadcast') this.budget.sent++;
     return 'sent';
+  }
+
+  /** Hands one row to the transport: text, an image (a document row with an image MIME, see isImageRow) or a document. */
+  private transmit(row: OutboxRow): Promise<void> {
+    if (!row.document) return this.transport.sendText(row.chat_id, row.body ?? '');
+    const caption = row.body ? { caption: row.body } : {};
+    if (isImageRow(row)) {
+      return this.transport.sendImage(row.chat_id, {
+        fileName: row.document_name ?? 'gambar.png',
+        mimeType: row.document_mime ?? DEFAULT_IMAGE_MIME,
+        data: Buffer.from(row.document),
+        ...caption,
+      });
+    }
+    return this.transport.sendDocument(row.chat_id, {
+      fileName: row.document_name ?? 'dokumen',
+      mimeType: row.document_mime ?? 'application/octet-stream',
+      data: Buffer.from(row.document),
+      ...caption,
+    });
   }
 
   private async failed(row: OutboxRow, error: unknown): Promise<'failed' | 'held'> {

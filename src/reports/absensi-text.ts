@@ -1,16 +1,19 @@
 /**
- * The compliance recap as chat text, in the layout units already read (formal
- * header, counts, ✅/❌ sections grouped by division), plus the exception section.
- * Pure: a Recap in, text out, also paged into messages at its seams (paginate.ts).
- * A report too long for a phone becomes a summary; the full lists then travel in
- * the Excel file.
+ * The compliance recap as chat text a commander reads on a phone: the formal header,
+ * counts and links, then who has not complied in detail (numbered, by division, with
+ * handle and c/N), and those who have (and the exceptions) compactly, one paragraph of
+ * names per division. Pure: a Recap in, text out, also paged into messages at its seams
+ * (paginate.ts). A report naming more members than `maxLines` becomes one line per
+ * division, worst first, and the belum names of the worst divisions while they fit two
+ * messages; the full lists then travel in the Excel file.
  */
 import type { ComplianceClient } from '../compliance/clients.js';
 import type { Source } from '../compliance/engagement.js';
 import { byDivision, divisionScores, perPost, type Recap, type RecapMember } from '../compliance/recap.js';
 import { formatDay, formatStamp, formatTime } from '../time/format.js';
-import { divisionBlocks, memberWho } from './division-lines.js';
+import { rankAndName } from './division-lines.js';
 import { type Block, joinBlocks, paginate, paragraphs } from './paginate.js';
+import { THANKS, unitLabel } from './wording.js';
 
 export type ReportKind = 'per_content' | 'accumulated';
 export type Filter = 'all' | 'sudah' | 'belum';
@@ -21,7 +24,7 @@ export interface RenderOptions {
   filter: Filter;
   now: Date;
   timezone: string;
-  /** Member lines above which the chat gets a summary instead of the lists. */
+  /** Member names above which the chat gets a summary instead of the lists. */
   maxLines: number;
   /** Longest message; without it `messages` is the whole text as one. */
   maxChars?: number;
@@ -40,15 +43,14 @@ interface Labels {
   title: string;
   /** What was fetched per post. */
   data: string;
-  noHandle: string;
   /** Where the official posts are. */
   platform: string;
 }
 
 export const LABELS: Record<Source, Labels> = {
-  likes: { title: 'Likes Instagram', data: 'likes', noHandle: 'belum mengisi data instagram', platform: 'Instagram' },
-  comments: { title: 'Komentar TikTok', data: 'komentar', noHandle: 'belum mengisi data tiktok', platform: 'TikTok' },
-  links: { title: 'Amplifikasi Link', data: 'laporan link', noHandle: '', platform: 'Instagram' },
+  likes: { title: 'Likes Instagram', data: 'likes', platform: 'Instagram' },
+  comments: { title: 'Komentar TikTok', data: 'komentar', platform: 'TikTok' },
+  links: { title: 'Amplifikasi Link', data: 'laporan link', platform: 'Instagram' },
 };
 
 const SECTION = {
@@ -57,12 +59,17 @@ const SECTION = {
   exception: (n: number) => `➖ *Dikecualikan (exception)* (${n} user):`,
 };
 
+/** Summaries stop adding names where the text would need more messages than this. */
+const SUMMARY_MESSAGES = 2;
+/** A paragraph of names is cut into lines of about this length, so a page can break between them. */
+const PARAGRAPH_CHARS = 600;
+
 const number = (n: number): string => n.toLocaleString('id-ID');
 const percent = (rate: number): string => `${Math.round(rate * 100)}%`;
 
 /** "Tidak ada konten …" when the client posted nothing that day. */
 export function noContentText(source: Source, client: ComplianceClient, day: Date, timezone: string): string {
-  return `Tidak ada konten ${LABELS[source].platform} untuk *Polres*: *${client.nama}* pada ${formatDay(day, timezone)}.`;
+  return `Tidak ada konten ${LABELS[source].platform} untuk *${unitLabel(client.type)}*: *${client.nama}* pada ${formatDay(day, timezone)}.`;
 }
 
 function header(recap: Recap, o: RenderOptions): string[] {
@@ -73,7 +80,7 @@ function header(recap: Recap, o: RenderOptions): string[] {
     'Mohon ijin Komandan,',
     '',
     `📋 *Rekap ${o.kind === 'accumulated' ? 'Akumulasi' : 'Per Konten'} ${label.title}*`,
-    `*Polres*: *${o.client.nama}*`,
+    `*${unitLabel(o.client.type)}*: *${o.client.nama}*`,
     formatDay(day.start, o.timezone),
     today ? `Jam: ${formatTime(o.now, o.timezone)}` : `Dibuat: ${formatStamp(o.now, o.timezone)}`,
     '',
@@ -112,112 +119,163 @@ function header(recap: Recap, o: RenderOptions): string[] {
   return lines;
 }
 
-function memberLine(m: RecapMember, recap: Recap, withCount: boolean): string {
-  const who = memberWho(m);
-  const source = recap.day.source;
-  if (source === 'links') {
-    return withCount ? `${who} (${m.count}/${recap.countable} konten, ${m.links} link)` : who;
+/**
+ * A position without the division the heading already names (`BA SAT LANTAS` under
+ * SAT LANTAS reads `BA`, `KASAT LANTAS` reads `KASAT`): a phone line is short.
+ */
+export function shortPosition(jabatan: string | null, divisi: string): string {
+  const position = (jabatan ?? '').trim().replace(/\s+/g, ' ');
+  const division = divisi.trim().toUpperCase();
+  const upper = position.toUpperCase();
+  if (division.length < 3 || division === '-') return position;
+  // "KASAT LANTAS" under "SAT LANTAS": the division's words after the position's prefix.
+  const [kind, ...rest] = division.split(' ');
+  const tail = rest.join(' ');
+  if (upper.endsWith(` ${division}`)) return position.slice(0, -division.length - 1);
+  if (tail && upper.endsWith(`${kind} ${tail}`) && upper.length > division.length) {
+    return position.slice(0, -(tail.length + 1));
   }
-  if (m.handle === null) return `${who} : ${LABELS[source].noHandle}`;
-  return `${who} : @${m.handle}${withCount ? ` (${m.count}/${recap.countable} konten)` : ''}`;
+  return position;
 }
 
-function section(context: readonly string[], members: readonly RecapMember[], recap: Recap, withCount: boolean): Block[] {
-  return divisionBlocks(context, members, (m) => memberLine(m, recap, withCount));
+/**
+ * `3. BRIPDA ANDI (BAMIN) @andi 0/3`: someone still to act, in detail. The handle is
+ * shown where it may be the cause: nothing at all was matched to it (a typo, another
+ * account). A member with some posts matched has a working handle; printing it would
+ * only make the report longer (it is in the Excel file).
+ */
+function detailLine(m: RecapMember, n: number, recap: Recap): string {
+  const position = shortPosition(m.jabatan, m.divisi);
+  const who = `${n}. ${rankAndName(m)}${position ? ` (${position})` : ''}`;
+  const tally = `${m.count}/${recap.countable}`;
+  if (recap.day.source === 'links') return `${who} ${tally}, ${m.links} link`;
+  if (m.handle === null) return `${who} belum mengisi`;
+  return m.count === 0 ? `${who} @${m.handle} ${tally}` : `${who} ${tally}`;
 }
 
-const wants = (filter: Filter, part: 'sudah' | 'belum' | 'exception'): boolean =>
-  filter === 'all' || filter === part;
+/** `*SAT LANTAS* (19):` (the section's heading says they are users). */
+const divisionHeading = (divisi: string, n: number): string => `*${divisi}* (${n}):`;
 
-/** Member lines the full text would hold. */
-function fullLineCount(recap: Recap, o: RenderOptions): number {
+/** A section in detail: one block per division, members numbered through the section. */
+function detailSection(context: readonly string[], members: readonly RecapMember[], recap: Recap): Block[] {
+  if (members.length === 0) return [{ context, lines: ['-'] }];
+  let n = 0;
+  return byDivision(members).map((g) => ({
+    context,
+    heading: divisionHeading(g.divisi, g.members.length),
+    lines: g.members.map((m) => detailLine(m, ++n, recap)),
+  }));
+}
+
+/** Names joined by commas, cut into lines of about PARAGRAPH_CHARS. */
+function nameLines(members: readonly RecapMember[]): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const m of members) {
+    const name = rankAndName(m);
+    if (line !== '' && line.length + name.length > PARAGRAPH_CHARS) {
+      lines.push(`${line},`);
+      line = '';
+    }
+    line = line === '' ? name : `${line}, ${name}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+/** A section compactly: per division its heading and one paragraph of rank and name. */
+function compactSection(context: readonly string[], members: readonly RecapMember[]): Block[] {
+  if (members.length === 0) return [{ context, lines: ['-'] }];
+  return byDivision(members).map((g) => ({
+    context,
+    heading: divisionHeading(g.divisi, g.members.length),
+    lines: nameLines(g.members),
+  }));
+}
+
+const wants = (filter: Filter, part: 'sudah' | 'belum'): boolean => filter === 'all' || filter === part;
+const withVerdict = (recap: Recap, verdict: RecapMember['verdict']) => recap.members.filter((m) => m.verdict === verdict);
+
+/** Member names the full text would hold. */
+function fullNameCount(recap: Recap, o: RenderOptions): number {
   const c = recap.counts;
   const exception = o.filter === 'all' ? c.exception : 0;
   if (o.kind === 'accumulated') {
     return (wants(o.filter, 'sudah') ? c.sudah : 0) + (wants(o.filter, 'belum') ? c.belum : 0) + exception;
   }
+  // Per post: the names of the filter's side (belum unless only sudah was asked for).
   const judged = recap.members.filter((m) => m.verdict !== 'exception');
   const engaged = judged.reduce((sum, m) => sum + m.count, 0);
-  const all = judged.length * recap.countable;
-  return (wants(o.filter, 'sudah') ? engaged : 0) + (wants(o.filter, 'belum') ? all - engaged : 0) + exception;
+  return (o.filter === 'sudah' ? engaged : judged.length * recap.countable - engaged) + exception;
 }
 
 function fullLists(recap: Recap, o: RenderOptions): Block[] {
   const blocks: Block[] = [];
-  const members = (verdict: RecapMember['verdict']) => recap.members.filter((m) => m.verdict === verdict);
   if (o.kind === 'accumulated') {
-    if (wants(o.filter, 'sudah')) blocks.push(...section([SECTION.sudah(recap.counts.sudah)], members('sudah'), recap, true));
-    if (wants(o.filter, 'belum')) blocks.push(...section([SECTION.belum(recap.counts.belum)], members('belum'), recap, true));
+    if (wants(o.filter, 'belum')) blocks.push(...detailSection([SECTION.belum(recap.counts.belum)], withVerdict(recap, 'belum'), recap));
+    if (wants(o.filter, 'sudah')) blocks.push(...compactSection([SECTION.sudah(recap.counts.sudah)], withVerdict(recap, 'sudah')));
   } else {
+    const side = o.filter === 'sudah' ? 'sudah' : 'belum';
     for (const p of perPost(recap)) {
-      // Each post's sections sit under the post's line, repeated on a message that continues them.
+      // Each post's names sit under the post's line, repeated on a message that continues them.
       const post = `*Konten ${p.index + 1}:* ${p.post.url}`;
       if (p.sudah === null) {
         blocks.push({ context: [post], lines: [`⚠️ Data ${LABELS[recap.day.source].data} belum tersedia; konten ini tidak dihitung.`] });
         continue;
       }
-      if (wants(o.filter, 'sudah')) blocks.push(...section([post, SECTION.sudah(p.sudah.length)], p.sudah, recap, false));
-      if (wants(o.filter, 'belum')) blocks.push(...section([post, SECTION.belum(p.belum.length)], p.belum, recap, false));
+      blocks.push({ context: [post], lines: [`✅ ${number(p.sudah.length)} sudah · ❌ ${number(p.belum.length)} belum`] });
+      blocks.push(...compactSection([post, SECTION[side](p[side].length)], p[side]));
     }
   }
-  if (o.filter === 'all') {
-    blocks.push(...section([SECTION.exception(recap.counts.exception)], members('exception'), recap, true));
-  }
+  if (o.filter === 'all') blocks.push(...compactSection([SECTION.exception(recap.counts.exception)], withVerdict(recap, 'exception')));
   return blocks;
 }
 
-/** At most this many names per division in a summary. */
-const FEW = 5;
-
-function summary(recap: Recap, o: RenderOptions): Block[] {
-  const divisions: string[] = [];
-  for (const d of divisionScores(recap)) {
-    const judged = d.counts.sudah + d.counts.belum;
-    divisions.push(
-      d.rate === null
-        ? `- *${d.divisi}*: semua ${d.counts.exception} user dikecualikan`
-        : `- *${d.divisi}*: ${number(d.counts.sudah)}/${number(judged)} sudah (${percent(d.rate)}), belum ${number(d.counts.belum)}`,
-    );
-  }
+/** One line per division, worst first; the belum names of the worst while the text stays within two messages. */
+function summary(recap: Recap, o: RenderOptions, before: readonly Block[]): Block[] {
+  const scores = divisionScores(recap);
+  const divisions = scores.map((d, i) =>
+    d.rate === null
+      ? `${i + 1}. *${d.divisi}*: semua ${d.counts.exception} user dikecualikan`
+      : `${i + 1}. *${d.divisi}*: ${number(d.counts.sudah)} sudah, ${number(d.counts.belum)} belum (${percent(d.rate)})`,
+  );
   const blocks: Block[] = [{ context: [], heading: '📊 *Rekap per divisi* (terlemah lebih dulu):', lines: divisions }];
   if (o.kind === 'per_content') {
-    const posts: string[] = [];
-    for (const p of perPost(recap)) {
-      if (p.sudah === null) {
-        posts.push(`- Konten ${p.index + 1}: data ${LABELS[recap.day.source].data} belum tersedia`);
-        continue;
-      }
+    const posts = perPost(recap).map((p) => {
+      if (p.sudah === null) return `- Konten ${p.index + 1}: data ${LABELS[recap.day.source].data} belum tersedia`;
       const judged = p.sudah.length + p.belum.length;
-      posts.push(
-        `- Konten ${p.index + 1}: ${number(p.sudah.length)}/${number(judged)} sudah (${percent(judged ? p.sudah.length / judged : 0)})`,
-      );
-    }
+      return `- Konten ${p.index + 1}: ${number(p.sudah.length)} sudah, ${number(p.belum.length)} belum (${percent(judged ? p.sudah.length / judged : 0)})`;
+    });
     blocks.push({ context: [], heading: '📊 *Per konten*:', lines: posts });
   }
-  // Names only where a division has few of them: those are the ones to chase by name.
-  const budget = Math.max(2 * FEW, Math.floor(o.maxLines / 4));
-  const verdict = o.filter === 'sudah' ? 'sudah' : 'belum';
-  const few = byDivision(recap.members.filter((m) => m.verdict === verdict)).filter((g) => g.members.length <= FEW);
-  const shown: RecapMember[] = [];
-  for (const g of few) {
-    if (shown.length + g.members.length > budget) break;
-    shown.push(...g.members);
+  const closing: Block = {
+    context: [],
+    lines: [`… daftar lengkap ${number(recap.counts.members)} user ada di lampiran Excel.`, '', THANKS],
+  };
+  // The worst divisions' belum names, in the table's order, while everything fits.
+  const belum = byDivision(withVerdict(recap, 'belum'));
+  const byName = new Map(belum.map((g) => [g.divisi, g.members]));
+  const title = `❌ *Belum melaksanakan*, divisi terlemah:`;
+  const maxChars = o.maxChars ?? Number.POSITIVE_INFINITY;
+  const named: Block[] = [];
+  for (const d of scores) {
+    const members = byName.get(d.divisi);
+    if (!members) continue;
+    const next = compactSection([title], members);
+    if (paginate([...before, ...blocks, ...named, ...next, closing], maxChars, { fill: true }).length > SUMMARY_MESSAGES) break;
+    named.push(...next);
   }
-  if (shown.length > 0) {
-    const title = verdict === 'sudah' ? '✅ *Sudah melaksanakan*' : '❌ *Belum melaksanakan*';
-    blocks.push(...section([`${title}, divisi dengan paling banyak ${FEW} nama:`], shown, recap, true));
-  }
-  blocks.push({ context: [], lines: [`📎 Daftar lengkap ${number(recap.counts.members)} user ada di lampiran Excel.`] });
-  return blocks;
+  return [...blocks, ...named, closing];
 }
 
 export function renderAbsensi(recap: Recap, o: RenderOptions): RenderedReport {
   const blocks = paragraphs(header(recap, o));
   let summarised = false;
   if (recap.countable > 0) {
-    summarised = fullLineCount(recap, o) > o.maxLines;
-    blocks.push(...(summarised ? summary(recap, o) : fullLists(recap, o)));
+    summarised = fullNameCount(recap, o) > o.maxLines;
+    blocks.push(...(summarised ? summary(recap, o, blocks) : [...fullLists(recap, o), { context: [], lines: [THANKS] }]));
+  } else {
+    blocks.push({ context: [], lines: [THANKS] });
   }
-  blocks.push({ context: [], lines: ['Terimakasih.'] });
-  return { text: joinBlocks(blocks), messages: paginate(blocks, o.maxChars ?? Number.POSITIVE_INFINITY), summarised };
+  return { text: joinBlocks(blocks), messages: paginate(blocks, o.maxChars ?? Number.POSITIVE_INFINITY, { fill: true }), summarised };
 }

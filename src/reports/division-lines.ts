@@ -2,8 +2,11 @@
 import { byDivision } from '../compliance/recap.js';
 import type { Block } from './paginate.js';
 
+/** `<rank> <name>` */
+export const rankAndName = (m: { title: string; nama: string }): string => [m.title, m.nama].filter(Boolean).join(' ');
+
 /** `- <rank> <name>` */
-export const memberWho = (m: { title: string; nama: string }): string => `- ${[m.title, m.nama].filter(Boolean).join(' ')}`;
+export const memberWho = (m: { title: string; nama: string }): string => `- ${rankAndName(m)}`;
 
 /**
  * A section under `context` (its title last, e.g. `❌ *Belum melaksanakan* (12 user):`):

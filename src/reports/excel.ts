@@ -1,15 +1,18 @@
 /**
- * The recap as an .xlsx file: one row per member, one column per post, the total
- * and the verdict, then the posts and the per-division figures on their own sheets.
- * Written with ExcelJS's streaming writer, rows committed as they go and the event
- * loop let through every few hundred rows: a province's file (10,000 rows) must not
- * hold the whole sheet in memory nor stall the bot's other chats while it is built.
+ * The recap as an .xlsx file: "Ringkasan" (the figures and the per-division table,
+ * weakest first, with the rate as a percentage), a sheet per section (Sudah, Belum,
+ * Dikecualikan) with one 1/0 column per post, "Konten" (the posts), then a sheet per
+ * division with its members; lengkap / kurang / belum coloured green / amber / red.
+ * Written with ExcelJS's streaming writer, rows committed as they go and the event loop
+ * let through every few milliseconds: a province's file (10,000 members) must not hold
+ * the whole sheet in memory nor stall the bot's other chats while it is built.
  */
+import { performance } from 'node:perf_hooks';
 import { PassThrough } from 'node:stream';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
 import type { ComplianceClient } from '../compliance/clients.js';
-import { divisionScores, perPost, type Recap, type RecapMember } from '../compliance/recap.js';
+import { byDivision, divisionScores, perPost, type Recap, type RecapMember } from '../compliance/recap.js';
 import type { RegistrationMember } from '../compliance/registration.js';
 import { formatDay, formatStamp } from '../time/format.js';
 import { LABELS } from './absensi-text.js';
@@ -77,62 +80,274 @@ function boldRow(sheet: Sheet, cells: Cell[]): void {
   row.commit();
 }
 
+type Style = Partial<ExcelJS.Style>;
+/** undefined: no cell at all (cheaper than an empty string, and reads back the same). */
+type Value = string | number | undefined;
+
+/*
+ * One frozen object per style, shared by every cell that has it: ExcelJS looks a cell's
+ * style up by object identity (a WeakMap) and serialises it to XML only the first time.
+ * The fresh `{}` each cell gets by default cost a serialisation per cell, the bulk of the
+ * time at province scale.
+ */
+const PLAIN: Style = Object.freeze({});
+const BOLD: Style = Object.freeze({ font: Object.freeze({ bold: true }) });
+const PERCENT: Style = Object.freeze({ numFmt: '0%' });
+const PERCENT_1: Style = Object.freeze({ numFmt: '0.0%' });
+
+/** Excel's own "Good", "Neutral" and "Bad" colours. */
+const fill = (background: string, text: string): Style => ({
+  fill: { type: 'pattern', pattern: 'solid', bgColor: { argb: background } },
+  font: { color: { argb: text } },
+});
+export const COLOURS = { green: fill('FFC6EFCE', 'FF006100'), amber: fill('FFFFEB9C', 'FF9C5700'), red: fill('FFFFC7CE', 'FF9C0006') };
+
+/** Rate thresholds of the division table's "Persen sudah" colours. */
+export const RATE_GREEN = 0.9;
+export const RATE_AMBER = 0.5;
+
+/** Lets other work run once a stretch of rows has taken this long: other chats keep their latency. */
+const SLICE_MS = 5;
+
+/**
+ * Writes rows, one style per column, committing each. Synchronous (no promise per row);
+ * the loops ask `due()` after each row and `pause()` when the stretch has run long enough.
+ */
+class RowWriter {
+  private since = performance.now();
+  private rows = 0;
+
+  put(sheet: Sheet, values: Value[], styles: readonly Style[] = []): void {
+    const row = sheet.addRow(values);
+    row.eachCell((cell, c) => {
+      cell.style = styles[c - 1] ?? PLAIN;
+    });
+    row.commit();
+  }
+
+  /** Whether to let other work run: checked every 32 rows, true after SLICE_MS of work. */
+  due(): boolean {
+    this.rows += 1;
+    return (this.rows & 31) === 0 && performance.now() - this.since > SLICE_MS;
+  }
+
+  async pause(): Promise<void> {
+    await yieldToLoop();
+    this.since = performance.now();
+  }
+}
+
+const bold = (n: number): Style[] => Array(n).fill(BOLD);
+
+/** A column's letter (1 → A, 27 → AA). */
+function column(n: number): string {
+  let s = '';
+  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
+  return s;
+}
+
+/*
+ * The colours are conditional formatting rules (the streaming writer supports them: the
+ * rules go out at the sheet's commit, their styles into styles.xml), one rule per colour
+ * per sheet whatever the number of rows, so they cost nothing per cell and follow an edit.
+ */
+function colourText(sheet: Sheet, col: number, first: number, last: number, colours: [string, Style][]): void {
+  if (last < first) return;
+  const letter = column(col);
+  sheet.addConditionalFormatting({
+    ref: `${letter}${first}:${letter}${last}`,
+    rules: colours.map(([text, style], i) => ({
+      type: 'cellIs',
+      operator: 'equal',
+      formulae: [`"${text}"`],
+      style,
+      priority: i + 1,
+    })),
+  });
+}
+
+function colourRates(sheet: Sheet, col: number, first: number, last: number): void {
+  if (last < first) return;
+  const cell = `${column(col)}${first}`;
+  // Expressions, not "cell value ≥": Excel ranks text above every number, so a "-" would pass.
+  const rule = (test: string, style: Style, priority: number): ExcelJS.ConditionalFormattingRule => ({
+    type: 'expression',
+    formulae: [`AND(ISNUMBER(${cell}),${test})`],
+    style,
+    priority,
+  });
+  sheet.addConditionalFormatting({
+    ref: `${cell}:${column(col)}${last}`,
+    rules: [
+      rule(`${cell}>=${RATE_GREEN}`, COLOURS.green, 1),
+      rule(`${cell}>=${RATE_AMBER}`, COLOURS.amber, 2),
+      rule(`${cell}<${RATE_AMBER}`, COLOURS.red, 3),
+    ],
+  });
+}
+
+const TIER_COLOURS: [string, Style][] = [
+  [TIER.lengkap, COLOURS.green],
+  [TIER.kurang, COLOURS.amber],
+  [TIER.belum, COLOURS.red],
+  [TIER.no_handle, COLOURS.red],
+];
+const STATUS_COLOURS: [string, Style][] = [
+  [VERDICT.sudah, COLOURS.green],
+  [VERDICT.belum, COLOURS.red],
+];
+
+/** Sheet names Excel accepts: at most 31 characters, none of []:*?/\, no quote at either end, unique ignoring case. */
+export function sheetNames(wanted: readonly string[], taken: Iterable<string> = []): string[] {
+  const used = new Set([...taken].map((n) => n.toLowerCase()));
+  return wanted.map((raw) => {
+    const base =
+      raw
+        .replace(/[[\]:*?/\\]/g, '-')
+        .replace(/^'+|'+$/g, '')
+        .trim()
+        .slice(0, 31)
+        .trim() || 'Divisi';
+    let name = base;
+    for (let k = 2; used.has(name.toLowerCase()) || name.toLowerCase() === 'history'; k++) {
+      const suffix = ` (${k})`;
+      name = `${base.slice(0, 31 - suffix.length).trimEnd()}${suffix}`;
+    }
+    used.add(name.toLowerCase());
+    return name;
+  });
+}
+
+const SECTIONS = [
+  ['Sudah', 'sudah'],
+  ['Belum', 'belum'],
+  ['Dikecualikan', 'exception'],
+] as const;
+
+/**
+ * The recap as sheets: "Ringkasan" (the figures and the per-division table, weakest
+ * first), one sheet per section (Sudah, Belum, Dikecualikan) with the per-post columns,
+ * "Konten" (the posts), then one sheet per division with its members.
+ */
 export async function recapWorkbook(recap: Recap, meta: WorkbookMeta): Promise<Buffer> {
   const { source, posts } = recap.day;
   const judged = recap.countable > 0;
+  const notJudged = `Belum dinilai: data ${LABELS[source].data} belum tersedia untuk konten hari itu.`;
+  const account = (m: RecapMember): Value => (source === 'links' ? m.links : m.handle === null ? undefined : `@${m.handle}`);
+  const accountHeader = source === 'links' ? 'Link dilaporkan' : 'Akun';
+  const share = (m: RecapMember): Value => (judged ? m.count / recap.countable : undefined);
+  const groups = byDivision(recap.members);
+  const out = new RowWriter();
+
   return streamWorkbook(meta, async (book) => {
-    const sheet = book.addWorksheet('Rekap', { views: [{ state: 'frozen', ySplit: 4 }] });
-    sheet.columns = [5, 12, 10, 28, 20, 20, 22].map((width) => ({ width }));
-    boldRow(sheet, [`Rekap ${LABELS[source].title} - ${meta.client.nama} (${meta.client.clientId})`]);
-    await addRows(sheet, [
+    // Ringkasan.
+    const summary = book.addWorksheet('Ringkasan');
+    summary.columns = [28, 12, 10, 10, 10, 14, 14].map((width) => ({ width }));
+    const intro: Value[][] = [
+      [`Rekap ${LABELS[source].title} - ${meta.client.nama} (${meta.client.clientId})`],
       [`${formatDay(recap.day.day.start, meta.timezone)} · dibuat ${formatStamp(meta.now, meta.timezone)}`],
       [
         recap.threshold === 'all'
           ? `Syarat sudah: semua ${recap.countable} konten`
           : `Syarat sudah: minimal ${recap.needed} dari ${recap.countable} konten`,
       ],
-    ]);
-    boldRow(sheet, [
-      'No', 'NRP/NIP', 'Pangkat', 'Nama', 'Divisi', 'Jabatan', source === 'links' ? 'Link dilaporkan' : 'Akun',
-      ...posts.map((_, i) => `Konten ${i + 1}`), 'Jumlah', 'Status', 'Tingkat',
-    ]);
-    await addRows(
-      sheet,
-      recap.members.map((m, n): Cell[] => {
-        const engaged = new Set(m.engaged);
-        return [
-          n + 1, m.userId, m.title, m.nama, m.divisi, m.jabatan ?? '',
-          source === 'links' ? m.links : m.handle === null ? '' : `@${m.handle}`,
-          ...posts.map((p, i) => (p.fetched ? (engaged.has(i) ? 1 : 0) : 'n/a')),
-          m.count,
-          judged ? VERDICT[m.verdict] : 'Belum dinilai',
-          judged ? TIER[m.tier] : '',
-        ];
-      }),
-    );
-    sheet.commit();
+      [],
+      ['Jumlah user', recap.counts.members],
+      ['Sudah', judged ? recap.counts.sudah : undefined],
+      ['Belum', judged ? recap.counts.belum : undefined],
+      ['Dikecualikan', recap.counts.exception],
+      ['Konten dinilai', `${recap.countable} dari ${posts.length}`],
+      [],
+    ];
+    for (const [i, values] of intro.entries()) out.put(summary, values, i === 0 ? [BOLD] : []);
+    const tableHeader = ['Divisi', 'Jumlah user', 'Sudah', 'Kurang', 'Belum', 'Dikecualikan', 'Persen sudah'];
+    out.put(summary, tableHeader, bold(tableHeader.length));
+    const firstScore = intro.length + 2;
+    if (!judged) out.put(summary, [notJudged]);
+    else {
+      // Kurang: belum, but engaged with some posts; Belum: none. With Sudah and Dikecualikan they make the total.
+      const kurang = new Map(groups.map((g) => [g.divisi, g.members.filter((m) => m.verdict === 'belum' && m.count > 0).length]));
+      const styles = [PLAIN, PLAIN, PLAIN, PLAIN, PLAIN, PLAIN, PERCENT_1];
+      const scores = divisionScores(recap);
+      for (const d of scores) {
+        const k = kurang.get(d.divisi) ?? 0;
+        out.put(
+          summary,
+          [d.divisi, d.counts.members, d.counts.sudah, k, d.counts.belum - k, d.counts.exception, d.rate ?? '-'],
+          styles,
+        );
+      }
+      colourRates(summary, 7, firstScore, firstScore + scores.length - 1);
+    }
+    summary.commit();
+
+    // One sheet per section, with a 1/0 column per post.
+    const engaged = new Uint8Array(posts.length);
+    const sectionHeader = [
+      'No', 'NRP/NIP', 'Pangkat', 'Nama', 'Divisi', 'Jabatan', accountHeader,
+      ...posts.map((_, i) => `Konten ${i + 1}`), 'Jumlah', 'Persen', 'Tingkat',
+    ];
+    const sectionStyles = [...Array(7 + posts.length + 1).fill(PLAIN), PERCENT];
+    for (const [name, verdict] of SECTIONS) {
+      const sheet = book.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+      sheet.columns = [5, 12, 10, 28, 20, 20, 22].map((width) => ({ width }));
+      out.put(sheet, sectionHeader, bold(sectionHeader.length));
+      let n = 0;
+      if (!judged) out.put(sheet, [notJudged]);
+      else
+        for (const m of recap.members) {
+          if (m.verdict !== verdict) continue;
+          engaged.fill(0);
+          for (const i of m.engaged) engaged[i] = 1;
+          const values: Value[] = [n + 1, m.userId, m.title, m.nama, m.divisi, m.jabatan ?? undefined, account(m)];
+          for (let i = 0; i < posts.length; i++) values.push(posts[i]!.fetched ? engaged[i]! : 'n/a');
+          values.push(m.count, share(m), TIER[m.tier]);
+          out.put(sheet, values, sectionStyles);
+          n += 1;
+          if (out.due()) await out.pause();
+        }
+      colourText(sheet, sectionHeader.length, 2, n + 1, TIER_COLOURS);
+      sheet.commit();
+    }
 
     const content = book.addWorksheet('Konten');
-    boldRow(content, ['No', 'Link', 'Waktu unggah', `Data ${LABELS[source].data}`, 'Sudah']);
-    await addRows(
-      content,
-      perPost(recap).map(({ post, index, sudah }): Cell[] => [
+    const contentHeader = ['No', 'Link', 'Waktu unggah', `Data ${LABELS[source].data}`, 'Sudah'];
+    out.put(content, contentHeader, bold(contentHeader.length));
+    for (const { post, index, sudah } of perPost(recap)) {
+      out.put(content, [
         index + 1, post.url, formatStamp(post.createdAt, meta.timezone), sudah ? 'tersedia' : 'belum tersedia', sudah?.length ?? '',
-      ]),
-    );
+      ]);
+    }
     content.commit();
 
-    const divisions = book.addWorksheet('Divisi');
-    boldRow(divisions, ['Divisi', 'Jumlah user', 'Sudah', 'Belum', 'Dikecualikan', 'Persen sudah']);
-    if (!judged) divisions.addRow([`Belum dinilai: data ${LABELS[source].data} belum tersedia untuk konten hari itu.`]).commit();
-    await addRows(
-      divisions,
-      (judged ? divisionScores(recap) : []).map((d): Cell[] => [
-        d.divisi, d.counts.members, d.counts.sudah, d.counts.belum, d.counts.exception,
-        d.rate === null ? '' : Math.round(d.rate * 1000) / 10,
-      ]),
+    // One sheet per division, in unit order.
+    const names = sheetNames(
+      groups.map((g) => g.divisi),
+      ['Ringkasan', 'Konten', ...SECTIONS.map(([name]) => name)],
     );
-    divisions.commit();
+    const divisionHeader = ['No', 'NRP/NIP', 'Pangkat', 'Nama', 'Jabatan', accountHeader, 'Jumlah', 'Persen', 'Status', 'Tingkat'];
+    const divisionStyles = [PLAIN, PLAIN, PLAIN, PLAIN, PLAIN, PLAIN, PLAIN, PERCENT];
+    for (const [g, group] of groups.entries()) {
+      const sheet = book.addWorksheet(names[g]!, { views: [{ state: 'frozen', ySplit: 1 }] });
+      sheet.columns = [5, 12, 10, 28, 20, 22, 8, 8, 14, 20].map((width) => ({ width }));
+      out.put(sheet, divisionHeader, bold(divisionHeader.length));
+      for (const [n, m] of group.members.entries()) {
+        out.put(
+          sheet,
+          [
+            n + 1, m.userId, m.title, m.nama, m.jabatan ?? undefined, account(m), m.count, share(m),
+            judged ? VERDICT[m.verdict] : 'Belum dinilai', judged ? TIER[m.tier] : undefined,
+          ],
+          divisionStyles,
+        );
+        if (out.due()) await out.pause();
+      }
+      if (judged) {
+        colourText(sheet, 9, 2, group.members.length + 1, STATUS_COLOURS);
+        colourText(sheet, 10, 2, group.members.length + 1, TIER_COLOURS);
+      }
+      sheet.commit();
+    }
   });
 }
 

@@ -92,7 +92,14 @@ function repeatable(headings: readonly string[], rest: readonly string[], maxCha
   return [];
 }
 
-export function paginate(blocks: readonly Block[], maxChars: number): string[] {
+/** With `fill`, a block is cut where a page ends once this many of its lines fit there. */
+const FILL_MIN_LINES = 2;
+
+/**
+ * `fill`: fill each page, cutting a block (under its repeated headings) where the page
+ * ends rather than moving it whole to the next page; fewer messages for long reports.
+ */
+export function paginate(blocks: readonly Block[], maxChars: number, options: { fill?: boolean } = {}): string[] {
   const pages: string[] = [];
   let page = new Page();
   const turn = (lines: readonly string[] = []): void => {
@@ -113,14 +120,19 @@ export function paginate(blocks: readonly Block[], maxChars: number): string[] {
       page.push(['', ...whole]);
       continue;
     }
-    // 2. Atop a new page, under the headings it continues.
+    // 2. Atop a new page, under the headings it continues (unless filling this page first).
     const resumed = block.context.slice(0, kept).map(continued);
-    if (size(whole) <= maxChars) {
+    const startsHere =
+      options.fill === true &&
+      block.lines.length > FILL_MIN_LINES &&
+      !page.empty &&
+      page.fits(['', ...head, ...block.lines.slice(0, FILL_MIN_LINES)], maxChars);
+    if (size(whole) <= maxChars && !startsHere) {
       turn([...repeatable(resumed, whole, maxChars), ...whole]);
       continue;
     }
-    // 3. Longer than any page: cut between its lines, starting on this page when its
-    // heading and first line fit there; every next page repeats all headings.
+    // 3. Longer than any page (or filling): cut between its lines, starting on this page
+    // when its heading and first line fit there; every next page repeats all headings.
     const first = block.lines.slice(0, 1);
     if (!page.empty && page.fits(['', ...head, ...first], maxChars)) page.push(['', ...head]);
     else turn([...repeatable(resumed, [...head, ...first], maxChars), ...head]);

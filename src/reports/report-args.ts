@@ -1,6 +1,6 @@
 /**
  * The arguments of the report commands: `[CLIENT][#MODE[#SUB]]`, with a date
- * (`2026-11-24`, `24-11-2026`, `kemarin`) and `excel` accepted anywhere after the client.
+ * (`2026-11-24`, `24-11-2026`, `kemarin`), `excel` and `grafik` accepted anywhere after the client.
  * The client may be left out (the operator's own, or the group's); a first argument
  * that is a mode, a date or an option word is never read as a client id.
  */
@@ -16,6 +16,8 @@ export interface ReportRequest {
   /** The Jakarta day asked for, `yyyy-mm-dd`. */
   date: string;
   excel: boolean;
+  /** A chart picture per division was asked for (`grafik`). */
+  chart: boolean;
 }
 
 export const MODE_HELP = 'Pilih mode [akumulasi|sudah|belum]';
@@ -23,6 +25,7 @@ export const MODE_HELP = 'Pilih mode [akumulasi|sudah|belum]';
 const TODAY_WORDS = new Set(['hariini', 'hari ini', 'today']);
 const YESTERDAY_WORDS = new Set(['kemarin', 'yesterday']);
 const EXCEL_WORDS = new Set(['excel', 'xlsx']);
+const CHART_WORDS = new Set(['grafik', 'chart', 'gambar']);
 /** The mode words of `absensilikes`, `absensikomentar`, `absensilink` and `absensiregistrasi`. */
 export const MODE_WORDS: ReadonlySet<string> = new Set(['akumulasi', 'sudah', 'belum']);
 /**
@@ -31,15 +34,15 @@ export const MODE_WORDS: ReadonlySet<string> = new Set(['akumulasi', 'sudah', 'b
  */
 const FIRST_YEAR = 2000;
 
-/** A token that names a date or asks for Excel, however it is written (a date need not be valid). */
-function isDateOrExcel(token: string): boolean {
+/** A token that names a date or asks for Excel or a chart, however it is written (a date need not be valid). */
+function isDateOrOption(token: string): boolean {
   const word = token.trim().toLowerCase();
-  return TODAY_WORDS.has(word) || YESTERDAY_WORDS.has(word) || EXCEL_WORDS.has(word) || /^\d/.test(word);
+  return TODAY_WORDS.has(word) || YESTERDAY_WORDS.has(word) || EXCEL_WORDS.has(word) || CHART_WORDS.has(word) || /^\d/.test(word);
 }
 
 /**
  * Splits off the client id: the first argument, unless it is one of `words` (the
- * command's own option words), a date or `excel`. Empty first arguments (`cmd##x`) are skipped.
+ * command's own option words), a date, `excel` or `grafik`. Empty first arguments (`cmd##x`) are skipped.
  */
 export function takeClient(
   args: readonly string[],
@@ -47,7 +50,7 @@ export function takeClient(
 ): { client: string | null; rest: string[] } {
   const [first, ...rest] = args.filter((a, i) => i > 0 || a !== '');
   if (first === undefined) return { client: null, rest: [] };
-  if (words.has(first.toLowerCase()) || isDateOrExcel(first)) return { client: null, rest: [first, ...rest] };
+  if (words.has(first.toLowerCase()) || isDateOrOption(first)) return { client: null, rest: [first, ...rest] };
   return { client: first, rest };
 }
 
@@ -75,14 +78,15 @@ export function parseDay(token: string, now: Date, timezone: string): string | u
   return date.toISODate()!;
 }
 
-/** Splits off the date and `excel` tokens; what is left are the mode words. */
+/** Splits off the date, `excel` and `grafik` tokens; what is left are the mode words. */
 export function splitOptions(
   tokens: readonly string[],
   now: Date,
   timezone: string,
-): { date: string; excel: boolean; words: string[] } {
+): { date: string; excel: boolean; chart: boolean; words: string[] } {
   let date: string | undefined;
   let excel = false;
+  let chart = false;
   const words: string[] = [];
   for (const token of tokens) {
     if (token === '') continue; // `client##akumulasi`: a doubled # adds nothing
@@ -90,21 +94,25 @@ export function splitOptions(
       excel = true;
       continue;
     }
+    if (CHART_WORDS.has(token.toLowerCase())) {
+      chart = true;
+      continue;
+    }
     const day = parseDay(token, now, timezone);
     if (day === undefined) words.push(token.toLowerCase());
     else if (date !== undefined && date !== day) throw new UsageError('Tanggal hanya boleh satu.');
     else date = day;
   }
-  return { date: date ?? parseDay('hariini', now, timezone)!, excel, words };
+  return { date: date ?? parseDay('hariini', now, timezone)!, excel, chart, words };
 }
 
 /** `absensilikes`/`absensikomentar`/`absensilink` arguments. */
 export function parseReportArgs(args: readonly string[], now: Date, timezone: string): ReportRequest {
   const { client, rest } = takeClient(args, MODE_WORDS);
-  const { date, excel, words } = splitOptions(rest, now, timezone);
+  const { date, excel, chart, words } = splitOptions(rest, now, timezone);
   const [mode = '', sub = '', ...extra] = words;
   if (extra.length > 0) throw new UsageError(`${MODE_HELP}.`);
-  const base = { client, date, excel };
+  const base = { client, date, excel, chart };
   if (mode === 'akumulasi' && (sub === '' || sub === 'sudah' || sub === 'belum')) {
     return { ...base, kind: 'accumulated', filter: sub === '' ? 'all' : sub };
   }

@@ -1,7 +1,8 @@
 /**
  * What `absensilikes`, `absensikomentar` and `absensilink` do: read the request,
  * check the scope and the client's settings, load the day, classify, answer with
- * the text and, when asked or when the lists are too long for a phone, the Excel file.
+ * the text; then, when asked or when the lists are too long for a phone, the Excel
+ * file, and the chart pictures when asked (`grafik`).
  */
 import type { Context } from '../bot/context.js';
 import { UserError } from '../bot/errors.js';
@@ -10,7 +11,7 @@ import { loadEngagement, type Source } from '../compliance/engagement.js';
 import { buildRecap } from '../compliance/recap.js';
 import { dayWindowOf } from '../time/day.js';
 import { noContentText, renderAbsensi } from './absensi-text.js';
-import { XLSX_MIME, recapFileName, recapWorkbook } from './excel.js';
+import { ABSENSI_FILES, type AbsensiFilesArgs, absensiFiles } from './recap-files.js';
 import { parseReportArgs } from './report-args.js';
 import { clientInScope } from './scope.js';
 
@@ -40,7 +41,7 @@ export async function runAbsensi(ctx: Context, source: Source): Promise<void> {
     await ctx.reply(noContentText(source, client, day.start, timezone));
     return;
   }
-  const recap = buildRecap(data, client.threshold);
+  const recap = buildRecap(data, client.threshold, client.divisionOrder);
   const rendered = renderAbsensi(recap, {
     client,
     kind: request.kind,
@@ -51,15 +52,10 @@ export async function runAbsensi(ctx: Context, source: Source): Promise<void> {
     maxChars: ctx.services.messageMaxChars,
   });
   for (const message of rendered.messages) await ctx.reply(message);
-  if (request.excel || rendered.summarised) {
-    await ctx.replyDocument({
-      fileName: recapFileName(recap, client.clientId),
-      mimeType: XLSX_MIME,
-      data: await recapWorkbook(recap, { client, now: at, timezone }),
-      caption:
-        `📎 Rekap Excel ${client.nama}, ${day.date}: ${recap.members.length} user (satu baris per user), ` +
-        `${recap.day.posts.length} konten (satu kolom per konten), jumlah, status, dan tingkat; ` +
-        'lembar Konten dan Divisi berisi rekap per konten dan per divisi.',
-    });
+  // The files follow the text: built after it is queued, so the text never waits for them.
+  const want = { excel: request.excel || rendered.summarised, chart: request.chart };
+  if (want.excel || want.chart) {
+    const args: AbsensiFilesArgs = { source, clientId: client.clientId, date: request.date, at: at.toISOString(), ...want };
+    ctx.attachLater(ABSENSI_FILES, args, () => absensiFiles(recap, { client, now: at, timezone }, want));
   }
 }

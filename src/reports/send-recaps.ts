@@ -4,11 +4,12 @@
  */
 import type { BaseContext } from '../bot/context.js';
 import type { ComplianceClient } from '../compliance/clients.js';
-import { loadDayLinks } from '../compliance/links.js';
+import { LINK_PLATFORMS, loadDayLinks } from '../compliance/links.js';
 import { loadRegistration } from '../compliance/registration.js';
 import { dayWindowOf } from '../time/day.js';
 import { noContentText } from './absensi-text.js';
 import { registrationWorkbook, XLSX_MIME } from './excel.js';
+import { dayLinksFileName, dayLinksWorkbook } from './link-excel.js';
 import { renderDayLinks } from './link-text.js';
 import { renderRegistration } from './registration-text.js';
 import { ensureSourceEnabled } from './run-absensi.js';
@@ -34,15 +35,29 @@ export async function sendRegistration(
   }
 }
 
-/** The links members reported on `date` (a Jakarta day, `YYYY-MM-DD`); throws a refusal when the client's link recaps are off. */
-export async function sendDayLinks(ctx: BaseContext, client: ComplianceClient, date: string): Promise<void> {
-  const { db, now, timezone } = ctx.services;
+/**
+ * The links members reported on `date` (a Jakarta day, `YYYY-MM-DD`), paged; with `excel`,
+ * every link as an .xlsx file after the text. Throws a refusal when the client's link recaps are off.
+ */
+export async function sendDayLinks(ctx: BaseContext, client: ComplianceClient, date: string, excel = false): Promise<void> {
+  const { db, now, timezone, messageMaxChars } = ctx.services;
   ensureSourceEnabled(client, 'links');
   const day = dayWindowOf(date, timezone);
-  const links = await loadDayLinks(db, client.clientId, day);
-  await ctx.reply(
-    links.posts.length === 0
-      ? noContentText('links', client, day.start, timezone)
-      : renderDayLinks(links, { client, day: day.start, now: now(), timezone }),
-  );
+  const links = await loadDayLinks(db, client, day);
+  if (links.posts.length === 0) {
+    await ctx.reply(noContentText('links', client, day.start, timezone));
+    return;
+  }
+  const at = now();
+  const rendered = renderDayLinks(links, { client, day: day.start, now: at, timezone, maxChars: messageMaxChars });
+  for (const message of rendered.messages) await ctx.reply(message);
+  if (excel) {
+    const rows = links.members.reduce((n, m) => n + LINK_PLATFORMS.reduce((k, p) => k + (m.links[p]?.length ?? 0), 0), 0);
+    await ctx.replyDocument({
+      fileName: dayLinksFileName(client, day.date),
+      mimeType: XLSX_MIME,
+      data: await dayLinksWorkbook(links, { now: at }),
+      caption: `📎 Rekap link amplifikasi ${client.nama} ${day.date}: ${rows} link dari ${links.reporters} user, satu baris per link.`,
+    });
+  }
 }

@@ -29,7 +29,10 @@ export interface Delivery {
 
 const jobPrefix = (clientId: string, job: JobName): string => `jadwal:${clientId}:${job}:`;
 
-/** Each recipient's pages as the parts of one message (they follow each other without the broadcast gap); a document as `…:doc<n>`. */
+/**
+ * Each recipient's pages as the parts of one message (they follow each other without the
+ * broadcast gap); a document as `…:doc<n>`, an image as `…:img<n>` (n: its place in the list).
+ */
 function rowsFor(outbox: RowMaker, own: string, messages: readonly JobMessage[]): NewRow[] {
   const byChat = new Map<string, JobMessage[]>();
   for (const m of messages) byChat.set(m.chatId, [...(byChat.get(m.chatId) ?? []), m]);
@@ -40,13 +43,14 @@ function rowsFor(outbox: RowMaker, own: string, messages: readonly JobMessage[])
     rows.push(...pages.map((row, i) => ({ ...row, part: i + 1, parts: pages.length })));
     list.forEach((m, i) => {
       if ('document' in m.part) rows.push(...outbox.rowsOf({ chatId, key: `${key}:doc${i}`, origin: 'broadcast', document: m.part.document }));
+      if ('image' in m.part) rows.push(...outbox.rowsOf({ chatId, key: `${key}:img${i}`, origin: 'broadcast', image: m.part.image }));
     });
   }
   return rows;
 }
 
-/** A recipient's message: its text key, whatever document key (`…:doc<n>`) it is. */
-const messageOf = (key: string): string => key.replace(/:doc\d+$/, '');
+/** A recipient's message: its text key, whatever document (`…:doc<n>`) or image (`…:img<n>`) key it is. */
+const messageOf = (key: string): string => key.replace(/:(doc|img)\d+$/, '');
 
 /**
  * Removes the still-waiting messages of the job's occurrences before `iso`. The rows are

@@ -14,11 +14,12 @@ import { loadRegistration } from '../compliance/registration.js';
 import type { Db } from '../db/db.js';
 import type { RapidApis } from '../rapidapi/services.js';
 import { noContentText, renderAbsensi } from '../reports/absensi-text.js';
-import { recapFileName, recapWorkbook, registrationWorkbook, XLSX_MIME } from '../reports/excel.js';
+import { registrationWorkbook, XLSX_MIME } from '../reports/excel.js';
+import { recapCharts, recapExcel } from '../reports/recap-files.js';
 import { renderDayLinks } from '../reports/link-text.js';
 import { renderRegistration } from '../reports/registration-text.js';
 import type { DayWindow } from '../time/day.js';
-import type { OutgoingDocument } from '../transport/transport.js';
+import type { OutgoingDocument, OutgoingImage } from '../transport/transport.js';
 import { fetchStep, fetchStepLine } from './fetch-step.js';
 import type { JobName } from './jobs.js';
 import { loadRecipients } from './recipients.js';
@@ -33,9 +34,11 @@ export interface JobDeps {
   messageMaxChars: number;
   /** Groups get one "all done" line when nobody is missing (else nothing). */
   sendComplete: boolean;
+  /** Groups get the chart pictures beside a likes/comments recap. */
+  sendChart: boolean;
 }
 
-export type Part = { text: string } | { document: OutgoingDocument };
+export type Part = { text: string } | { document: OutgoingDocument } | { image: OutgoingImage };
 
 export interface JobMessage {
   chatId: string;
@@ -130,7 +133,7 @@ async function engagementRecap(
   if (data.posts.length === 0) {
     return { group: [], people: [{ text: noContentText(source, client, day.start, deps.timezone) }], note: `${fetchNote}; tidak ada konten`, fetched };
   }
-  const recap = buildRecap(data, client.threshold);
+  const recap = buildRecap(data, client.threshold, client.divisionOrder);
   const render = (filter: 'all' | 'belum') =>
     renderAbsensi(recap, {
       client,
@@ -144,14 +147,8 @@ async function engagementRecap(
   const stale = problem ? staleDataNote(source, data.lastUpdated, problem, deps.timezone) : null;
   const withNote = (messages: string[]): Part[] => (stale ? [stale, ...messages] : messages).map((text) => ({ text }));
   const full = render('all');
-  const attachment = async (): Promise<Part> => ({
-    document: {
-      fileName: recapFileName(recap, client.clientId),
-      mimeType: XLSX_MIME,
-      data: await recapWorkbook(recap, { client, now: at, timezone: deps.timezone }),
-      caption: `📎 Rekap Excel ${client.nama}, ${day.date}: satu baris per user.`,
-    },
-  });
+  const files = { client, now: at, timezone: deps.timezone };
+  const attachment = async (): Promise<Part> => ({ document: await recapExcel(recap, files) });
   const people = withNote(full.messages);
   if (full.summarised) people.push(await attachment());
   let group: Part[];
@@ -161,6 +158,7 @@ async function engagementRecap(
     const belum = render('belum');
     group = withNote(belum.messages);
     if (belum.summarised) group.push(await attachment());
+    if (deps.sendChart) group.push(...(await recapCharts(recap, files)).map((image) => ({ image })));
   }
   const note = `${fetchNote}; belum ${recap.counts.belum} dari ${recap.counts.members} user${group.length === 0 ? '; grup tidak dikirimi (semua sudah)' : ''}`;
   return { group, people, note, fetched };
@@ -198,11 +196,11 @@ async function registrationRecap(deps: JobDeps, client: ComplianceClient, day: D
 
 async function linkRecap(deps: JobDeps, client: ComplianceClient, day: DayWindow): Promise<Content> {
   if (!client.amplifyEnabled) return { group: [], people: [], note: 'dilewati: amplifikasi link dinonaktifkan', fetched: [] };
-  const links = await loadDayLinks(deps.db, client.clientId, day);
+  const links = await loadDayLinks(deps.db, client, day);
   if (links.posts.length === 0) {
     return { group: [], people: [{ text: noContentText('links', client, day.start, deps.timezone) }], note: 'tidak ada konten', fetched: [] };
   }
-  const text = renderDayLinks(links, { client, day: day.start, now: deps.now(), timezone: deps.timezone });
-  const parts = [{ text }];
+  const rendered = renderDayLinks(links, { client, day: day.start, now: deps.now(), timezone: deps.timezone, maxChars: deps.messageMaxChars });
+  const parts = rendered.messages.map((text) => ({ text }));
   return { group: parts, people: parts, note: `${links.reporters} user melapor`, fetched: [] };
 }

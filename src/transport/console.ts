@@ -1,8 +1,9 @@
 /**
  * The terminal as a chat: `play()` feeds a line in as a message. Outgoing messages
- * are printed as `→ <chatId>`, the text, then a blank line; documents are saved to
- * disk. A send resolves only once its bytes were handed to the operating system, so
- * the outbox never marks a row sent that a killed process did not print.
+ * are printed as `→ <chatId>`, the text, then a blank line; documents and images are
+ * saved to disk (an image prints as `[gambar] <absolute path>` on a line of its own,
+ * then its caption). A send resolves only once its bytes were handed to the operating
+ * system, so the outbox never marks a row sent that a killed process did not print.
  *
  * Endpoints: the console bot of `cicero start` uses one stable endpoint (`console`),
  * so a restart prints what the previous process queued; `cicero chat` and `cicero
@@ -13,7 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { BaseTransport, type Disposition, type OutgoingDocument, type Transport } from './transport.js';
+import { BaseTransport, type Disposition, type OutgoingDocument, type OutgoingImage, type Transport } from './transport.js';
 
 /** The endpoint of `cicero start` on the console. */
 export const CONSOLE_ENDPOINT = 'console';
@@ -53,13 +54,25 @@ export class ConsoleTransport extends BaseTransport implements Transport {
     await this.print(`→ ${chatId}\n${text}\n\n`);
   }
 
-  async sendDocument(chatId: string, document: OutgoingDocument): Promise<void> {
+  /** Writes the bytes under documentsDir (a safe name, prefixed with the time); resolves to the absolute path. */
+  private async save(fileName: string, data: Buffer): Promise<string> {
     mkdirSync(this.documentsDir, { recursive: true });
-    const safeName = document.fileName.replace(/[^\w.\- ]+/g, '_');
+    const safeName = fileName.replace(/[^\w.\- ]+/g, '_');
     const file = path.resolve(this.documentsDir, `${Date.now()}-${safeName}`);
-    await writeFile(file, document.data);
+    await writeFile(file, data);
+    return file;
+  }
+
+  async sendDocument(chatId: string, document: OutgoingDocument): Promise<void> {
+    const file = await this.save(document.fileName, document.data);
     const caption = document.caption ? `\n${document.caption}` : '';
     await this.print(`→ ${chatId}\n[dokumen] ${document.fileName} (${document.data.length} B) ${file}${caption}\n\n`);
+  }
+
+  async sendImage(chatId: string, image: OutgoingImage): Promise<void> {
+    const file = await this.save(image.fileName, image.data);
+    const caption = image.caption ? `${image.caption}\n` : '';
+    await this.print(`→ ${chatId}\n[gambar] ${file}\n${caption}\n`);
   }
 
   /** One message from `senderId`, in `groupId` when given, else in the private chat; resolves to its disposition. */

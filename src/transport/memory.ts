@@ -9,13 +9,15 @@ import {
   type Disposition,
   type InboundMessage,
   type OutgoingDocument,
+  type OutgoingImage,
   type RestrictionSignal,
   type Transport,
 } from './transport.js';
 
 export type SentMessage =
   | { chatId: string; kind: 'text'; text: string }
-  | { chatId: string; kind: 'document'; document: OutgoingDocument };
+  | { chatId: string; kind: 'document'; document: OutgoingDocument }
+  | { chatId: string; kind: 'image'; image: OutgoingImage };
 
 export class MemoryTransport extends BaseTransport implements Transport {
   readonly name = 'memory' as const;
@@ -71,6 +73,12 @@ export class MemoryTransport extends BaseTransport implements Transport {
     this.sent.push({ chatId, kind: 'document', document });
   }
 
+  /** Keeps the image as given, bytes included. */
+  async sendImage(chatId: string, image: OutgoingImage): Promise<void> {
+    if (this.failSends) throw this.failSends;
+    this.sent.push({ chatId, kind: 'image', image });
+  }
+
   /**
    * Delivers a message as if it arrived from WhatsApp; fills in id and time when omitted.
    * Resolves to what the listeners made of it.
@@ -91,7 +99,7 @@ export class MemoryTransport extends BaseTransport implements Transport {
     return this.sent.splice(0, this.sent.length);
   }
 
-  /** Texts sent since the last take (documents are dropped), and forgets them. */
+  /** Texts sent since the last take (documents and images are dropped), and forgets them. */
   takeTexts(): Array<{ chatId: string; text: string }> {
     return this.takeSent().flatMap((m) => (m.kind === 'text' ? [{ chatId: m.chatId, text: m.text }] : []));
   }

@@ -38,6 +38,18 @@ export interface OutgoingDocument {
   caption?: string;
 }
 
+/** The MIME type of an {@link OutgoingImage} that names none. */
+export const DEFAULT_IMAGE_MIME = 'image/png';
+
+/** A picture, shown in the chat as an image (not a file to download); PNG unless `mimeType` says otherwise. */
+export interface OutgoingImage {
+  fileName: string;
+  data: Buffer;
+  caption?: string;
+  /** `image/png` when omitted. */
+  mimeType?: string;
+}
+
 export type ConnectionState =
   | 'stopped'
   | 'starting'
@@ -85,6 +97,8 @@ export interface Transport {
   onStateChange(handler: StateHandler): void;
   sendText(chatId: string, text: string): Promise<void>;
   sendDocument(chatId: string, document: OutgoingDocument): Promise<void>;
+  /** Sends a picture (with its caption, if any) as an image in the chat. */
+  sendImage(chatId: string, image: OutgoingImage): Promise<void>;
   /** Signs that WhatsApp is restricting the number (logout, re-link, blocked state). */
   onRestriction(handler: (signal: RestrictionSignal) => Promise<void>): void;
   /**

@@ -18,7 +18,9 @@ import {
   BaseTransport,
   type ConnectionState,
   type Disposition,
+  DEFAULT_IMAGE_MIME,
   type OutgoingDocument,
+  type OutgoingImage,
   type Transport,
   TransportUnavailableError,
 } from './transport.js';
@@ -63,6 +65,7 @@ export interface WhatsAppOptions {
   onQr?(qr: string): void;
   onPairingCode?(code: string): void;
   createClient?(settings: WaClientSettings): Promise<WaClient>;
+  /** Builds the library's MessageMedia for a document or an image (an image comes with its MIME filled in). */
   createMedia?(document: OutgoingDocument): Promise<unknown>;
   /** Reconnect backoff. */
   backoff?: { initialMs: number; maxMs: number };
@@ -599,6 +602,16 @@ export class WhatsAppTransport extends BaseTransport implements Transport {
   async sendDocument(chatId: string, document: OutgoingDocument): Promise<void> {
     const media = await (this.options.createMedia ?? createWwebjsMedia)(document);
     await this.send(chatId, media, { sendMediaAsDocument: true, ...(document.caption ? { caption: document.caption } : {}) });
+  }
+
+  /** The same media as a document, but without `sendMediaAsDocument`: WhatsApp shows it as a picture. */
+  async sendImage(chatId: string, image: OutgoingImage): Promise<void> {
+    const media = await (this.options.createMedia ?? createWwebjsMedia)({
+      fileName: image.fileName,
+      mimeType: image.mimeType ?? DEFAULT_IMAGE_MIME,
+      data: image.data,
+    });
+    await this.send(chatId, media, image.caption ? { caption: image.caption } : {});
   }
 
   /**

@@ -70,9 +70,20 @@ describe(`housekeeping (${backend})`, () => {
       );
     }
 
-    expect(await prune(db, config, now)).toEqual({ outbox: 2, inbound: 1, conversations: 1, audit: 1, workers: 1, signIn: 2, schedule: 1 });
+    for (const [key, hours] of [['att-old', 49], ['att-new', 47]] as const) {
+      await db.query(
+        `INSERT INTO pending_attachment (message_key, endpoint, chat_id, builder, created_at, next_attempt_at)
+         VALUES ($1, 'whatsapp', 'a@c.us', 'b', $2, $2)`,
+        [key, ago(hours)],
+      );
+    }
+
+    expect(await prune(db, config, now)).toEqual({
+      outbox: 2, inbound: 1, conversations: 1, audit: 1, workers: 1, signIn: 2, schedule: 1, attachments: 1,
+    });
     const left = async (sql: string) => (await db.query<{ k: string }>(sql)).rows.map((r) => r.k).sort();
     expect(await left('SELECT message_key AS k FROM outbox')).toEqual(['dead-new', 'pending-old', 'sent-new']);
+    expect(await left('SELECT message_key AS k FROM pending_attachment')).toEqual(['att-new']);
     expect(await left('SELECT id AS k FROM inbound_message')).toEqual(['in-new']);
     expect(await left('SELECT sender_id AS k FROM conversation')).toEqual(['conv-new']);
     expect(await left('SELECT command AS k FROM command_audit')).toEqual(['new']);

@@ -308,7 +308,7 @@ const KNOWN: Array<[RoleName, ChatName, string]> = [
 
 const show = (text: string) => JSON.stringify(text.length > 300 ? `${text.slice(0, 300)}…(${text.length} chars)` : text);
 const brief = (m: SentMessage) =>
-  m.kind === 'text' ? `${m.chatId} text ${show(m.text)}` : `${m.chatId} document ${m.document.fileName}`;
+  m.kind === 'text' ? `${m.chatId} text ${show(m.text)}` : `${m.chatId} ${m.kind} ${m.kind === 'image' ? m.image.fileName : m.document.fileName}`;
 
 // ---------------------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ const EXPECTED: Record<string, Record<RoleName, RegExp | 'refused'>> = {
   ambangabsensi: { admin: /^Syarat sudah untuk \*POLRESABC\*/, operator: /^Syarat sudah untuk \*POLRESABC\*/, member: 'refused', unknown: 'refused' },
   laporlink: { admin: NOT_BOUND, operator: NOT_BOUND, member: /^❌ Konten \*ABCDE12\* bukan konten resmi client Anda\.$/, unknown: 'refused' },
   jadwal: { admin: JADWAL, operator: JADWAL, member: 'refused', unknown: 'refused' },
+  urutandivisi: { admin: /^📋 Urutan divisi \*POLRESABC\*/, operator: /^📋 Urutan divisi \*POLRESABC\*/, member: 'refused', unknown: 'refused' },
   notifwa: { admin: WA_NOT_BOUND, operator: WA_NOT_BOUND, member: /^🔕 Pengingat WhatsApp harian Anda \*NONAKTIF\*\./, unknown: 'refused' },
 };
 
@@ -61,11 +62,12 @@ const SEND: Record<string, string> = {
   ambangabsensi: 'ambangabsensi#POLRESABC',
   laporlink: 'laporlink#ABCDE12#https://x.com/budi/status/1',
   jadwal: 'jadwal#POLRESABC',
+  urutandivisi: 'urutandivisi#POLRESABC',
 };
 
 /** Who a refusal names, per command (admin only when absent). */
 const ALLOWED: Record<string, string> = { laporlink: 'admin atau operator atau anggota' };
-for (const name of ['absensilikes', 'absensikomentar', 'absensilink', 'rekaplink', 'absensiregistrasi', 'ambangabsensi', 'jadwal']) {
+for (const name of ['absensilikes', 'absensikomentar', 'absensilink', 'rekaplink', 'absensiregistrasi', 'ambangabsensi', 'jadwal', 'urutandivisi']) {
   ALLOWED[name] = 'admin atau operator';
 }
 
@@ -148,7 +150,7 @@ describe(`role matrix (${backend})`, () => {
       const text = (await t.replies(who, 'bantuan')).join('\n');
       return [...text.matchAll(/^\*([a-z]+)\*/gm)].map((m) => m[1]!);
     };
-    const reports = ['absensikomentar', 'absensilikes', 'absensilink', 'absensiregistrasi', 'ambangabsensi', 'exportanggota', 'jadwal'];
+    const reports = ['absensikomentar', 'absensilikes', 'absensilink', 'absensiregistrasi', 'ambangabsensi', 'exportanggota', 'jadwal', 'urutandivisi'];
     const fetches = ['fetch', 'fetchcomments', 'fetchinsta', 'fetchlikes', 'fetchtiktok'];
     const members = ['anggota', 'exception', 'lepaswa', 'oprrequest', 'riwayat', 'statusanggota', 'tambahanggota', 'ubahanggota'];
     const groups = ['thisgroup', 'unbindgroup'];

@@ -58,7 +58,7 @@ describe(`scope matrix of the management commands (${backend})`, () => {
   it.each(cases)('%s in a %s chat from %s: %s', async (text, where, who, expected, ok) => {
     const before = await changes();
     const sent = await t.exchange(SENDERS[who], text, where === 'unbound group' ? { group: UNBOUND_GROUP } : {});
-    const replies = sent.map((m) => (m.kind === 'text' ? m.text : `[document] ${m.document.fileName}`));
+    const replies = sent.map((m) => (m.kind === 'text' ? m.text : m.kind === 'image' ? `[image] ${m.image.fileName}` : `[document] ${m.document.fileName}`));
     expect(replies.join('\n')).not.toContain(APOLOGY);
     if (expected === 'ok') {
       expect(replies.join('\n')).toMatch(ok);

@@ -28,30 +28,31 @@ const COUNTS = [
   '*Syarat sudah:* minimal 1 dari 2 konten',
 ].join('\n');
 
-const EXCEPTION = ['➖ *Dikecualikan (exception)* (1 user):', '*BAG OPS* (1 user):', '- KOMPOL DEDI : @dedi (0/2 konten)'].join('\n');
+const EXCEPTION = ['➖ *Dikecualikan (exception)* (1 user):', '*BAG OPS* (1):', 'KOMPOL DEDI'].join('\n');
 
+/** Belum in detail (numbered, handle where nothing matched, c/N), sudah and exceptions as names per division. */
 const ACCUMULATED = `${HEADER('Rekap Akumulasi Likes Instagram')}
 *Data likes terakhir diperbarui:* Rabu, 25/11/2026 09.30.00 WIB
 
 ${COUNTS}
 
-✅ *Sudah melaksanakan* (2 user):
-*BAG OPS* (1 user):
-- AIPTU BUDI : @budi.s (2/2 konten)
-
-*SAT BINMAS* (1 user):
-- BRIPKA ANI : @ani_r (1/2 konten)
-
 ❌ *Belum melaksanakan* (2 user):
-*SAT LANTAS* (1 user):
-- BRIPDA CANDRA : belum mengisi data instagram
+*SAT LANTAS* (1):
+1. BRIPDA CANDRA belum mengisi
 
-*POLSEK KOTA* (1 user):
-- BRIGPOL EKO : @eko (0/2 konten)
+*POLSEK KOTA* (1):
+2. BRIGPOL EKO @eko 0/2
+
+✅ *Sudah melaksanakan* (2 user):
+*BAG OPS* (1):
+AIPTU BUDI
+
+*SAT BINMAS* (1):
+BRIPKA ANI
 
 ${EXCEPTION}
 
-Terimakasih.`;
+Terima kasih.`;
 
 const PER_CONTENT = `${HEADER('Rekap Per Konten Likes Instagram')}
 *Data likes terakhir diperbarui:* Rabu, 25/11/2026 09.30.00 WIB
@@ -59,42 +60,35 @@ const PER_CONTENT = `${HEADER('Rekap Per Konten Likes Instagram')}
 ${COUNTS}
 
 *Konten 1:* https://www.instagram.com/p/sc1
-✅ *Sudah melaksanakan* (2 user):
-*BAG OPS* (1 user):
-- AIPTU BUDI : @budi.s
-
-*SAT BINMAS* (1 user):
-- BRIPKA ANI : @ani_r
+✅ 2 sudah · ❌ 2 belum
 
 ❌ *Belum melaksanakan* (2 user):
-*SAT LANTAS* (1 user):
-- BRIPDA CANDRA : belum mengisi data instagram
+*SAT LANTAS* (1):
+BRIPDA CANDRA
 
-*POLSEK KOTA* (1 user):
-- BRIGPOL EKO : @eko
+*POLSEK KOTA* (1):
+BRIGPOL EKO
 
 *Konten 2:* https://www.instagram.com/p/sc2
-✅ *Sudah melaksanakan* (1 user):
-*BAG OPS* (1 user):
-- AIPTU BUDI : @budi.s
+✅ 1 sudah · ❌ 3 belum
 
 ❌ *Belum melaksanakan* (3 user):
-*SAT BINMAS* (1 user):
-- BRIPKA ANI : @ani_r
+*SAT BINMAS* (1):
+BRIPKA ANI
 
-*SAT LANTAS* (1 user):
-- BRIPDA CANDRA : belum mengisi data instagram
+*SAT LANTAS* (1):
+BRIPDA CANDRA
 
-*POLSEK KOTA* (1 user):
-- BRIGPOL EKO : @eko
+*POLSEK KOTA* (1):
+BRIGPOL EKO
 
 ${EXCEPTION}
 
-Terimakasih.`;
+Terima kasih.`;
 
-/** Section headers and the member lines under them. */
+/** Section headers and the member lines under them: numbered details and paragraphs of names. */
 function sections(text: string): string[] {
-  return text.split('\n').filter((l) => /^(✅|❌|➖) \*.*\(\d+ user\):$|^- /.test(l));
+  return text.split('\n').filter((l) => /^(✅|❌|➖) \*.*\(\d+ user\):$|^\d+\. |^[A-Z][A-Z .']+(, [A-Z][A-Z .']+)*,?$/.test(l));
 }
 
 describe(`compliance reports (${backend})`, () => {
@@ -126,37 +120,29 @@ describe(`compliance reports (${backend})`, () => {
     it('the sudah and belum filters leave out the other sections and keep every count', async () => {
       const accSudah = await ask(`absensilikes#${CLIENT}#akumulasi#sudah`);
       expect(accSudah).toContain(COUNTS);
-      expect(sections(accSudah)).toEqual([
-        '✅ *Sudah melaksanakan* (2 user):',
-        '- AIPTU BUDI : @budi.s (2/2 konten)',
-        '- BRIPKA ANI : @ani_r (1/2 konten)',
-      ]);
+      expect(sections(accSudah)).toEqual(['✅ *Sudah melaksanakan* (2 user):', 'AIPTU BUDI', 'BRIPKA ANI']);
       const accBelum = await ask(`absensilikes#${CLIENT}#AKUMULASI#Belum`);
       expect(accBelum).toContain(COUNTS);
-      expect(sections(accBelum)).toEqual([
-        '❌ *Belum melaksanakan* (2 user):',
-        '- BRIPDA CANDRA : belum mengisi data instagram',
-        '- BRIGPOL EKO : @eko (0/2 konten)',
-      ]);
+      expect(sections(accBelum)).toEqual(['❌ *Belum melaksanakan* (2 user):', '1. BRIPDA CANDRA belum mengisi', '2. BRIGPOL EKO @eko 0/2']);
       const perSudah = await ask(`absensilikes#${CLIENT}#sudah`);
       expect(perSudah).toContain(COUNTS);
       expect(sections(perSudah)).toEqual([
         '✅ *Sudah melaksanakan* (2 user):',
-        '- AIPTU BUDI : @budi.s',
-        '- BRIPKA ANI : @ani_r',
+        'AIPTU BUDI',
+        'BRIPKA ANI',
         '✅ *Sudah melaksanakan* (1 user):',
-        '- AIPTU BUDI : @budi.s',
+        'AIPTU BUDI',
       ]);
       const perBelum = await ask(`absensilikes#${CLIENT}#belum`);
       expect(perBelum).toContain(COUNTS);
       expect(sections(perBelum)).toEqual([
         '❌ *Belum melaksanakan* (2 user):',
-        '- BRIPDA CANDRA : belum mengisi data instagram',
-        '- BRIGPOL EKO : @eko',
+        'BRIPDA CANDRA',
+        'BRIGPOL EKO',
         '❌ *Belum melaksanakan* (3 user):',
-        '- BRIPKA ANI : @ani_r',
-        '- BRIPDA CANDRA : belum mengisi data instagram',
-        '- BRIGPOL EKO : @eko',
+        'BRIPKA ANI',
+        'BRIPDA CANDRA',
+        'BRIGPOL EKO',
       ]);
     });
 
@@ -170,8 +156,8 @@ describe(`compliance reports (${backend})`, () => {
       const text = await ask(`absensilikes#${CLIENT}#akumulasi`);
       expect(text).toContain('✅ *Sudah melaksanakan* : *1 user*\n❌ *Belum melaksanakan* : *3 user*');
       expect(text).toContain('*Syarat sudah:* semua 2 konten');
-      expect(sections(text)).toContain('- BRIPKA ANI : @ani_r (1/2 konten)');
-      expect(text.indexOf('- BRIPKA ANI')).toBeGreaterThan(text.indexOf('❌ *Belum melaksanakan* (3 user):'));
+      expect(sections(text)).toContain('1. BRIPKA ANI 1/2');
+      expect(text.indexOf('1. BRIPKA ANI')).toBeGreaterThan(text.indexOf('❌ *Belum melaksanakan* (3 user):'));
     });
   });
 
@@ -181,7 +167,16 @@ describe(`compliance reports (${backend})`, () => {
         const text = await ask(`absensilikes#${CLIENT}#${day}#akumulasi`);
         expect(text).toContain('Selasa, 24/11/2026\nDibuat: Rabu, 25/11/2026 10.00.00 WIB');
         expect(text).toContain('*Jumlah Konten:* 1\n*Daftar Link Konten:*\nhttps://www.instagram.com/p/old1\n');
-        expect(sections(text)).toContain('- BRIGPOL EKO : @eko (1/1 konten)');
+        expect(sections(text)).toEqual([
+          '❌ *Belum melaksanakan* (3 user):',
+          '1. AIPTU BUDI @budi.s 0/1',
+          '2. BRIPKA ANI @ani_r 0/1',
+          '3. BRIPDA CANDRA belum mengisi',
+          '✅ *Sudah melaksanakan* (1 user):',
+          'BRIGPOL EKO',
+          '➖ *Dikecualikan (exception)* (1 user):',
+          'KOMPOL DEDI',
+        ]);
       }
     });
 
@@ -220,7 +215,7 @@ describe(`compliance reports (${backend})`, () => {
       expect(await ask(`absensilikes#${CLIENT}#rekap`)).toBe(
         [
           '⚠️ Mode *rekap* tidak dikenal. Pilih mode [akumulasi|sudah|belum].',
-          'Format: *absensilikes[#<client>][#akumulasi|sudah|belum[#sudah|belum]][#<tanggal>|kemarin][#excel]*',
+          'Format: *absensilikes[#<client>][#akumulasi|sudah|belum[#sudah|belum]][#<tanggal>|kemarin][#excel][#grafik]*',
           'Contoh: absensilikes#POLRESABC#akumulasi#belum',
         ].join('\n'),
       );
@@ -272,7 +267,7 @@ describe(`compliance reports (${backend})`, () => {
       const { db } = database();
       await db.query(`INSERT INTO insta_post (shortcode, client_id, created_at) VALUES ('nodata', $1, '2026-11-20T02:00:00Z')`, [CLIENT]);
       const text = await ask(`absensilikes#${CLIENT}#akumulasi#2026-11-20`);
-      expect(text).toContain('*Jumlah user:* 5\n⚠️ Data likes belum tersedia untuk konten hari itu; belum ada yang dinilai.\n\nTerimakasih.');
+      expect(text).toContain('*Jumlah user:* 5\n⚠️ Data likes belum tersedia untuk konten hari itu; belum ada yang dinilai.\n\nTerima kasih.');
       expect(text).toContain('*Data likes terakhir diperbarui:* belum pernah diambil');
       expect(sections(text)).toEqual([]);
       // Nor in the Excel file.
@@ -280,14 +275,17 @@ describe(`compliance reports (${backend})`, () => {
       const doc = sent[1]?.kind === 'document' ? sent[1].document : null;
       const book = new ExcelJS.Workbook();
       await book.xlsx.load(doc!.data as unknown as ArrayBuffer);
+      // Every member on their division's sheet (those after Konten), Status in column I.
       const statuses: unknown[] = [];
-      book.getWorksheet('Rekap')!.eachRow((row, n) => {
-        if (n > 4) statuses.push(row.getCell(10).value);
-      });
+      for (const sheet of book.worksheets.slice(book.worksheets.findIndex((s) => s.name === 'Konten') + 1)) {
+        sheet.eachRow((row, n) => {
+          if (n > 1) statuses.push(row.getCell(9).value);
+        });
+      }
       expect(statuses).toEqual(Array(5).fill('Belum dinilai'));
-      const divisions: unknown[] = [];
-      book.getWorksheet('Divisi')!.eachRow((row) => divisions.push(row.getCell(1).value));
-      expect(divisions).toEqual(['Divisi', 'Belum dinilai: data likes belum tersedia untuk konten hari itu.']);
+      const summary: unknown[] = [];
+      book.getWorksheet('Ringkasan')!.eachRow((row) => summary.push(row.getCell(1).value));
+      expect(summary.slice(-2)).toEqual(['Divisi', 'Belum dinilai: data likes belum tersedia untuk konten hari itu.']);
     });
 
     it('a member who fixes their handle is counted at once; inactive members never appear', async () => {
@@ -296,7 +294,8 @@ describe(`compliance reports (${backend})`, () => {
       await db.query(`UPDATE insta_like SET likes = likes || '["eko.baru"]' WHERE shortcode = 'sc2'`);
       try {
         const text = await ask(`absensilikes#${CLIENT}#akumulasi`);
-        expect(sections(text)).toContain('- BRIGPOL EKO : @eko.baru (1/2 konten)');
+        // Counted with the new handle: EKO moves from belum to sudah.
+        expect(sections(text)).toEqual(['❌ *Belum melaksanakan* (1 user):', '1. BRIPDA CANDRA belum mengisi', '✅ *Sudah melaksanakan* (3 user):', 'AIPTU BUDI', 'BRIPKA ANI', 'BRIGPOL EKO', '➖ *Dikecualikan (exception)* (1 user):', 'KOMPOL DEDI']);
         expect(text).not.toContain('LAMA');
       } finally {
         await db.query(`UPDATE "user" SET insta = 'https://www.instagram.com/eko/' WHERE user_id = $1`, [MEMBERS.eko]);
@@ -310,14 +309,14 @@ describe(`compliance reports (${backend})`, () => {
       expect(text).toContain('📋 *Rekap Akumulasi Komentar TikTok*');
       expect(text).toContain('*Daftar Link Konten:*\nhttps://www.tiktok.com/@polresabc/video/v1\n');
       expect(sections(text)).toEqual([
-        '✅ *Sudah melaksanakan* (1 user):',
-        '- BRIPKA ANI : @ani.r (1/1 konten)',
         '❌ *Belum melaksanakan* (3 user):',
-        '- AIPTU BUDI : @budi.s (0/1 konten)',
-        '- BRIPDA CANDRA : belum mengisi data tiktok',
-        '- BRIGPOL EKO : belum mengisi data tiktok',
+        '1. AIPTU BUDI @budi.s 0/1',
+        '2. BRIPDA CANDRA belum mengisi',
+        '3. BRIGPOL EKO belum mengisi',
+        '✅ *Sudah melaksanakan* (1 user):',
+        'BRIPKA ANI',
         '➖ *Dikecualikan (exception)* (1 user):',
-        '- KOMPOL DEDI : belum mengisi data tiktok',
+        'KOMPOL DEDI',
       ]);
     });
   });
@@ -332,18 +331,42 @@ describe(`compliance reports (${backend})`, () => {
       expect(doc?.caption).toMatch(/^📎 Rekap Excel POLRES ABC, 2026-11-25: 5 user/);
       const book = new ExcelJS.Workbook();
       await book.xlsx.load(doc!.data as unknown as ArrayBuffer);
-      const sheet = book.getWorksheet('Rekap')!;
-      const rows: unknown[][] = [];
-      sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
-      expect(rows[3]).toEqual(['No', 'NRP/NIP', 'Pangkat', 'Nama', 'Divisi', 'Jabatan', 'Akun', 'Konten 1', 'Konten 2', 'Jumlah', 'Status', 'Tingkat']);
-      // Empty cells read back as undefined.
-      expect(rows.slice(4)).toEqual([
-        // Unit order: the head of BAG OPS (KABAG) before his members, whatever their rank.
-        [1, MEMBERS.dedi, 'KOMPOL', 'DEDI', 'BAG OPS', 'KABAG OPS', '@dedi', 0, 0, 0, 'Dikecualikan', 'Belum'],
-        [2, MEMBERS.budi, 'AIPTU', 'BUDI', 'BAG OPS', undefined, '@budi.s', 1, 1, 2, 'Sudah', 'Lengkap'],
-        [3, MEMBERS.ani, 'BRIPKA', 'ANI', 'SAT BINMAS', undefined, '@ani_r', 1, 0, 1, 'Sudah', 'Kurang lengkap'],
-        [4, MEMBERS.candra, 'BRIPDA', 'CANDRA', 'SAT LANTAS', undefined, undefined, 0, 0, 0, 'Belum', 'Belum mengisi akun'],
-        [5, MEMBERS.eko, 'BRIGPOL', 'EKO', 'POLSEK KOTA', undefined, '@eko', 0, 0, 0, 'Belum', 'Belum'],
+      const rowsOf = (name: string): unknown[][] => {
+        const rows: unknown[][] = [];
+        book.getWorksheet(name)!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+        return rows;
+      };
+      // A sheet per section, then one per division in unit order.
+      expect(book.worksheets.map((s) => s.name)).toEqual([
+        'Ringkasan', 'Sudah', 'Belum', 'Dikecualikan', 'Konten', 'BAG OPS', 'SAT BINMAS', 'SAT LANTAS', 'POLSEK KOTA',
+      ]);
+      expect(rowsOf('Sudah')[0]).toEqual(['No', 'NRP/NIP', 'Pangkat', 'Nama', 'Divisi', 'Jabatan', 'Akun', 'Konten 1', 'Konten 2', 'Jumlah', 'Persen', 'Tingkat']);
+      // Empty cells read back as undefined; Persen is count / countable posts.
+      expect(rowsOf('Sudah').slice(1)).toEqual([
+        [1, MEMBERS.budi, 'AIPTU', 'BUDI', 'BAG OPS', undefined, '@budi.s', 1, 1, 2, 1, 'Lengkap'],
+        [2, MEMBERS.ani, 'BRIPKA', 'ANI', 'SAT BINMAS', undefined, '@ani_r', 1, 0, 1, 0.5, 'Kurang lengkap'],
+      ]);
+      expect(rowsOf('Belum').slice(1)).toEqual([
+        [1, MEMBERS.candra, 'BRIPDA', 'CANDRA', 'SAT LANTAS', undefined, undefined, 0, 0, 0, 0, 'Belum mengisi akun'],
+        [2, MEMBERS.eko, 'BRIGPOL', 'EKO', 'POLSEK KOTA', undefined, '@eko', 0, 0, 0, 0, 'Belum'],
+      ]);
+      expect(rowsOf('Dikecualikan').slice(1)).toEqual([
+        [1, MEMBERS.dedi, 'KOMPOL', 'DEDI', 'BAG OPS', 'KABAG OPS', '@dedi', 0, 0, 0, 0, 'Belum'],
+      ]);
+      // Unit order: the head of BAG OPS (KABAG) before his members, whatever their rank.
+      expect(rowsOf('BAG OPS')).toEqual([
+        ['No', 'NRP/NIP', 'Pangkat', 'Nama', 'Jabatan', 'Akun', 'Jumlah', 'Persen', 'Status', 'Tingkat'],
+        [1, MEMBERS.dedi, 'KOMPOL', 'DEDI', 'KABAG OPS', '@dedi', 0, 0, 'Dikecualikan', 'Belum'],
+        [2, MEMBERS.budi, 'AIPTU', 'BUDI', undefined, '@budi.s', 2, 1, 'Sudah', 'Lengkap'],
+      ]);
+      const summary = rowsOf('Ringkasan');
+      expect(summary.slice(summary.findIndex((r) => r[0] === 'Divisi'))).toEqual([
+        ['Divisi', 'Jumlah user', 'Sudah', 'Kurang', 'Belum', 'Dikecualikan', 'Persen sudah'],
+        // Weakest first; ties in unit order.
+        ['SAT LANTAS', 1, 0, 0, 1, 0, 0],
+        ['POLSEK KOTA', 1, 0, 0, 1, 0, 0],
+        ['BAG OPS', 2, 1, 0, 0, 1, 1],
+        ['SAT BINMAS', 1, 1, 0, 0, 0, 1],
       ]);
     });
   });

@@ -188,15 +188,27 @@ describe(`laporlink, absensilink, rekaplink, absensiregistrasi (${backend})`, ()
     expect(text).toContain('❌ *Belum melaksanakan* (2 user):\n*SAT LANTAS* (1 user):\n- BRIPDA CANDRA (0/2 konten, 0 link)');
   });
 
-  it('rekaplink lists the day’s links per platform', async () => {
+  it('rekaplink counts the day’s distinct links and lists who reported, per division', async () => {
     const text = await ask(ADMIN, `rekaplink#${CLIENT}`);
     expect(text).toContain('*Jumlah Konten Resmi:* 2\nhttps://www.instagram.com/p/sc1\nhttps://www.instagram.com/p/sc2\n');
-    expect(text).toContain('*Jumlah user yang melapor:* 2\n*Jumlah Total Link dari 5 Platform Sosial Media:* 6');
+    // ANI reported the same YouTube link for both posts: counted once.
     expect(text).toContain(
-      '*Instagram* (1):\nhttps://www.instagram.com/p/AniRepost1/\n\n*Facebook* (1):\nhttps://www.facebook.com/budi/posts/3\n\n*Twitter/X* (1):\nhttps://x.com/budi/status/2',
+      [
+        '*Jumlah user yang melapor:* 2 dari 5 (belum melapor: 3)',
+        '*Jumlah link (tanpa duplikat):* 5 — IG 1 · FB 1 · X 1 · TT 1 · YT 1',
+        '',
+        '*BAG OPS* (1 user):',
+        '1. AIPTU BUDI — FB ✓ X ✓ TT ✓',
+        '',
+        '*SAT BINMAS* (1 user):',
+        '2. BRIPKA ANI — IG ✓ YT ✓',
+        '',
+        'Terima kasih.',
+      ].join('\n'),
     );
-    expect(text).toContain('*TikTok* (1):\nhttps://www.tiktok.com/@budi.s/video/1\n\n*YouTube* (2):\nhttps://youtu.be/abcdefgh\nhttps://youtu.be/abcdefgh');
-    expect(await ask(ADMIN, `rekaplink#${CLIENT}#kemarin`)).toContain('*Jumlah user yang melapor:* 0');
+    expect(text).not.toContain('youtu.be');
+    const yesterday = await ask(ADMIN, `rekaplink#${CLIENT}#kemarin`);
+    expect(yesterday).toContain('*Jumlah user yang melapor:* 0 dari 5 (belum melapor: 5)\n*Jumlah link (tanpa duplikat):* 0\n\nBelum ada user yang melapor link.');
     expect(await ask(ADMIN, `rekaplink#${CLIENT}#akumulasi`)).toMatch(/^⚠️ Format perintah salah\.\nFormat: \*rekaplink\[?#/);
   });
 

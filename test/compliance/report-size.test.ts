@@ -150,7 +150,7 @@ describe('the summary (pure)', () => {
       members,
       lastUpdated: NOW,
     };
-    const client = { clientId: 'X', nama: 'POLRES X', active: true, insta: 'x', instaEnabled: true, tiktok: null, tiktokEnabled: false, amplifyEnabled: true, threshold: 'half' as const };
+    const client = { clientId: 'X', nama: 'POLRES X', active: true, insta: 'x', instaEnabled: true, tiktok: null, tiktokEnabled: false, amplifyEnabled: true, threshold: 'half' as const, type: null, divisionOrder: [] };
     const { text, summarised } = renderAbsensi(buildRecap(day, 'half'), {
       client,
       kind: 'accumulated',

@@ -139,7 +139,7 @@ describe(`fetch storage (${backend})`, () => {
       }
       const budi = (await loadEngagement(db, client, 'likes', DAY)).members.find((m) => m.userId === 'f1')!;
       expect(budi.engaged).toHaveLength(1);
-      expect((await loadDayLinks(db, 'FS', DAY)).posts).not.toContain('r2');
+      expect((await loadDayLinks(db, client, DAY)).posts).not.toContain('r2');
       expect((await likes('r2'))?.likes).toEqual(['budi.s']);
       expect(await matches('instagram', 'r2')).toEqual(['f1']);
       const { rows } = await db.query(`SELECT user_id FROM link_report WHERE shortcode = 'r2'`);

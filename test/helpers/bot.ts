@@ -1,6 +1,7 @@
 /** A bot on a test database, driven through the memory transport exactly as production drives it. */
 import pino from 'pino';
 import { BOT_VARIABLES, createBot } from '../../src/app/create-bot.js';
+import type { AttachmentBuilders } from '../../src/bot/attachments.js';
 import type { Bot } from '../../src/bot/bot.js';
 import { loadCommands } from '../../src/bot/catalog.js';
 import type { CommandSpec } from '../../src/bot/command.js';
@@ -73,6 +74,10 @@ export async function createTestBot(
     log?: Logger;
     /** RapidAPI test hooks; by default retries wait for nothing (no real time). */
     rapidapi?: RapidApiOverrides;
+    /** Attachment builders (`attachLater`); by default the production registry. */
+    attachmentBuilders?: AttachmentBuilders;
+    /** Whether an exchange waits for the files its reply promised (default); tests of those builds wait themselves. */
+    awaitAttachments?: boolean;
   } = {},
 ): Promise<TestBot> {
   const config = loadConfig(BOT_VARIABLES, { ADMIN_WHATSAPP: `${ADMIN},${ADMIN_LID}`, ...options.env });
@@ -81,6 +86,7 @@ export async function createTestBot(
   const commands = options.commands ?? [...(await loadCommands()), ...(options.extraCommands ?? [])];
   const bot = await createBot({ config, db, log: options.log ?? silentLog, transport, commands, now: () => clock.now,
     rapidapi: options.rapidapi ?? { sleep: async () => {} },
+    ...(options.attachmentBuilders ? { attachmentBuilders: options.attachmentBuilders } : {}),
   });
   transport.onMessage((m) => bot.handle(m));
   await transport.start();
@@ -95,6 +101,8 @@ export async function createTestBot(
       ...(opts.kind ? { kind: opts.kind } : {}),
       timestamp: clock.now,
     });
+    // The files a reply promised are built after it: wait for them, so an exchange holds the whole answer.
+    if (options.awaitAttachments !== false) await bot.attachmentsSettled();
     await bot.outbox.drain();
     return { disposition, sent: transport.takeSent() };
   };

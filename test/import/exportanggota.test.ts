@@ -40,6 +40,6 @@ describe(`exportanggota (${backend})`, () => {
     const refused = await t.exchange(MEMBER, 'exportanggota');
     expect(refused.every((m) => m.kind === 'text')).toBe(true);
     const sent = await t.exchange(ADMIN, 'exportanggota#polreslain');
-    expect(sent.map((m) => (m.kind === 'document' ? m.document.fileName : m.text))).toEqual(['anggota-polreslain-2026-11-25.xlsx']);
+    expect(sent.map((m) => (m.kind === 'document' ? m.document.fileName : m.kind === 'text' ? m.text : m.image.fileName))).toEqual(['anggota-polreslain-2026-11-25.xlsx']);
   });
 });

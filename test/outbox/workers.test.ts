@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PostgresDb } from '../../src/db/postgres.js';
 import { KillSwitch } from '../../src/outbox/kill-switch.js';
 import { DEFAULT_SETTINGS, NO_PACING, Outbox } from '../../src/outbox/outbox.js';
-import { BaseTransport, type OutgoingDocument, type Transport } from '../../src/transport/transport.js';
+import { BaseTransport, type OutgoingDocument, type OutgoingImage, type Transport } from '../../src/transport/transport.js';
 import { backend, createTestDatabase } from '../helpers/db.js';
 import { silentLog } from '../helpers/bot.js';
 
@@ -21,6 +21,7 @@ class SharedEndpoint extends BaseTransport implements Transport {
     this.sent.push(`${chatId}|${text}`);
   }
   async sendDocument(_chatId: string, _document: OutgoingDocument): Promise<void> {}
+  async sendImage(_chatId: string, _image: OutgoingImage): Promise<void> {}
 }
 
 describe.runIf(backend === 'postgres')('two workers on one PostgreSQL database', () => {

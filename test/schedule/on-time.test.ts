@@ -44,6 +44,7 @@ describe(`scheduled recaps on time (${backend})`, () => {
       reportMaxLines: 400,
       messageMaxChars: 4000,
       sendComplete: false,
+      sendChart: true,
     };
     expect((await findClient(db, DEMO_CLIENT_ID))?.active).toBe(true);
     const jobs = (await listJobs(db, DEMO_CLIENT_ID)).filter((j) => j.job === 'likes' || j.job === 'comments');

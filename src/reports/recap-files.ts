@@ -1,0 +1,130 @@
+/**
+ * The files that come with a compliance recap: the Excel workbook and the chart
+ * pictures (one horizontal bar per division, worst first). Built after the recap's
+ * text is queued; from the recap in memory, or again from the database when the
+ * process died before it sent them (`absensiFiles`, the attachment builder).
+ */
+import type { AttachmentBuilder, AttachmentPart } from '../bot/attachments.js';
+import { type ComplianceClient, findClient } from '../compliance/clients.js';
+import { loadEngagement, type Source } from '../compliance/engagement.js';
+import { buildRecap, divisionScores, type Recap } from '../compliance/recap.js';
+import { dayWindowOf } from '../time/day.js';
+import { formatDay } from '../time/format.js';
+import type { OutgoingDocument, OutgoingImage } from '../transport/transport.js';
+import { LABELS } from './absensi-text.js';
+import { type ChartInput, renderDivisionCharts } from './chart.js';
+import { XLSX_MIME, recapFileName, recapWorkbook } from './excel.js';
+
+export interface RecapFileOptions {
+  client: ComplianceClient;
+  /** When the recap was made (the Excel file's stamp). */
+  now: Date;
+  timezone: string;
+}
+
+/** The rule in words: `syarat sudah: minimal 2 dari 3 konten`. */
+function ruleText(recap: Recap): string {
+  return recap.threshold === 'all'
+    ? `syarat sudah: semua ${recap.countable} konten`
+    : `syarat sudah: minimal ${recap.needed} dari ${recap.countable} konten`;
+}
+
+/**
+ * Per division (worst first, as the text's summary): sudah, kurang (engaged with some
+ * posts, fewer than the rule needs) and belum (none, or no handle). Divisions whose
+ * members are all exceptions have nothing to draw and are left out.
+ */
+export function recapChartInput(recap: Recap, o: RecapFileOptions): ChartInput {
+  return {
+    title: `${LABELS[recap.day.source].title} · ${o.client.nama}`,
+    subtitle: `${formatDay(recap.day.day.start, o.timezone)} · ${ruleText(recap)}`,
+    divisions: divisionScores(recap)
+      .filter((d) => d.rate !== null)
+      .map((d) => ({ divisi: d.divisi, sudah: d.counts.sudah, kurang: d.kurang, belum: d.counts.belum - d.kurang })),
+  };
+}
+
+/** The chart pictures (more than one for more than 40 divisions); none before any post has data. */
+export async function recapCharts(recap: Recap, o: RecapFileOptions): Promise<OutgoingImage[]> {
+  if (recap.countable === 0) return [];
+  const input = recapChartInput(recap, o);
+  if (input.divisions.length === 0) return [];
+  const pictures = await renderDivisionCharts(input);
+  const base = `grafik-${recapFileName(recap, o.client.clientId).replace(/^rekap-/, '').replace(/\.xlsx$/, '')}`;
+  return pictures.map((data, i) => ({
+    fileName: pictures.length > 1 ? `${base}-${i + 1}.png` : `${base}.png`,
+    data,
+    caption:
+      i === 0
+        ? `📊 ${input.title}, ${input.subtitle}: persentase sudah, kurang dan belum per divisi, terlemah di atas.`
+        : `📊 (lanjutan ${i + 1}/${pictures.length})`,
+  }));
+}
+
+export async function recapExcel(recap: Recap, o: RecapFileOptions): Promise<OutgoingDocument> {
+  return {
+    fileName: recapFileName(recap, o.client.clientId),
+    mimeType: XLSX_MIME,
+    data: await recapWorkbook(recap, o),
+    caption:
+      `📎 Rekap Excel ${o.client.nama}, ${recap.day.day.date}: ${recap.members.length} user; ` +
+      'lembar Ringkasan (per divisi), Sudah, Belum, Dikecualikan, Konten, dan satu lembar per divisi.',
+  };
+}
+
+/** What a recap's files are to hold. */
+export interface FileRequest {
+  excel: boolean;
+  chart: boolean;
+}
+
+/** The parts sent after a recap's text: the Excel file and the chart pictures, as asked. */
+export async function absensiFiles(recap: Recap, o: RecapFileOptions, want: FileRequest): Promise<AttachmentPart[]> {
+  const parts: AttachmentPart[] = [];
+  if (want.excel) parts.push({ document: await recapExcel(recap, o) });
+  if (want.chart) {
+    const pictures = await recapCharts(recap, o);
+    if (pictures.length > 0) parts.push(...pictures.map((image) => ({ image })));
+    else parts.push({ text: `⚠️ Grafik belum dapat dibuat: data ${LABELS[recap.day.source].data} belum tersedia untuk konten hari itu.` });
+  }
+  return parts;
+}
+
+/** The registry name of the recap files' builder. */
+export const ABSENSI_FILES = 'absensi-files';
+
+/** What `attachLater` stores for a recap's files: enough to build them again after a restart. */
+export interface AbsensiFilesArgs {
+  [key: string]: string | boolean;
+  source: Source;
+  clientId: string;
+  /** The Jakarta day, `YYYY-MM-DD`. */
+  date: string;
+  /** When the recap was asked for (ISO). */
+  at: string;
+  excel: boolean;
+  chart: boolean;
+}
+
+const SOURCES: readonly Source[] = ['likes', 'comments', 'links'];
+
+function isFilesArgs(a: unknown): a is AbsensiFilesArgs {
+  const r = a as Partial<AbsensiFilesArgs> | null;
+  return (
+    typeof r === 'object' && r !== null && SOURCES.includes(r.source as Source) && typeof r.clientId === 'string' &&
+    typeof r.date === 'string' && typeof r.at === 'string' && typeof r.excel === 'boolean' && typeof r.chart === 'boolean'
+  );
+}
+
+/**
+ * Builds a recap's files again from the database (the process that promised them died
+ * first). The data may have moved on since the text; the files say when they were made.
+ */
+export const absensiFilesBuilder: AttachmentBuilder = async (args, services) => {
+  if (!isFilesArgs(args)) throw new Error('absensi-files: malformed arguments');
+  const client = await findClient(services.db, args.clientId);
+  if (!client) return [{ text: `⚠️ Lampiran rekap tidak dapat dibuat: client *${args.clientId}* sudah tidak ada.` }];
+  const day = dayWindowOf(args.date, services.timezone);
+  const recap = buildRecap(await loadEngagement(services.db, client, args.source, day), client.threshold, client.divisionOrder);
+  return absensiFiles(recap, { client, now: services.now(), timezone: services.timezone }, args);
+};

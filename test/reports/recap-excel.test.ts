@@ -1,0 +1,233 @@
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import type { ComplianceClient } from '../../src/compliance/clients.js';
+import type { DayPost, EngagementDay, MemberEngagement } from '../../src/compliance/engagement.js';
+import { buildRecap, type Recap } from '../../src/compliance/recap.js';
+import { COLOURS, recapWorkbook, sheetNames } from '../../src/reports/excel.js';
+import { dayWindowOf } from '../../src/time/day.js';
+
+const TIMEZONE = 'Asia/Jakarta';
+const day = dayWindowOf('2026-12-01', TIMEZONE);
+const client: ComplianceClient = {
+  clientId: 'POLRES_X',
+  nama: 'POLRES X',
+  active: true,
+  insta: 'polres.x',
+  instaEnabled: true,
+  tiktok: null,
+  tiktokEnabled: false,
+  amplifyEnabled: false,
+  threshold: 'half',
+  type: 'ORG',
+  divisionOrder: [],
+};
+const meta = { client, now: new Date('2026-12-01T13:00:00Z'), timezone: TIMEZONE };
+
+const post = (i: number, fetched = true): DayPost => ({
+  id: `p${i}`,
+  url: `https://www.instagram.com/p/p${i}`,
+  createdAt: new Date(day.start.getTime() + (i + 1) * 3600_000),
+  fetched,
+  partial: false,
+  updatedAt: fetched ? new Date(day.start.getTime() + 10 * 3600_000) : null,
+});
+
+/** [NRP, division, engaged posts, handle?, exception?]; three posts, at least 2 for sudah. */
+const MEMBERS: [string, string, number[], boolean?, boolean?][] = [
+  ['101', 'PIMPINAN', [0, 1, 2]], // lengkap, sudah
+  ['102', 'PIMPINAN', [0]], // kurang, belum
+  ['201', 'BAG OPS', [0, 1]], // kurang, sudah
+  ['202', 'BAG OPS', []], // belum
+  ['203', 'BAG OPS', [], false], // no handle
+  ['204', 'BAG OPS', [0, 1, 2], true, true], // exception
+  ['301', 'SAT RES/NARKOBA', [0, 1, 2]], // lengkap, sudah
+  ['302', 'SAT RES/NARKOBA', [1, 2]], // kurang, sudah
+  ['303', 'SAT RES/NARKOBA', []], // belum
+  ['304', 'SAT RES/NARKOBA', [2]], // kurang, belum
+];
+
+function recapOf(posts: DayPost[]): Recap {
+  const members = MEMBERS.map(([userId, divisi, engaged, handle = true, exception = false]): MemberEngagement => ({
+    userId,
+    nama: `NAMA ${userId}`,
+    title: 'BRIPTU',
+    divisi,
+    jabatan: null,
+    handle: handle ? `user${userId}` : null,
+    exception,
+    engaged,
+    links: 0,
+  }));
+  const engagement: EngagementDay = { source: 'likes', day, posts, members, lastUpdated: posts[0]!.updatedAt };
+  return buildRecap(engagement, 'half');
+}
+
+async function load(recap: Recap): Promise<ExcelJS.Workbook> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load((await recapWorkbook(recap, meta)) as unknown as ArrayBuffer);
+  return book;
+}
+
+/** The 1-based number of the first row whose cells pass the test. */
+function rowNumber(sheet: ExcelJS.Worksheet, test: (values: unknown[]) => boolean): number {
+  let found = 0;
+  sheet.eachRow((row, n) => {
+    if (!found && test((row.values as unknown[]).slice(1))) found = n;
+  });
+  return found;
+}
+
+const rowsOf = (sheet: ExcelJS.Worksheet): unknown[][] => {
+  const rows: unknown[][] = [];
+  sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+  return rows;
+};
+
+interface Rule {
+  type: string;
+  operator?: string;
+  formulae?: string[];
+  priority?: number;
+  style?: { fill?: { bgColor?: { argb?: string } } };
+}
+
+/** The fill Excel would give the cell: the first (by priority) rule it meets among the sheet's conditional formats. */
+function colourOf(sheet: ExcelJS.Worksheet, address: string): string | undefined {
+  const cell = sheet.getCell(address);
+  const { row, col } = cell.fullAddress;
+  const formats = (sheet as unknown as { conditionalFormattings: { ref: string; rules: Rule[] }[] }).conditionalFormattings;
+  const met: Rule[] = [];
+  for (const { ref, rules } of formats) {
+    const [from, to] = ref.split(':').map((a) => sheet.getCell(a).fullAddress);
+    if (row < from!.row || row > to!.row || col < from!.col || col > to!.col) continue;
+    for (const rule of rules) {
+      const value = cell.value;
+      if (rule.type === 'cellIs' && rule.operator === 'equal' && rule.formulae![0] === `"${value}"`) met.push(rule);
+      if (rule.type === 'expression' && typeof value === 'number') {
+        // AND(ISNUMBER(G12),G12>=0.9), relative to the range's first cell.
+        const [, op, limit] = /,[A-Z]+\d+(>=|<)([\d.]+)\)$/.exec(rule.formulae![0]!)!;
+        if (op === '>=' ? value >= Number(limit) : value < Number(limit)) met.push(rule);
+      }
+    }
+  }
+  met.sort((a, b) => a.priority! - b.priority!);
+  return met[0]?.style?.fill?.bgColor?.argb;
+}
+
+const GREEN = COLOURS.green.fill!.type === 'pattern' ? COLOURS.green.fill!.bgColor!.argb : '';
+const AMBER = COLOURS.amber.fill!.type === 'pattern' ? COLOURS.amber.fill!.bgColor!.argb : '';
+const RED = COLOURS.red.fill!.type === 'pattern' ? COLOURS.red.fill!.bgColor!.argb : '';
+
+describe('recap Excel file', () => {
+  it('has a summary, a sheet per section, the posts, and a sheet per division with a valid name', async () => {
+    const book = await load(recapOf([post(0), post(1), post(2)]));
+    expect(book.worksheets.map((s) => s.name)).toEqual([
+      'Ringkasan',
+      'Sudah',
+      'Belum',
+      'Dikecualikan',
+      'Konten',
+      'PIMPINAN',
+      'BAG OPS',
+      'SAT RES-NARKOBA',
+    ]);
+  });
+
+  it('lists every member once across the section sheets and once across the division sheets', async () => {
+    const book = await load(recapOf([post(0), post(1), post(2)]));
+    const idsIn = (names: string[]) =>
+      names.flatMap((name) => rowsOf(book.getWorksheet(name)!).slice(1).map((r) => String(r[1])));
+    const sections = idsIn(['Sudah', 'Belum', 'Dikecualikan']);
+    const divisions = idsIn(['PIMPINAN', 'BAG OPS', 'SAT RES-NARKOBA']);
+    const all = MEMBERS.map(([id]) => id).sort();
+    expect([...sections].sort()).toEqual(all);
+    expect([...divisions].sort()).toEqual(all);
+    expect(idsIn(['Sudah']).sort()).toEqual(['101', '201', '301', '302']);
+    expect(idsIn(['Dikecualikan'])).toEqual(['204']);
+    // The section sheets keep the per-post columns; the division sheets the member's status.
+    const sudah = rowsOf(book.getWorksheet('Sudah')!);
+    expect(sudah[0]).toEqual(['No', 'NRP/NIP', 'Pangkat', 'Nama', 'Divisi', 'Jabatan', 'Akun', 'Konten 1', 'Konten 2', 'Konten 3', 'Jumlah', 'Persen', 'Tingkat']);
+    expect(sudah.find((r) => r[1] === '302')).toEqual([4, '302', 'BRIPTU', 'NAMA 302', 'SAT RES/NARKOBA', undefined, '@user302', 0, 1, 1, 2, 2 / 3, 'Kurang lengkap']);
+    const bagOps = rowsOf(book.getWorksheet('BAG OPS')!);
+    expect(bagOps[0]).toEqual(['No', 'NRP/NIP', 'Pangkat', 'Nama', 'Jabatan', 'Akun', 'Jumlah', 'Persen', 'Status', 'Tingkat']);
+    expect(bagOps.find((r) => r[1] === '203')?.slice(5)).toEqual([undefined, 0, 0, 'Belum', 'Belum mengisi akun']);
+    expect(bagOps.find((r) => r[1] === '204')?.slice(6)).toEqual([3, 1, 'Dikecualikan', 'Lengkap']);
+    expect(book.getWorksheet('SAT RES-NARKOBA')!.getCell('H2').numFmt).toBe('0%');
+  });
+
+  it('summarises per division, weakest first, with the rate as a percentage', async () => {
+    const book = await load(recapOf([post(0), post(1), post(2)]));
+    const rows = rowsOf(book.getWorksheet('Ringkasan')!);
+    expect(rows[0]).toEqual(['Rekap Likes Instagram - POLRES X (POLRES_X)']);
+    expect(rows).toContainEqual(['Syarat sudah: minimal 2 dari 3 konten']);
+    expect(rows).toContainEqual(['Sudah', 4]);
+    const header = rows.findIndex((r) => r[0] === 'Divisi');
+    expect(rows[header]).toEqual(['Divisi', 'Jumlah user', 'Sudah', 'Kurang', 'Belum', 'Dikecualikan', 'Persen sudah']);
+    expect(rows.slice(header + 1)).toEqual([
+      ['BAG OPS', 4, 1, 0, 2, 1, 1 / 3],
+      // Same rate: the one with more belum first.
+      ['SAT RES/NARKOBA', 4, 2, 1, 1, 0, 0.5],
+      ['PIMPINAN', 2, 1, 1, 0, 0, 0.5],
+    ]);
+    const sheet = book.getWorksheet('Ringkasan')!;
+    const first = rowNumber(sheet, (r) => r[0] === 'Divisi') + 1;
+    expect(sheet.getCell(`G${first}`).numFmt).toBe('0.0%');
+    expect(colourOf(sheet, `G${first}`)).toBe(RED);
+    expect(colourOf(sheet, `G${first + 1}`)).toBe(AMBER);
+  });
+
+  it('a rate of 90% and up is green', async () => {
+    const recap = recapOf([post(0), post(1), post(2)]);
+    // Only the members who are sudah: every rate is 100%.
+    const book = await load({ ...recap, members: recap.members.filter((m) => m.verdict === 'sudah') });
+    const sheet = book.getWorksheet('Ringkasan')!;
+    const first = rowNumber(sheet, (r) => r[0] === 'Divisi') + 1;
+    expect(sheet.getCell(`G${first}`).value).toBe(1);
+    expect(colourOf(sheet, `G${first}`)).toBe(GREEN);
+  });
+
+  it('colours lengkap green, kurang amber and belum red', async () => {
+    const book = await load(recapOf([post(0), post(1), post(2)]));
+    const tingkat = (sheetName: string, id: string, column: string): string | undefined => {
+      const sheet = book.getWorksheet(sheetName)!;
+      return colourOf(sheet, `${column}${rowNumber(sheet, (r) => r[1] === id)}`);
+    };
+    // Division sheets: Tingkat in J, Status in I.
+    expect(tingkat('PIMPINAN', '101', 'J')).toBe(GREEN);
+    expect(tingkat('PIMPINAN', '102', 'J')).toBe(AMBER);
+    expect(tingkat('BAG OPS', '202', 'J')).toBe(RED);
+    expect(tingkat('BAG OPS', '203', 'J')).toBe(RED);
+    expect(tingkat('PIMPINAN', '101', 'I')).toBe(GREEN);
+    expect(tingkat('PIMPINAN', '102', 'I')).toBe(RED);
+    expect(tingkat('BAG OPS', '204', 'I')).toBeUndefined();
+    // Section sheets: Tingkat in M (three posts).
+    expect(tingkat('Sudah', '301', 'M')).toBe(GREEN);
+    expect(tingkat('Sudah', '302', 'M')).toBe(AMBER);
+    expect(tingkat('Belum', '303', 'M')).toBe(RED);
+  });
+
+  it('when no post has data, nobody is judged', async () => {
+    const book = await load(recapOf([post(0, false)]));
+    expect(rowsOf(book.getWorksheet('Sudah')!).slice(1)).toEqual([['Belum dinilai: data likes belum tersedia untuk konten hari itu.']]);
+    const rows = rowsOf(book.getWorksheet('Ringkasan')!);
+    expect(rows.at(-1)).toEqual(['Belum dinilai: data likes belum tersedia untuk konten hari itu.']);
+    const statuses = rowsOf(book.getWorksheet('BAG OPS')!).slice(1).map((r) => r[8]);
+    expect(statuses).toEqual(Array(4).fill('Belum dinilai'));
+  });
+});
+
+describe('sheetNames', () => {
+  it('keeps names Excel accepts: short, without []:*?/\\, unique ignoring case', () => {
+    const long = 'POLSEK KECAMATAN SUKAMAJU SELATAN BARAT';
+    expect(sheetNames(['SAT RES/NARKOBA', 'SAT RES:NARKOBA', 'a[b]*?\\', long, `${long} 2`, 'ringkasan', "'X'", ''], ['Ringkasan'])).toEqual([
+      'SAT RES-NARKOBA',
+      'SAT RES-NARKOBA (2)',
+      'a-b----',
+      'POLSEK KECAMATAN SUKAMAJU SELAT',
+      'POLSEK KECAMATAN SUKAMAJU S (2)',
+      'ringkasan (2)',
+      'X',
+      'Divisi',
+    ]);
+  });
+});

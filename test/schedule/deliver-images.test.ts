@@ -1,0 +1,61 @@
+/** A scheduled job's image parts queued like its documents (`…:img<n>`), and superseded with their message. */
+import { describe, expect, it } from 'vitest';
+import { deliver } from '../../src/schedule/deliver.js';
+import type { JobMessage } from '../../src/schedule/run-job.js';
+import { backend, useTestDatabase } from '../helpers/db.js';
+import { createTestOutbox } from '../helpers/outbox.js';
+
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x01]);
+
+describe(`scheduled images (${backend})`, () => {
+  const database = useTestDatabase();
+  const keys = async () =>
+    (await database().db.query<{ message_key: string; status: string }>('SELECT message_key, status FROM outbox ORDER BY id')).rows;
+
+  it('queues an image part as a broadcast row of its own and sends it as an image', async () => {
+    const { db } = database();
+    const t = await createTestOutbox(db);
+    const at = new Date('2026-11-25T02:00:00Z');
+    const messages: JobMessage[] = [
+      { chatId: 'g@g.us', part: { text: 'Rekap likes' } },
+      { chatId: 'g@g.us', part: { image: { fileName: 'likes.png', data: PNG, caption: 'Grafik' } } },
+    ];
+    // Queued at the outbox's own clock, so its rows are due for the drain below.
+    const delivery = await deliver(db, t.outbox, { clientId: 'c1', job: 'likes', at }, messages, t.clock.now);
+    expect(delivery).toEqual({ queued: 2, superseded: 0, skipped: null });
+    const own = `jadwal:c1:likes:${at.toISOString()}:g@g.us`;
+    expect((await keys()).map((r) => r.message_key)).toEqual([own, `${own}:img1`]);
+    const { rows } = await db.query<{ origin: string; document_mime: string }>(
+      `SELECT origin, document_mime FROM outbox WHERE message_key = $1`,
+      [`${own}:img1`],
+    );
+    expect(rows).toEqual([{ origin: 'broadcast', document_mime: 'image/png' }]);
+    await t.outbox.drain();
+    const sent = t.transport.takeSent();
+    expect(sent.map((m) => m.kind)).toEqual(['text', 'image']);
+    expect(sent[1]).toEqual({ chatId: 'g@g.us', kind: 'image', image: { fileName: 'likes.png', mimeType: 'image/png', data: PNG, caption: 'Grafik' } });
+  });
+
+  it('a newer occurrence removes an older waiting image with its text, but not one whose text already left', async () => {
+    const { db } = database();
+    const t = await createTestOutbox(db);
+    await db.query('DELETE FROM outbox');
+    const first = new Date('2026-11-26T08:00:00Z');
+    const second = new Date('2026-11-26T09:00:00Z');
+    const image = (chatId: string): JobMessage => ({ chatId, part: { image: { fileName: 'likes.png', data: PNG } } });
+    const older: JobMessage[] = [
+      { chatId: 'a@c.us', part: { text: 'lama a' } },
+      image('a@c.us'),
+      { chatId: 'b@c.us', part: { text: 'lama b' } },
+      image('b@c.us'),
+    ];
+    await deliver(db, t.outbox, { clientId: 'c1', job: 'likes', at: first }, older, first);
+    // b's text already left: its image belongs to a message begun, which is never cut.
+    const ownB = `jadwal:c1:likes:${first.toISOString()}:b@c.us`;
+    await db.query(`UPDATE outbox SET status = 'sent' WHERE message_key = $1`, [ownB]);
+    const newer: JobMessage[] = [{ chatId: 'a@c.us', part: { text: 'baru a' } }];
+    const delivery = await deliver(db, t.outbox, { clientId: 'c1', job: 'likes', at: second }, newer, second);
+    expect(delivery).toEqual({ queued: 1, superseded: 1, skipped: null });
+    expect((await keys()).map((r) => r.message_key)).toEqual([ownB, `${ownB}:img1`, `jadwal:c1:likes:${second.toISOString()}:a@c.us`]);
+  });
+});
