@@ -14,6 +14,7 @@
  * growth < 30 MB per report. On PGlite: ≤ 1 s.
  */
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
@@ -26,27 +27,27 @@ import { recapWorkbook } from '../src/reports/excel.js';
 import { dayWindow } from '../src/time/day.js';
 import { benchDatabases, ms, percentile } from './lib.js';
 
-const MEMBERS = 10_000;
+export const MEMBERS = 10_000;
 const EXCEPTION_EVERY = 200; // 50 exceptions among the active members
 const INACTIVE = 200;
-const POSTS = 20;
+export const POSTS = 20;
 const LIKING_MEMBERS = 6_000;
 const STRANGERS_PER_POST = 20_000;
 const STRANGER_POOL = 50_000;
-const CLIENT = 'PROVINSI';
-const TIMEZONE = 'Asia/Jakarta';
+export const CLIENT = 'PROVINSI';
+export const TIMEZONE = 'Asia/Jakarta';
 /** 12.00 WIB: the posts went up this morning. */
-const NOW = new Date('2026-11-25T05:00:00Z');
-const MAX_LINES = 400;
+export const NOW = new Date('2026-11-25T05:00:00Z');
+export const MAX_LINES = 400;
 
 /** A garbage collector without a command-line flag, so `tsx bench/compliance.ts` is enough. */
-function exposeGc(): () => void {
+export function exposeGc(): () => void {
   const own = (globalThis as { gc?: () => void }).gc;
   if (own) return own;
   setFlagsFromString('--expose-gc');
   return runInNewContext('gc') as () => void;
 }
-const gc = exposeGc();
+export const gc = exposeGc();
 
 /** Deterministic data: the same on both backends and on every run. */
 function random(seed: number): () => number {
@@ -63,7 +64,7 @@ function random(seed: number): () => number {
 const pick = <T>(rnd: () => number, list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
-const DIVISIONS = [
+export const DIVISIONS = [
   ...['OPS', 'REN', 'SDM', 'LOG', 'HUMAS', 'HUKUM'].map((d) => `BAG ${d}`),
   ...Array.from({ length: 14 }, (_, i) => `SAT ${pad(i + 1, 2)}`),
   ...['PROPAM', 'KEU', 'UM', 'TIK'].map((d) => `SI ${d}`),
@@ -75,7 +76,7 @@ const RANKS = ['AKBP', 'KOMPOL', 'AKP', 'IPTU', 'IPDA', 'AIPTU', 'AIPDA', 'BRIPK
 const FIRST = ['BUDI', 'ANI', 'EKO', 'DEDI', 'SITI', 'AGUS', 'RINA', 'JOKO', 'WAHYU', 'PUTRI', 'HENDRA', 'DEWI', 'RUDI', 'SRI'];
 const LAST = ['SANTOSO', 'WIJAYA', 'PRATAMA', 'SAPUTRA', 'HIDAYAT', 'LESTARI', 'NUGROHO', 'KURNIAWAN', 'SETIAWAN', 'RAHAYU'];
 
-interface Member {
+export interface Member {
   userId: string;
   nama: string;
   title: string;
@@ -90,14 +91,14 @@ interface Member {
   whatsapp: string | null;
 }
 
-interface Dataset {
+export interface Dataset {
   members: Member[];
   posts: { shortcode: string; createdAt: Date; likes: unknown[] }[];
   /** Posts each member liked, by user id. */
   liked: Map<string, number>;
 }
 
-function dataset(): Dataset {
+export function dataset(): Dataset {
   const rnd = random(20261125);
   // Uneven divisions, as real ones are: a few tiny ones, some large.
   const weights = DIVISIONS.map((_, i) => (i % 9 === 8 ? 0.02 : 0.3 + rnd() * 2));
@@ -174,7 +175,7 @@ function dataset(): Dataset {
   return { members, posts, liked };
 }
 
-async function seed(db: Db, data: Dataset): Promise<{ members: number; likes: number }> {
+export async function seed(db: Db, data: Dataset): Promise<{ members: number; likes: number }> {
   await db.query(`INSERT INTO clients (client_id, nama, client_insta) VALUES ($1, 'POLDA PROVINSI', 'humas.polda')`, [CLIENT]);
   const m = data.members;
   let t0 = performance.now();
@@ -205,7 +206,7 @@ async function seed(db: Db, data: Dataset): Promise<{ members: number; likes: nu
   return { members, likes };
 }
 
-interface Report {
+export interface Report {
   client: ComplianceClient;
   recap: Recap;
   rendered: RenderedReport;
@@ -213,7 +214,7 @@ interface Report {
 }
 
 /** What `absensilikes provinsi` does between the request and the reply. */
-async function report(db: Db, kind: ReportKind): Promise<Report> {
+export async function report(db: Db, kind: ReportKind): Promise<Report> {
   const t = [performance.now()];
   const client = await findClient(db, CLIENT.toLowerCase());
   if (!client) throw new Error('client not found');
@@ -235,7 +236,7 @@ async function report(db: Db, kind: ReportKind): Promise<Report> {
  * planner, which guesses 100 rows for it, hashes the 10,000 members rather than
  * the 520,000 likers; joining before de-duplicating beats DISTINCT over all likers.
  */
-const BASELINE = `
+export const BASELINE = `
   WITH member AS (
     SELECT u.user_id::text,
            ltrim(rtrim(regexp_replace(lower(btrim(u.insta)), '^(https?://)?([a-z]+\\.)?instagram\\.com/', ''), '/'), '@') AS handle
@@ -259,7 +260,7 @@ const BASELINE = `
  * Runs `fn` while a thread of its own samples the process RSS every millisecond
  * (the main thread is busy building the report and could not sample itself).
  */
-async function peakMemory<T>(fn: () => Promise<T>): Promise<{ result: T; rss: number; heap: number }> {
+export async function peakMemory<T>(fn: () => Promise<T>): Promise<{ result: T; rss: number; heap: number }> {
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const peak = new Float64Array(new SharedArrayBuffer(8));
   const sampler = new Worker(
@@ -284,7 +285,7 @@ async function peakMemory<T>(fn: () => Promise<T>): Promise<{ result: T; rss: nu
   return { result, rss: peak[0]! - before.rss, heap };
 }
 
-interface Timing<T> {
+export interface Timing<T> {
   median: number;
   p90: number;
   /** Results of the timed runs. */
@@ -292,7 +293,7 @@ interface Timing<T> {
   last: T;
 }
 
-async function timed<T>(fn: () => Promise<T>, warmup = 2, runs = 9): Promise<Timing<T>> {
+export async function timed<T>(fn: () => Promise<T>, warmup = 2, runs = 9): Promise<Timing<T>> {
   let last!: T;
   for (let i = 0; i < warmup; i++) last = await fn();
   const times: number[] = [];
@@ -307,14 +308,14 @@ async function timed<T>(fn: () => Promise<T>, warmup = 2, runs = 9): Promise<Tim
   return { median: percentile(times, 50), p90: percentile(times, 90), results, last };
 }
 
-const mb = (bytes: number): string => `${bytes >= 0 ? '+' : ''}${(bytes / 2 ** 20).toFixed(1)} MB`;
-const target = (value: number, limit: number, unit = 'ms'): string =>
+export const mb = (bytes: number): string => `${bytes >= 0 ? '+' : ''}${(bytes / 2 ** 20).toFixed(1)} MB`;
+export const target = (value: number, limit: number, unit = 'ms'): string =>
   `target ≤ ${limit} ${unit}: ${value <= limit ? 'met' : 'NOT met'}`;
 
-const median = (values: number[]): number => percentile([...values].sort((a, b) => a - b), 50);
+export const median = (values: number[]): number => percentile([...values].sort((a, b) => a - b), 50);
 
 /** Median of each stage over the timed runs. */
-function stages(reports: Report[]): string {
+export function stages(reports: Report[]): string {
   const names = ['findClient', 'loadEngagement', 'buildRecap', 'render'];
   return names.map((name, i) => `${name} ${ms(median(reports.map((r) => r.stages[i]!)))}`).join(', ');
 }
@@ -441,4 +442,5 @@ async function main(): Promise<void> {
   console.log(`\ntotal ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-await main();
+// Run when started directly; bench/report-handler.ts imports the data and the seeding.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

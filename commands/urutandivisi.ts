@@ -34,7 +34,7 @@ export default defineCommand({
     const [value, ...extra] = rest;
     if (extra.length > 0) throw new UsageError();
     const client = await clientInScope(ctx, typed);
-    const present = await divisionChoices(db, client.clientId);
+    const present = await divisionChoices(db, client.clientId, true);
     const show = (order: readonly string[]): string =>
       present.length === 0 ? '(belum ada anggota)' : numbered([...present].sort(divisionComparator(order)));
     if (value === undefined) {

@@ -39,10 +39,10 @@ export function clientCard(
     `client_operator: ${show(c.client_operator)}`,
     `client_super: ${show(c.client_super)}`,
     `Anggota: ${members.active} aktif dari ${members.total}`,
-    `Urutan divisi: ${(c.division_order ?? []).length ? c.division_order.join(', ') : 'bawaan (PIMPINAN, BAG, SAT, SI, SPKT, POLSEK, lainnya)'}`,
     groups.length === 0
       ? 'Grup terikat: -'
       : `Grup terikat (${groups.length}):\n${groups.map((g) => `• ${g}${groupNames.has(g) ? ` (${groupNames.get(g)})` : ''}`).join('\n')}`,
+    `Urutan divisi: ${(c.division_order ?? []).length ? c.division_order.join(', ') : 'bawaan (PIMPINAN, BAG, SAT, SI, SPKT, POLSEK, lainnya)'}`,
   ].join('\n');
 }
 

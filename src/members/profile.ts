@@ -89,10 +89,14 @@ export async function rankChoices(db: Queryable, clientId: string | null): Promi
   return rows.map((r) => r.v).sort((a, b) => rankRank(a) - rankRank(b) || compareText(a, b));
 }
 
-/** The divisions to choose from: those of the member's client, in unit order. */
-export async function divisionChoices(db: Queryable, clientId: string | null): Promise<string[]> {
+/**
+ * The divisions to choose from: those of the member's client, in unit order; with
+ * `activeOnly`, only those of its active members (the divisions reports list).
+ */
+export async function divisionChoices(db: Queryable, clientId: string | null, activeOnly = false): Promise<string[]> {
   const { rows } = await db.query<{ v: string }>(
-    `SELECT DISTINCT upper(trim(divisi)) AS v FROM "user" WHERE client_id = $1 AND coalesce(trim(divisi), '') <> ''`,
+    `SELECT DISTINCT upper(trim(divisi)) AS v FROM "user"
+      WHERE client_id = $1 AND coalesce(trim(divisi), '') <> ''${activeOnly ? ' AND status' : ''}`,
     [clientId],
   );
   return rows.map((r) => r.v).sort((a, b) => divisionRank(a) - divisionRank(b) || compareText(a, b));

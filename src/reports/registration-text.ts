@@ -5,7 +5,7 @@ import { type Missing, type RegistrationMember, usesInstagram, usesTiktok } from
 import { formatStamp } from '../time/format.js';
 import { divisionBlocks, memberWho } from './division-lines.js';
 import { type Block, joinBlocks, paginate, paragraphs } from './paginate.js';
-import { compareDivisions } from '../compliance/ordering.js';
+import { divisionComparator } from '../compliance/ordering.js';
 
 export const MISSING_LABEL: Record<Missing, string> = { whatsapp: 'WhatsApp', instagram: 'Instagram', tiktok: 'TikTok' };
 
@@ -51,6 +51,7 @@ export function renderRegistration(members: RegistrationMember[], o: Registratio
   const listed = (o.filter !== 'belum' ? done.length : 0) + (o.filter !== 'sudah' ? open.length : 0);
   const summarised = listed > o.maxLines;
   if (summarised) {
+    const compareDivisions = divisionComparator(o.client.divisionOrder);
     const groups = byDivision(members)
       .map((g) => ({ divisi: g.divisi, total: g.members.length, done: g.members.filter((m) => m.missing.length === 0).length }))
       .sort((a, b) => a.done / a.total - b.done / b.total || compareDivisions(a.divisi, b.divisi));

@@ -184,8 +184,8 @@ describe(`laporlink, absensilink, rekaplink, absensiregistrasi (${backend})`, ()
     expect(text).toContain('📋 *Rekap Akumulasi Amplifikasi Link*');
     expect(text).toContain('✅ *Sudah melaksanakan* : *2 user*\n❌ *Belum melaksanakan* : *2 user*\n➖ *Dikecualikan (exception)* : *1 user*');
     expect(text).toContain('*Jumlah link dilaporkan:* 6');
-    expect(text).toContain('✅ *Sudah melaksanakan* (2 user):\n*BAG OPS* (1 user):\n- AIPTU BUDI (1/2 konten, 3 link)\n\n*SAT BINMAS* (1 user):\n- BRIPKA ANI (2/2 konten, 3 link)');
-    expect(text).toContain('❌ *Belum melaksanakan* (2 user):\n*SAT LANTAS* (1 user):\n- BRIPDA CANDRA (0/2 konten, 0 link)');
+    expect(text).toContain('✅ *Sudah melaksanakan* (2 user):\n*BAG OPS* (1):\nAIPTU BUDI\n\n*SAT BINMAS* (1):\nBRIPKA ANI');
+    expect(text).toContain('❌ *Belum melaksanakan* (2 user):\n*SAT LANTAS* (1):\n1. BRIPDA CANDRA 0/2, 0 link');
   });
 
   it('rekaplink counts the day’s distinct links and lists who reported, per division', async () => {

@@ -16,8 +16,9 @@ const REPORTS = [
   `absensiregistrasi#${CLIENT}`,
 ];
 
-const DIVISION = /^\*[A-Z][A-Z ]*\* \(\d+ user\)/;
-const MEMBER_LINE = /^- /;
+const DIVISION = /^\*[A-Z][A-Z ]*\* \(\d+( user)?\)/;
+/** A member's line: a bullet, a numbered detail, or a paragraph of names. */
+const MEMBER_LINE = /^- |^\d+\. |^[A-Z][A-Z .']+(, [A-Z][A-Z .']+)*,?$/;
 
 describe(`reports over several messages (${backend})`, () => {
   const database = useTestDatabase();
@@ -53,47 +54,39 @@ describe(`reports over several messages (${backend})`, () => {
         '*Syarat sudah:* minimal 1 dari 2 konten',
         '',
         '*Konten 1:* https://www.instagram.com/p/sc1',
-        '✅ *Sudah melaksanakan* (2 user):',
-        '*BAG OPS* (1 user):',
-        '- AIPTU BUDI : @budi.s',
+        '✅ 2 sudah · ❌ 2 belum',
+        '',
+        '❌ *Belum melaksanakan* (2 user):',
+        '*SAT LANTAS* (1):',
+        'BRIPDA CANDRA',
       ],
       [
         '*Konten 1:* https://www.instagram.com/p/sc1 (lanjutan)',
-        '✅ *Sudah melaksanakan* (2 user) (lanjutan):',
-        '*SAT BINMAS* (1 user):',
-        '- BRIPKA ANI : @ani_r',
+        '❌ *Belum melaksanakan* (2 user) (lanjutan):',
+        '*POLSEK KOTA* (1):',
+        'BRIGPOL EKO',
         '',
-        '❌ *Belum melaksanakan* (2 user):',
-        '*SAT LANTAS* (1 user):',
-        '- BRIPDA CANDRA : belum mengisi data instagram',
-        '',
-        '*POLSEK KOTA* (1 user):',
-        '- BRIGPOL EKO : @eko',
-      ],
-      [
         '*Konten 2:* https://www.instagram.com/p/sc2',
-        '✅ *Sudah melaksanakan* (1 user):',
-        '*BAG OPS* (1 user):',
-        '- AIPTU BUDI : @budi.s',
+        '✅ 1 sudah · ❌ 3 belum',
         '',
         '❌ *Belum melaksanakan* (3 user):',
-        '*SAT BINMAS* (1 user):',
-        '- BRIPKA ANI : @ani_r',
+        '*SAT BINMAS* (1):',
+        'BRIPKA ANI',
         '',
-        '*SAT LANTAS* (1 user):',
-        '- BRIPDA CANDRA : belum mengisi data instagram',
+        '*SAT LANTAS* (1):',
+        'BRIPDA CANDRA',
       ],
       [
         '*Konten 2:* https://www.instagram.com/p/sc2 (lanjutan)',
         '❌ *Belum melaksanakan* (3 user) (lanjutan):',
-        '*POLSEK KOTA* (1 user):',
-        '- BRIGPOL EKO : @eko',
+        '*POLSEK KOTA* (1):',
+        'BRIGPOL EKO',
         '',
         '➖ *Dikecualikan (exception)* (1 user):',
-        '*BAG OPS* (1 user):',
-        '- KOMPOL DEDI : @dedi (0/2 konten)',
+        '*BAG OPS* (1):',
+        'KOMPOL DEDI',
         '',
-        'Terimakasih.',
+        'Terima kasih.',
       ],
     ].map((lines) => lines.join('\n')));
   });

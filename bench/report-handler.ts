@@ -1,0 +1,331 @@
+/**
+ * The province report through the real command handler, on PGlite and on PostgreSQL:
+ * the data of bench/compliance.ts (10,000 active members in 40 divisions, 20 posts of
+ * one Jakarta day, 26,000 likers each), a bot built by `createBot` on the memory
+ * transport, and an admin asking `absensilikes#PROVINSI#akumulasi` (summarised, so the
+ * Excel file is attached) and `…#grafik` (Excel and chart). Prints, with medians and p90
+ * over the timed runs:
+ *
+ * - text ready: from `transport.receive()` to its resolution (handled, text queued);
+ *   until `attachmentsSettled()` (Excel built and queued); the Excel part alone;
+ * - the read-time baseline query of bench/compliance.ts in the same run, and its ratio;
+ * - other senders' `whoami` latency (open loop, one every 20 ms, measured from when each
+ *   was due, so a blocked event loop shows) while the Excel file is built, and idle;
+ * - `#grafik` until settled, and the chart part (a bot whose line limit keeps the full
+ *   lists in the text, so the chart is the only attachment);
+ * - RSS and heap retained per report over 10 reports, and the peak RSS of one.
+ *
+ *   npx tsx bench/report-handler.ts
+ *
+ * Targets: text ≤ 100 ms median on PostgreSQL (≤ 300 ms on PGlite); Excel ≤ 500 ms;
+ * other senders keep their p99; chart ≤ 300 ms; RSS growth ≤ 20 MB per report.
+ */
+import { performance } from 'node:perf_hooks';
+import pino from 'pino';
+import { BOT_VARIABLES, createBot } from '../src/app/create-bot.js';
+import type { Bot } from '../src/bot/bot.js';
+import { loadCommands } from '../src/bot/catalog.js';
+import type { CommandSpec } from '../src/bot/command.js';
+import { loadConfig } from '../src/config.js';
+import type { Db } from '../src/db/db.js';
+import { recapWorkbook } from '../src/reports/excel.js';
+import { dayWindow } from '../src/time/day.js';
+import { MemoryTransport, type SentMessage } from '../src/transport/memory.js';
+import {
+  BASELINE,
+  CLIENT,
+  type Dataset,
+  DIVISIONS,
+  dataset,
+  gc,
+  stages,
+  MAX_LINES,
+  MEMBERS,
+  mb,
+  NOW,
+  POSTS,
+  peakMemory,
+  report,
+  seed,
+  TIMEZONE,
+  target,
+  timed,
+} from './compliance.js';
+import { benchDatabases, ms, percentile } from './lib.js';
+
+const ADMIN = '6281100000001';
+const ADMIN_CHAT = `${ADMIN}@c.us`;
+const REPORT = `absensilikes#${CLIENT}#akumulasi`;
+const CHART = `${REPORT}#grafik`;
+const WARMUP = 2;
+const RUNS = 9;
+/** Reports whose retained memory is measured together. */
+const MEMORY_REPORTS = 10;
+/** Other senders' messages arrive one every this many ms (open loop). */
+const CHATTER_EVERY_MS = 20;
+
+const TARGET = {
+  text: { postgres: 100, pglite: 300 },
+  excel: 500,
+  chart: 300,
+  rssPerReport: 20 * 2 ** 20,
+  /** Other senders' p99 during a build may be at most this many times their idle p99. */
+  p99Ratio: 2,
+};
+
+interface Stats {
+  median: number;
+  p90: number;
+}
+
+const sorted = (values: number[]): number[] => [...values].sort((a, b) => a - b);
+function stats(values: number[]): Stats {
+  const s = sorted(values);
+  return { median: percentile(s, 50), p90: percentile(s, 90) };
+}
+const show = (s: Stats): string => `median ${ms(s.median)}  p90 ${ms(s.p90)}`;
+const sleep = (msec: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, msec));
+
+interface Harness {
+  bot: Bot;
+  transport: MemoryTransport;
+}
+
+async function harness(db: Db, commands: readonly CommandSpec[], maxLines: number): Promise<Harness> {
+  const config = loadConfig(BOT_VARIABLES, {
+    ADMIN_WHATSAPP: ADMIN,
+    // Nothing throttles the bench: the flood limit at its maximum (admins are exempt anyway).
+    CICERO_FLOOD_MAX: '10000',
+    CICERO_REPORT_MAX_LINES: String(maxLines),
+  });
+  // The memory transport is never paced (see outboxSettings); the outbox worker is not started.
+  const transport = new MemoryTransport();
+  const bot = await createBot({ config, db, log: pino({ level: 'silent' }), transport, commands, now: () => NOW });
+  transport.onMessage((m) => bot.handle(m));
+  await transport.start();
+  return { bot, transport };
+}
+
+interface Exchange {
+  /** receive() called → resolved: handled, text queued. */
+  text: number;
+  /** receive() called → attachments built and queued. */
+  settled: number;
+  sent: SentMessage[];
+}
+
+/** One request from the admin, timed; then everything queued is sent (untimed) and taken. */
+async function ask(h: Harness, text: string, during?: (settled: Promise<void>) => Promise<void>): Promise<Exchange> {
+  const t0 = performance.now();
+  await h.transport.receive({ senderId: ADMIN_CHAT, chatId: ADMIN_CHAT, text, timestamp: NOW });
+  const t1 = performance.now();
+  const settled = h.bot.attachmentsSettled();
+  const side = during?.(settled);
+  await settled;
+  const t2 = performance.now();
+  await side;
+  await h.bot.outbox.drain();
+  return { text: t1 - t0, settled: t2 - t0, sent: h.transport.takeSent() };
+}
+
+/** Throws unless the admin got the summary text and exactly the files asked for. */
+function checkReply(sent: SentMessage[], want: { excel: boolean; chart: boolean }): void {
+  const mine = sent.filter((m) => m.chatId === ADMIN_CHAT);
+  const texts = mine.filter((m) => m.kind === 'text');
+  const docs = mine.filter((m) => m.kind === 'document');
+  const images = mine.filter((m) => m.kind === 'image');
+  if (texts.length === 0 || !texts.some((m) => m.kind === 'text' && m.text.includes(CLIENT))) {
+    throw new Error(`no report text: ${JSON.stringify(mine.map((m) => (m.kind === 'text' ? m.text.slice(0, 200) : m.kind)))}`);
+  }
+  const xlsx = docs.filter((m) => m.kind === 'document' && m.document.fileName.endsWith('.xlsx'));
+  if (xlsx.length !== (want.excel ? 1 : 0)) throw new Error(`expected ${want.excel ? 1 : 0} Excel file, got ${xlsx.length}`);
+  const png = images.filter((m) => m.kind === 'image' && m.image.fileName.endsWith('.png'));
+  if (png.length !== (want.chart ? 1 : 0)) throw new Error(`expected ${want.chart ? 1 : 0} chart picture, got ${png.length}`);
+}
+
+/** Warm-ups, then timed runs of one request. */
+async function series(h: Harness, text: string, want: { excel: boolean; chart: boolean }): Promise<Exchange[]> {
+  const runs: Exchange[] = [];
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    const x = await ask(h, text);
+    checkReply(x.sent, want);
+    if (i >= WARMUP) runs.push({ ...x, sent: [] });
+  }
+  return runs;
+}
+
+/**
+ * Other senders: a `whoami` from the next member's number every {@link CHATTER_EVERY_MS},
+ * until `stop` resolves. Each latency runs from when the message was due, not from when
+ * the (possibly blocked) loop got round to sending it.
+ */
+async function chatter(h: Harness, senders: () => string, stop: Promise<void>, latencies: number[]): Promise<number> {
+  // Messages due before `stop` resolved are all sent, even those the loop only gets to afterwards (it was blocked).
+  let stopAt = Number.POSITIVE_INFINITY;
+  void stop.then(() => {
+    stopAt = performance.now();
+  });
+  const start = performance.now();
+  const inflight: Promise<void>[] = [];
+  let k = 0;
+  for (;;) {
+    const due = start + k * CHATTER_EVERY_MS;
+    if (due >= stopAt) break;
+    const wait = due - performance.now();
+    if (wait > 0) {
+      await sleep(wait);
+      continue; // check `stopAt` again
+    }
+    const senderId = senders();
+    k++;
+    inflight.push(
+      h.transport.receive({ senderId, chatId: senderId, text: 'whoami', timestamp: NOW }).then((disposition) => {
+        if (disposition !== 'handled') throw new Error(`whoami from ${senderId}: ${disposition}`);
+        latencies.push(performance.now() - due);
+      }),
+    );
+  }
+  await Promise.all(inflight);
+  return k;
+}
+
+async function run(name: 'pglite' | 'postgres', db: Db, data: Dataset, commands: readonly CommandSpec[]): Promise<void> {
+  console.log(`\n${name}`);
+  const t0 = performance.now();
+  await seed(db, data);
+  console.log(`  seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const h = await harness(db, commands, MAX_LINES);
+  const numbers = data.members.filter((m) => m.active && m.whatsapp).map((m) => `${m.whatsapp}@c.us`);
+  let nextSender = 0;
+  const senders = (): string => numbers[nextSender++ % numbers.length]!;
+
+  // 1. Text ready, and the Excel file queued.
+  const plain = await series(h, REPORT, { excel: true, chart: false });
+  const text = stats(plain.map((x) => x.text));
+  const settled = stats(plain.map((x) => x.settled));
+  const excel = stats(plain.map((x) => x.settled - x.text));
+  const textLimit = TARGET.text[name];
+  console.log(`  ${REPORT} (summarised; Excel attached), ${RUNS} runs after ${WARMUP} warm-ups:`);
+  console.log(`    text ready (handled, text queued): ${show(text)}  ${target(text.median, textLimit)}`);
+  console.log(`    until attachmentsSettled (Excel queued): ${show(settled)}`);
+  console.log(`    Excel part (settled − text ready): ${show(excel)}  ${target(excel.median, TARGET.excel)}`);
+
+  // Where the time goes: the report's own work without the bot, and the workbook alone.
+  const direct = await timed(() => report(db, 'accumulated'), WARMUP, RUNS);
+  const { recap, client } = direct.last;
+  const workbook = await timed(() => recapWorkbook(recap, { client, now: NOW, timezone: TIMEZONE }), 1, 5);
+  console.log(
+    `    for comparison, in the same process: report without the bot (findClient … render) median ${ms(direct.median)} ` +
+      `(the bot adds ${ms(text.median - direct.median)}); recapWorkbook alone median ${ms(workbook.median)}, ` +
+      `${(workbook.last.length / 2 ** 20).toFixed(1)} MB (queuing it adds ${ms(excel.median - workbook.median)})` +
+      `\n      stages of the report without the bot (median): ${stages(direct.results)}`,
+  );
+
+  // 2. The read-time baseline in the same run.
+  const day = dayWindow(NOW, TIMEZONE);
+  const baseline = await timed(() => db.query(BASELINE, [CLIENT, day.start, day.end]), WARMUP, RUNS);
+  console.log(
+    `  read-time baseline query: ${show(baseline)}; ratio baseline / text ready ${(baseline.median / text.median).toFixed(1)}×`,
+  );
+
+  // 3. Other senders while the Excel file is built, and with nothing being built.
+  const busy: number[] = [];
+  let busyMessages = 0;
+  const busyExcel: number[] = [];
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    const lat: number[] = [];
+    let sentCount = 0;
+    const x = await ask(h, REPORT, async (settledPromise) => {
+      sentCount = await chatter(h, senders, settledPromise, lat);
+    });
+    checkReply(x.sent, { excel: true, chart: false });
+    const whoami = x.sent.filter((m) => m.chatId !== ADMIN_CHAT);
+    if (whoami.length !== sentCount) throw new Error(`${sentCount} whoami sent, ${whoami.length} replies`);
+    if (i >= WARMUP) {
+      busy.push(...lat);
+      busyMessages += sentCount;
+      busyExcel.push(x.settled - x.text);
+    }
+  }
+  const idle: number[] = [];
+  const idleFor = stats(busyExcel).median;
+  const idleMax: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const lat: number[] = [];
+    await chatter(h, senders, sleep(idleFor), lat);
+    idle.push(...lat);
+    idleMax.push(Math.max(...lat));
+    await h.bot.outbox.drain();
+    h.transport.takeSent();
+  }
+  const b = sorted(busy);
+  const q = sorted(idle);
+  const p99Ratio = percentile(b, 99) / percentile(q, 99);
+  console.log(
+    `  other senders' whoami (one every ${CHATTER_EVERY_MS} ms, latency from when due):` +
+      `\n    while the Excel file is built (${busyMessages} messages over ${RUNS} builds, Excel part median ${ms(idleFor)}): ` +
+      `p50 ${ms(percentile(b, 50))}  p99 ${ms(percentile(b, 99))}  max ${ms(b.at(-1)!)}` +
+      `\n    idle (${q.length} messages, ${RUNS} × ${ms(idleFor)}): p50 ${ms(percentile(q, 50))}  p99 ${ms(percentile(q, 99))}  max ${ms(q.at(-1)!)}` +
+      ` (max per run: ${idleMax.map((x) => x.toFixed(0)).join(', ')} ms)` +
+      `\n    p99 ratio busy / idle ${p99Ratio.toFixed(2)}×  target ≤ ${TARGET.p99Ratio}×: ${p99Ratio <= TARGET.p99Ratio ? 'met' : 'NOT met'}`,
+  );
+
+  // 4. The chart: with the Excel file (the real request), and alone.
+  const charted = await series(h, CHART, { excel: true, chart: true });
+  const cText = stats(charted.map((x) => x.text));
+  const cSettled = stats(charted.map((x) => x.settled));
+  const cFiles = stats(charted.map((x) => x.settled - x.text));
+  console.log(`  ${CHART} (${DIVISIONS.length} divisions; Excel and chart):`);
+  console.log(`    text ready ${show(cText)}; until settled ${show(cSettled)}`);
+  console.log(
+    `    files part (Excel + chart) ${show(cFiles)}; chart part by difference (minus the Excel part median) ` +
+      `${ms(cFiles.median - excel.median)}  ${target(cFiles.median - excel.median, TARGET.chart)}`,
+  );
+  const full = await harness(db, commands, 1_000_000);
+  const alone = await series(full, CHART, { excel: false, chart: true });
+  const aText = stats(alone.map((x) => x.text));
+  const aChart = stats(alone.map((x) => x.settled - x.text));
+  console.log(
+    `    chart alone (a bot with CICERO_REPORT_MAX_LINES=1000000: full lists in the text, no Excel): text ready ${show(aText)}; ` +
+      `chart part ${show(aChart)}  ${target(aChart.median, TARGET.chart)}`,
+  );
+
+  // 5. Memory: retained over 10 reports (each sent and dropped), and the peak of one.
+  gc();
+  const before = process.memoryUsage();
+  for (let i = 0; i < MEMORY_REPORTS; i++) checkReply((await ask(h, REPORT)).sent, { excel: true, chart: false });
+  gc();
+  const after = process.memoryUsage();
+  const rss = (after.rss - before.rss) / MEMORY_REPORTS;
+  const heap = (after.heapUsed - before.heapUsed) / MEMORY_REPORTS;
+  const peak = await peakMemory(() => ask(h, REPORT));
+  console.log(
+    `  memory per report (Excel included, over ${MEMORY_REPORTS}, gc before and after): RSS ${mb(rss)}, heap ${mb(heap)}  ` +
+      `${target(rss / 2 ** 20, TARGET.rssPerReport / 2 ** 20, 'MB')}` +
+      `\n    peak during one report: RSS ${mb(peak.rss)}, heap allocated ${mb(peak.heap)}` +
+      (name === 'pglite' ? ' (in-process database included)' : '') +
+      `  ${target(peak.rss / 2 ** 20, TARGET.rssPerReport / 2 ** 20, 'MB')}`,
+  );
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const data = dataset();
+  const commands = await loadCommands();
+  console.log(
+    `province report through the command handler: ${MEMBERS.toLocaleString('en')} active members in ${DIVISIONS.length} divisions, ` +
+      `${POSTS} posts; sender an admin; now ${NOW.toISOString()}`,
+  );
+  const pending = await benchDatabases();
+  try {
+    while (pending.length > 0) {
+      const { name, db, drop } = pending.shift()!;
+      await run(name, db, data, commands).finally(drop);
+    }
+  } finally {
+    for (const { drop } of pending) await drop();
+  }
+  console.log(`\ntotal ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+await main();
