@@ -58,6 +58,16 @@ describe('the 15.00 recaps', () => {
       expect(likes).toContain('CANDRA');
       expect(likes).not.toContain('BUDI');
     }
+    // Beside each group's recap, its chart (likes and comments); the operator gets none.
+    for (const group of [GROUP, OTHER_GROUP]) {
+      const pictures = messages.flatMap((m) => (m.chatId === group && m.kind === 'image' ? [m.image] : []));
+      expect(pictures.map((p) => p.fileName).sort()).toEqual([
+        'grafik-komentar-tiktok-polresabc-2026-11-25.png',
+        'grafik-likes-instagram-polresabc-2026-11-25.png',
+      ]);
+      for (const p of pictures) expect(p.data.subarray(1, 4).toString()).toBe('PNG');
+    }
+    expect(messages.some((m) => m.chatId === OPERATOR_CHAT && m.kind === 'image')).toBe(false);
     const operator = textsTo(messages, OPERATOR_CHAT).join('\n');
     expect(operator).toContain('✅ *Sudah melaksanakan* (');
     expect(operator).toContain('BUDI');
@@ -66,6 +76,14 @@ describe('the 15.00 recaps', () => {
     expect(await tick(wib('15:00'))).toEqual([]);
     expect(await tick(wib('15:01'))).toEqual([]);
     expect(await sent()).toEqual([]);
+  });
+
+  it('sends no chart with CICERO_RECAP_CHART=false', async () => {
+    t = await createTestBot(database().db, { env: { CICERO_RECAP_CHART: 'false' } });
+    await tick(wib('15:00'));
+    const messages = await sent();
+    expect(textsTo(messages, GROUP)).toHaveLength(2);
+    expect(messages.filter((m) => m.kind === 'image')).toEqual([]);
   });
 
   it('keeps a disabled job silent', async () => {
