@@ -6,6 +6,10 @@
  * rebuild ends in a line telling the chat the attachment could not be made.
  */
 import type { AttachmentBuilders } from '../bot/attachments.js';
+import { REKAPLINK_FILE, rekaplinkFileBuilder } from '../reports/link-excel.js';
 import { ABSENSI_FILES, absensiFilesBuilder } from '../reports/recap-files.js';
 
-export const ATTACHMENT_BUILDERS: AttachmentBuilders = { [ABSENSI_FILES]: absensiFilesBuilder };
+export const ATTACHMENT_BUILDERS: AttachmentBuilders = {
+  [ABSENSI_FILES]: absensiFilesBuilder,
+  [REKAPLINK_FILE]: rekaplinkFileBuilder,
+};

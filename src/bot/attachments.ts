@@ -16,7 +16,7 @@
  *
  * The bot layer knows nothing of what is built: builders are registered by name.
  */
-import type { Queryable } from '../db/db.js';
+import type { Db } from '../db/db.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { STALE_S, workerAlive } from '../db/presence.js';
 import { deleteCounting } from '../db/delete-counting.js';
@@ -74,7 +74,7 @@ type Job = AttachmentRecipe & { attempts: number };
 
 /** The `pending_attachment` table. */
 export class PendingAttachmentStore {
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Db) {}
 
   /**
    * The INSERT of `recipes` (claimed by `worker`, due at once) with parameters numbered
@@ -121,16 +121,22 @@ export class PendingAttachmentStore {
       .map(({ created_at: _, ...row }) => row);
   }
 
-  /** In one statement: queues `rows` to the outbox (an existing key adds nothing) and deletes the pending row. */
-  async complete(messageKey: string, rows: readonly NewRow[], now: Date): Promise<void> {
-    const params: unknown[] = [messageKey, now];
-    const parts = ['gone AS (DELETE FROM pending_attachment WHERE message_key = $1 RETURNING 1)'];
-    if (rows.length > 0) {
-      const insert = OutboxStore.insertStatement(rows, params.length + 1, '$2');
-      parts.push(`queued AS (${insert.sql} RETURNING 1)`);
-      params.push(...insert.params);
-    }
-    await this.db.query(`WITH ${parts.join(',\n')} SELECT 1`, params);
+  /**
+   * In one transaction: deletes the pending row and, only when this deleted it, queues `rows`
+   * to the outbox (an existing key adds nothing). A process that built a row another had
+   * already finished (it lost its claim while building) queues nothing: the chat never gets
+   * both a file and the line saying it failed, nor the parts of two builds.
+   */
+  async complete(messageKey: string, rows: readonly NewRow[], now: Date): Promise<boolean> {
+    return this.db.tx(async (t) => {
+      const { rows: gone } = await t.query('DELETE FROM pending_attachment WHERE message_key = $1 RETURNING 1', [messageKey]);
+      if (gone.length === 0) return false;
+      if (rows.length > 0) {
+        const insert = OutboxStore.insertStatement(rows, 2, '$1');
+        await t.query(insert.sql, [now, ...insert.params]);
+      }
+      return true;
+    });
   }
 
   /** Records a failed build: tried again at `retryAt`, by any process. */
@@ -148,7 +154,7 @@ export class PendingAttachmentStore {
 }
 
 export interface AttachmentWorkerOptions {
-  db: Queryable;
+  db: Db;
   outbox: Outbox;
   log: Logger;
   builders: AttachmentBuilders;
@@ -268,16 +274,32 @@ export class AttachmentWorker {
       return;
     }
     const messages = parts.map((part, i): OutgoingMessage => ({ chatId: job.chatId, key: `${job.messageKey}:${i + 1}`, ...part }));
-    await this.queue(job, messages, { parts: parts.length, ms: Date.now() - started });
+    try {
+      await this.queue(job, messages, { parts: parts.length, ms: Date.now() - started });
+    } catch (error) {
+      // Not the database being away (that leaves the row as it is): what was built cannot be
+      // stored. It counts as a failed attempt, so it ends in the line to the chat, not in a
+      // rebuild every minute for days.
+      await this.failed(job, error);
+    }
   }
 
-  /** Queues the messages and deletes the row in one statement; a database error leaves the row for the next pass. */
+  /**
+   * Queues the messages and deletes the row in one transaction. The database being away
+   * leaves the row for the next pass; any other error is thrown (the caller counts it).
+   */
   private async queue(job: Job, messages: readonly OutgoingMessage[], detail: Record<string, unknown>): Promise<boolean> {
     const { outbox, log, now } = this.options;
+    let deleted: boolean;
     try {
-      await this.store.complete(job.messageKey, messages.flatMap((m) => outbox.rowsOf(m)), now());
+      deleted = await this.store.complete(job.messageKey, messages.flatMap((m) => outbox.rowsOf(m)), now());
     } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
       log.warn({ err: error, key: job.messageKey, builder: job.builder }, 'could not queue an attachment; it is built again later');
+      return false;
+    }
+    if (!deleted) {
+      log.info({ key: job.messageKey, builder: job.builder }, 'attachment already finished by another process; nothing queued');
       return false;
     }
     if (messages.length > 0) outbox.wake();
@@ -305,9 +327,11 @@ export class AttachmentWorker {
     });
   }
 
-  /** One line to the chat instead of the attachment, and the row gone (in one statement). */
+  /** One line to the chat instead of the attachment, and the row gone (in one transaction). */
   private async giveUp(job: Job, reason: string): Promise<void> {
     const message: OutgoingMessage = { chatId: job.chatId, key: `${job.messageKey}:failed`, text: attachmentFailed(reason) };
-    await this.queue(job, [message], { failed: true });
+    await this.queue(job, [message], { failed: true }).catch((error: unknown) => {
+      this.options.log.error({ err: error, key: job.messageKey }, 'could not queue the line saying an attachment failed');
+    });
   }
 }

@@ -585,6 +585,8 @@ export class Bot {
     const replying: BaseContext = base.chat.isGroup
       ? base
       : { ...base, reply: (text: string) => base.reply(withReminder(text, command)) };
+    const out = this.outOf.get(base);
+    if (out) this.outOf.set(replying, out);
     const spec = command.args ?? { min: 0, max: 0 };
     const args = splitArgs(rest, spec.max, spec.keepHashInLast ?? false);
     if (args.length < spec.min || args.length > spec.max) {
@@ -614,6 +616,9 @@ export class Bot {
       await work();
       return { outcome: 'done' };
     } catch (error) {
+      // A refused or failed handler keeps no promise of files: none follows a refusal or the apology.
+      const out = this.outOf.get(ctx);
+      if (out) this.recipesOf.delete(out);
       if (error instanceof UserError) {
         await ctx.reply(error.message);
         return { outcome: 'refused', detail: error.message.slice(0, 200) };

@@ -126,8 +126,12 @@ export async function runConsoleSession(
   const bot = await createBot({ config: ctx.config, db: ctx.database.db, log: ctx.log, transport });
   transport.onMessage((message) => bot.handle(message));
   await transport.start();
-  // Every reply to a line is printed before the next line is read.
-  await feedLines(transport, first, lines, { ...options, afterMessage: () => bot.outbox.drain() });
+  // Every reply to a line, the files it promised included, is printed before the next line is read.
+  const afterMessage = async (): Promise<void> => {
+    await bot.attachmentsSettled();
+    await bot.outbox.drain();
+  };
+  await feedLines(transport, first, lines, { ...options, afterMessage });
   // Nobody else prints this endpoint's rows: exit only once all of them were printed.
   const timeoutS = ctx.config.CICERO_SHUTDOWN_TIMEOUT_S;
   const { unanswered, unsent } = await bot.stop(timeoutS * 1000);

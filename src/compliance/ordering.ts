@@ -26,12 +26,14 @@ export const divisionKey = (divisi: string): string => divisi.trim().toUpperCase
 
 /**
  * The comparison of a client's divisions: those in `custom` (the client's own order,
- * `urutandivisi`) first and in that order, then the rest in the default order.
+ * `urutandivisi`) first and in that order, then the rest in the default order. PIMPINAN
+ * comes first even then, unless `custom` names it (and so places it).
  */
 export function divisionComparator(custom: readonly string[] = []): (a: string, b: string) => number {
   if (custom.length === 0) return compareDivisions;
   const at = new Map(custom.map((d, i) => [divisionKey(d), i]));
-  const listed = (d: string): number => at.get(divisionKey(d)) ?? custom.length;
+  // The leadership stays on top unless the client placed it itself.
+  const listed = (d: string): number => at.get(divisionKey(d)) ?? (divisionRank(d) === 0 ? -1 : custom.length);
   return (a, b) => listed(a) - listed(b) || compareDivisions(a, b);
 }
 

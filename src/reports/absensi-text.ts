@@ -167,17 +167,20 @@ function detailSection(context: readonly string[], members: readonly RecapMember
   }));
 }
 
-/** Names joined by commas, cut into lines of about PARAGRAPH_CHARS. */
+/**
+ * Names joined by semicolons (a name may hold commas: `BUDI SANTOSO, S.H.`), cut into
+ * lines of about PARAGRAPH_CHARS.
+ */
 function nameLines(members: readonly RecapMember[]): string[] {
   const lines: string[] = [];
   let line = '';
   for (const m of members) {
     const name = rankAndName(m);
     if (line !== '' && line.length + name.length > PARAGRAPH_CHARS) {
-      lines.push(`${line},`);
+      lines.push(`${line};`);
       line = '';
     }
-    line = line === '' ? name : `${line}, ${name}`;
+    line = line === '' ? name : `${line}; ${name}`;
   }
   if (line !== '') lines.push(line);
   return lines;
@@ -258,7 +261,8 @@ function summary(recap: Recap, o: RenderOptions, before: readonly Block[]): Bloc
   const title = `❌ *Belum melaksanakan*, divisi terlemah:`;
   const maxChars = o.maxChars ?? Number.POSITIVE_INFINITY;
   const named: Block[] = [];
-  for (const d of scores) {
+  // Only belum names are worth the room; `#sudah` gets the table alone.
+  for (const d of o.filter === 'sudah' ? [] : scores) {
     const members = byName.get(d.divisi);
     if (!members) continue;
     const next = compactSection([title], members);

@@ -5,9 +5,12 @@
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type ExcelJS from 'exceljs';
-import type { ComplianceClient } from '../compliance/clients.js';
-import { type DayLinks, LINK_PLATFORMS } from '../compliance/links.js';
-import { streamWorkbook } from './excel.js';
+import type { AttachmentBuilder } from '../bot/attachments.js';
+import { type ComplianceClient, findClient } from '../compliance/clients.js';
+import { type DayLinks, LINK_PLATFORMS, loadDayLinks } from '../compliance/links.js';
+import { dayWindowOf } from '../time/day.js';
+import type { OutgoingDocument } from '../transport/transport.js';
+import { streamWorkbook, XLSX_MIME } from './excel.js';
 import { LINK_PLATFORM_LABEL } from './link-text.js';
 
 export function dayLinksFileName(client: ComplianceClient, date: string): string {
@@ -62,3 +65,29 @@ export async function dayLinksWorkbook(links: DayLinks, meta: { now: Date }): Pr
     counts.commit();
   });
 }
+
+/** The .xlsx document `rekaplink#excel` sends after its text. */
+export async function dayLinksDocument(links: DayLinks, client: ComplianceClient, date: string, now: Date): Promise<OutgoingDocument> {
+  const rows = links.members.reduce((n, m) => n + LINK_PLATFORMS.reduce((k, p) => k + (m.links[p]?.length ?? 0), 0), 0);
+  return {
+    fileName: dayLinksFileName(client, date),
+    mimeType: XLSX_MIME,
+    data: await dayLinksWorkbook(links, { now }),
+    caption: `📎 Rekap link amplifikasi ${client.nama} ${date}: ${rows} link dari ${links.reporters} user, satu baris per link.`,
+  };
+}
+
+/** The registry name of the link recap's file builder. */
+export const REKAPLINK_FILE = 'rekaplink-file';
+
+/** Builds `rekaplink#excel`'s file again from the database (the process that promised it died first). */
+export const rekaplinkFileBuilder: AttachmentBuilder = async (args, services) => {
+  const a = args as { clientId?: unknown; date?: unknown } | null;
+  if (typeof a?.clientId !== 'string' || typeof a.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(a.date)) {
+    throw new Error('rekaplink-file: malformed arguments');
+  }
+  const client = await findClient(services.db, a.clientId);
+  if (!client) return [{ text: `⚠️ Lampiran rekap link tidak dapat dibuat: client *${a.clientId}* sudah tidak ada.` }];
+  const links = await loadDayLinks(services.db, client, dayWindowOf(a.date, services.timezone));
+  return [{ document: await dayLinksDocument(links, client, a.date, services.now()) }];
+};

@@ -4,12 +4,12 @@
  */
 import type { BaseContext } from '../bot/context.js';
 import type { ComplianceClient } from '../compliance/clients.js';
-import { LINK_PLATFORMS, loadDayLinks } from '../compliance/links.js';
+import { loadDayLinks } from '../compliance/links.js';
 import { loadRegistration } from '../compliance/registration.js';
 import { dayWindowOf } from '../time/day.js';
 import { noContentText } from './absensi-text.js';
 import { registrationWorkbook, XLSX_MIME } from './excel.js';
-import { dayLinksFileName, dayLinksWorkbook } from './link-excel.js';
+import { dayLinksDocument, REKAPLINK_FILE } from './link-excel.js';
 import { renderDayLinks } from './link-text.js';
 import { renderRegistration } from './registration-text.js';
 import { ensureSourceEnabled } from './run-absensi.js';
@@ -51,13 +51,6 @@ export async function sendDayLinks(ctx: BaseContext, client: ComplianceClient, d
   const at = now();
   const rendered = renderDayLinks(links, { client, day: day.start, now: at, timezone, maxChars: messageMaxChars });
   for (const message of rendered.messages) await ctx.reply(message);
-  if (excel) {
-    const rows = links.members.reduce((n, m) => n + LINK_PLATFORMS.reduce((k, p) => k + (m.links[p]?.length ?? 0), 0), 0);
-    await ctx.replyDocument({
-      fileName: dayLinksFileName(client, day.date),
-      mimeType: XLSX_MIME,
-      data: await dayLinksWorkbook(links, { now: at }),
-      caption: `📎 Rekap link amplifikasi ${client.nama} ${day.date}: ${rows} link dari ${links.reporters} user, satu baris per link.`,
-    });
-  }
+  // The file follows the text, built after it is queued (again from the database after a crash).
+  if (excel) ctx.attachLater(REKAPLINK_FILE, { clientId: client.clientId, date }, async () => [{ document: await dayLinksDocument(links, client, date, at) }]);
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AttachmentBuilders, AttachmentPart } from '../../src/bot/attachments.js';
+import { type AttachmentBuilders, type AttachmentPart, PendingAttachmentStore } from '../../src/bot/attachments.js';
 import { defineCommand } from '../../src/bot/command.js';
 import { UserError } from '../../src/bot/errors.js';
 import { MemoryTransport, type SentMessage } from '../../src/transport/memory.js';
@@ -46,6 +46,11 @@ const lampiran = defineCommand({
     if (mode === 'gagal') ctx.attachLater('gagal', { alasan: 'x' });
     if (mode === 'ditolak') ctx.attachLater('ditolak', null);
     if (mode === 'unknown') ctx.attachLater('tidakada', {});
+    if (mode === 'nul') ctx.attachLater('nul', null);
+    if (mode === 'refused') {
+      ctx.attachLater('uji', { label: 'tidak-boleh' });
+      throw new UserError('❌ Ditolak setelah menjanjikan lampiran.');
+    }
   },
 });
 
@@ -77,6 +82,8 @@ describe(`attachments built after the reply (${backend})`, () => {
     ditolak: async () => {
       throw new UserError('Data absensi kosong.\nbaris kedua');
     },
+    // Built, but not storable: PostgreSQL refuses a NUL in text.
+    nul: async () => [{ text: 'a\u0000b' }],
   };
 
   afterEach(() => {
@@ -212,6 +219,39 @@ describe(`attachments built after the reply (${backend})`, () => {
     t.clock.now = new Date(t.clock.now.getTime() + 3_600_000);
     expect(await t.bot.resumeAttachments()).toBe(0);
     expect(await afterBuilds(t)).toEqual([]);
+  });
+
+  it('keeps no promise of a handler that was refused after making it', async () => {
+    const t = await start();
+    expect(await runAll(t, 'lampiran#refused', 'msg-r')).toEqual([
+      { chatId: CHAT, kind: 'text', text: PROMISE },
+      { chatId: CHAT, kind: 'text', text: '❌ Ditolak setelah menjanjikan lampiran.' },
+    ]);
+    expect(calls).toEqual([]);
+    expect(await pending()).toEqual([]);
+  });
+
+  it('counts a built attachment the outbox cannot store as a failed attempt, and ends in the line', async () => {
+    const t = await start();
+    expect(await runAll(t, 'lampiran#nul', 'msg-n')).toEqual([{ chatId: CHAT, kind: 'text', text: PROMISE }]);
+    expect(await pending()).toEqual([expect.objectContaining({ message_key: 'msg-n:att1', attempts: 1 })]);
+    for (const wait of [60_000, 120_000]) {
+      t.clock.now = new Date(t.clock.now.getTime() + wait);
+      expect(await t.bot.resumeAttachments()).toBe(1);
+      await afterBuilds(t);
+    }
+    expect(await pending()).toEqual([]);
+    expect(await outboxCount('msg-n:att1:failed')).toBe(1);
+  });
+
+  it('queues nothing for a row another process already finished', async () => {
+    const t = await start();
+    await run(t, 'lampiran#gagal', 'msg-x'); // leaves a row, due in a minute
+    const store = new PendingAttachmentStore(database().db);
+    await database().db.query(`DELETE FROM pending_attachment WHERE message_key = 'msg-x:att1'`);
+    const rows = t.bot.outbox.rowsOf({ chatId: CHAT, key: 'msg-x:att1:1', text: 'terlambat' });
+    expect(await store.complete('msg-x:att1', rows, t.clock.now)).toBe(false);
+    expect(await outboxCount('msg-x:att1:1')).toBe(0);
   });
 
   it('tells the chat at once about a builder nobody knows', async () => {

@@ -88,7 +88,7 @@ Terima kasih.`;
 
 /** Section headers and the member lines under them: numbered details and paragraphs of names. */
 function sections(text: string): string[] {
-  return text.split('\n').filter((l) => /^(✅|❌|➖) \*.*\(\d+ user\):$|^\d+\. |^[A-Z][A-Z .']+(, [A-Z][A-Z .']+)*,?$/.test(l));
+  return text.split('\n').filter((l) => /^(✅|❌|➖) \*.*\(\d+ user\):$|^\d+\. |^[A-Z][A-Z .']+(; [A-Z][A-Z .']+)*;?$/.test(l));
 }
 
 describe(`compliance reports (${backend})`, () => {

@@ -18,7 +18,7 @@ const REPORTS = [
 
 const DIVISION = /^\*[A-Z][A-Z ]*\* \(\d+( user)?\)/;
 /** A member's line: a bullet, a numbered detail, or a paragraph of names. */
-const MEMBER_LINE = /^- |^\d+\. |^[A-Z][A-Z .']+(, [A-Z][A-Z .']+)*,?$/;
+const MEMBER_LINE = /^- |^\d+\. |^[A-Z][A-Z .']+(; [A-Z][A-Z .']+)*;?$/;
 
 describe(`reports over several messages (${backend})`, () => {
   const database = useTestDatabase();

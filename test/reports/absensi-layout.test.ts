@@ -240,7 +240,7 @@ function parse(text: string): Parsed {
       const name = [...byName.keys()].filter((n) => line.startsWith(`${line.split(' ')[0]} ${n}`)).sort((a, b) => b.length - a.length)[0];
       section.names.push({ divisi: division, name: name ?? '?', line });
     } else {
-      for (const name of line.replace(/,$/, '').split(', ')) section.names.push({ divisi: division, name, line });
+      for (const name of line.replace(/;$/, '').split('; ')) section.names.push({ divisi: division, name, line });
     }
   }
   return { sections };
@@ -346,7 +346,7 @@ describe(`report layout on a generated 300-member unit (${backend})`, () => {
             open = null;
           } else if (section !== null) {
             expect(division, `message ${k + 1}, "${line}" has no division heading above it`).not.toBeNull();
-            const first = /^\d+\. /.test(line) ? null : line.replace(/,$/, '').split(', ')[0]!;
+            const first = /^\d+\. /.test(line) ? null : line.replace(/;$/, '').split('; ')[0]!;
             if (first) expect(byName.get(first)?.divisi).toBe(division);
           }
         }

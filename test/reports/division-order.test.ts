@@ -10,7 +10,8 @@ import { backend, useTestDatabase } from '../helpers/db.js';
 
 const OTHER_OPERATOR = '6281200000077';
 const DEFAULT_ORDER = ['PIMPINAN', 'BAG OPS', 'SAT BINMAS', 'SAT LANTAS', 'POLSEK KOTA'];
-const CUSTOM_ORDER = ['POLSEK KOTA', 'SAT LANTAS', 'PIMPINAN', 'BAG OPS', 'SAT BINMAS'];
+/** PIMPINAN stays first: the client's list does not name it. */
+const CUSTOM_ORDER = ['PIMPINAN', 'POLSEK KOTA', 'SAT LANTAS', 'BAG OPS', 'SAT BINMAS'];
 
 const SECTION = /^(✅|❌|➖) \*[^*]+\*/;
 const HEADING = /^\*([^*]+)\* \(\d+( user)?\):$/;
@@ -106,27 +107,27 @@ describe(`division order (${backend})`, () => {
 
     const text = await ask(`absensilikes#${CLIENT}#akumulasi`);
     expect(divisionsBySection(text)).toEqual({
-      'Belum melaksanakan': ['POLSEK KOTA', 'SAT LANTAS', 'PIMPINAN'],
-      'Sudah melaksanakan': ['SAT LANTAS', 'PIMPINAN', 'BAG OPS', 'SAT BINMAS'],
+      'Belum melaksanakan': ['PIMPINAN', 'POLSEK KOTA', 'SAT LANTAS'],
+      'Sudah melaksanakan': ['PIMPINAN', 'SAT LANTAS', 'BAG OPS', 'SAT BINMAS'],
       'Dikecualikan (exception)': ['BAG OPS'],
     });
     // Numbered in the new order.
-    expect(text).toContain('1. BRIGPOL EKO @eko 0/2');
-    expect(text).toContain('2. BRIPDA CANDRA belum mengisi');
-    expect(text).toContain('3. BRIPDA WATI (BAMIN) @wati 0/2');
+    expect(text).toContain('1. BRIPDA WATI (BAMIN) @wati 0/2');
+    expect(text).toContain('2. BRIGPOL EKO @eko 0/2');
+    expect(text).toContain('3. BRIPDA CANDRA belum mengisi');
     // The operator's own report and the per-content one follow it too.
     expect(divisionsBySection(await ask(`absensilikes#akumulasi#belum`, OPERATOR))).toEqual({
-      'Belum melaksanakan': ['POLSEK KOTA', 'SAT LANTAS', 'PIMPINAN'],
+      'Belum melaksanakan': ['PIMPINAN', 'POLSEK KOTA', 'SAT LANTAS'],
     });
     // Per content (the last post's section is kept): sc2 was liked by BUDI only.
     expect(divisionsBySection(await ask(`absensilikes#${CLIENT}#belum`))['Belum melaksanakan']).toEqual([
+      'PIMPINAN',
       'POLSEK KOTA',
       'SAT LANTAS',
-      'PIMPINAN',
       'SAT BINMAS',
     ]);
 
-    expect(await ask(`clientinfo#${CLIENT}`)).toContain('\nUrutan divisi: POLSEK KOTA, SAT LANTAS\n');
+    expect(await ask(`clientinfo#${CLIENT}`)).toContain('\nUrutan divisi: POLSEK KOTA, SAT LANTAS');
     expect(await ask(`urutandivisi#${CLIENT}`, OPERATOR)).toBe(
       `📋 Urutan divisi *${CLIENT}* (POLRES ABC): diatur client: POLSEK KOTA, SAT LANTAS; sisanya urutan bawaan.\n\n${numbered(CUSTOM_ORDER)}`,
     );
@@ -141,7 +142,7 @@ describe(`division order (${backend})`, () => {
       expect(divisions).toEqual(expected(divisions));
     }
     // Everyone lacks WhatsApp but BUDI and DEDI: the belum list holds every division, custom ones first.
-    expect(sections['Belum lengkap']).toEqual(['POLSEK KOTA', 'SAT LANTAS', 'PIMPINAN', 'BAG OPS', 'SAT BINMAS']);
+    expect(sections['Belum lengkap']).toEqual(['PIMPINAN', 'POLSEK KOTA', 'SAT LANTAS', 'BAG OPS', 'SAT BINMAS']);
   });
 
   it('hapus returns to the default order, in the reports and on the card', async () => {
@@ -149,7 +150,7 @@ describe(`division order (${backend})`, () => {
       `✅ Urutan divisi *${CLIENT}* kembali ke urutan bawaan.\n\n${numbered(DEFAULT_ORDER)}`,
     );
     expect(await stored()).toEqual([]);
-    expect(await ask(`clientinfo#${CLIENT}`)).toContain('\nUrutan divisi: bawaan (PIMPINAN, BAG, SAT, SI, SPKT, POLSEK, lainnya)\n');
+    expect(await ask(`clientinfo#${CLIENT}`)).toContain('\nUrutan divisi: bawaan (PIMPINAN, BAG, SAT, SI, SPKT, POLSEK, lainnya)');
     expect(divisionsBySection(await ask(`absensilikes#${CLIENT}#akumulasi#belum`))['Belum melaksanakan']).toEqual([
       'PIMPINAN',
       'SAT LANTAS',
@@ -160,11 +161,12 @@ describe(`division order (${backend})`, () => {
 
   it('the operator may leave out the client id: urutandivisi#POLSEK KOTA sets their own client’s order', async () => {
     expect(await ask('urutandivisi#POLSEK KOTA', OPERATOR)).toBe(
-      `✅ Urutan divisi *${CLIENT}* disimpan; rekap berikutnya memakai urutan ini.\n\n${numbered(['POLSEK KOTA', ...DEFAULT_ORDER.filter((d) => d !== 'POLSEK KOTA')])}`,
+      `✅ Urutan divisi *${CLIENT}* disimpan; rekap berikutnya memakai urutan ini.\n\n${numbered(['PIMPINAN', 'POLSEK KOTA', ...DEFAULT_ORDER.filter((d) => d !== 'POLSEK KOTA' && d !== 'PIMPINAN')])}`,
     );
     expect(await stored()).toEqual(['POLSEK KOTA']);
     // Typed in lower case with spaces around the commas: the same divisions.
-    expect(await ask('urutandivisi#sat lantas , pimpinan', OPERATOR)).toMatch(/^✅ Urutan divisi \*POLRESABC\* disimpan/);
+    // Named, PIMPINAN goes where the client put it.
+    expect(await ask('urutandivisi#sat lantas , pimpinan', OPERATOR)).toMatch(/^✅ Urutan divisi \*POLRESABC\* disimpan[^]*\n\n1\. SAT LANTAS\n2\. PIMPINAN\n/);
     expect(await stored()).toEqual(['SAT LANTAS', 'PIMPINAN']);
     expect(await ask('urutandivisi#hapus', OPERATOR)).toMatch(/^✅ Urutan divisi \*POLRESABC\* kembali ke urutan bawaan\./);
     expect(await stored()).toEqual([]);
