@@ -166,7 +166,7 @@ describe(`division order (${backend})`, () => {
     expect(await stored()).toEqual(['POLSEK KOTA']);
     // Typed in lower case with spaces around the commas: the same divisions.
     // Named, PIMPINAN goes where the client put it.
-    expect(await ask('urutandivisi#sat lantas , pimpinan', OPERATOR)).toMatch(/^✅ Urutan divisi \*POLRESABC\* disimpan[^]*\n\n1\. SAT LANTAS\n2\. PIMPINAN\n/);
+    expect(await ask('urutandivisi#sat lantas , pimpinan', OPERATOR)).toMatch(/^✅ Urutan divisi \*POLRESABC\* disimpan[\s\S]*\n\n1\. SAT LANTAS\n2\. PIMPINAN\n/);
     expect(await stored()).toEqual(['SAT LANTAS', 'PIMPINAN']);
     expect(await ask('urutandivisi#hapus', OPERATOR)).toMatch(/^✅ Urutan divisi \*POLRESABC\* kembali ke urutan bawaan\./);
     expect(await stored()).toEqual([]);
