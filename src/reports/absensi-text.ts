@@ -260,15 +260,23 @@ function summary(recap: Recap, o: RenderOptions, before: readonly Block[]): Bloc
   const byName = new Map(belum.map((g) => [g.divisi, g.members]));
   const title = `❌ *Belum melaksanakan*, divisi terlemah:`;
   const maxChars = o.maxChars ?? Number.POSITIVE_INFINITY;
-  const named: Block[] = [];
   // Only belum names are worth the room; `#sudah` gets the table alone.
-  for (const d of o.filter === 'sudah' ? [] : scores) {
+  const candidates = (o.filter === 'sudah' ? [] : scores).flatMap((d) => {
     const members = byName.get(d.divisi);
-    if (!members) continue;
-    const next = compactSection([title], members);
-    if (paginate([...before, ...blocks, ...named, ...next, closing], maxChars, { fill: true }).length > SUMMARY_MESSAGES) break;
-    named.push(...next);
+    return members ? [compactSection([title], members)] : [];
+  });
+  // The most divisions (in the table's order) whose names keep the text within two
+  // messages: a binary search, as each try pages the whole text.
+  const fits = (n: number): boolean =>
+    paginate([...before, ...blocks, ...candidates.slice(0, n).flat(), closing], maxChars, { fill: true }).length <= SUMMARY_MESSAGES;
+  let low = 0;
+  let high = candidates.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (fits(mid)) low = mid;
+    else high = mid - 1;
   }
+  const named = candidates.slice(0, low).flat();
   return [...blocks, ...named, closing];
 }
 

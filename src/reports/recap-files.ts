@@ -112,7 +112,8 @@ function isFilesArgs(a: unknown): a is AbsensiFilesArgs {
   const r = a as Partial<AbsensiFilesArgs> | null;
   return (
     typeof r === 'object' && r !== null && SOURCES.includes(r.source as Source) && typeof r.clientId === 'string' &&
-    typeof r.date === 'string' && typeof r.at === 'string' && typeof r.excel === 'boolean' && typeof r.chart === 'boolean'
+    typeof r.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(r.date) && typeof r.at === 'string' &&
+    typeof r.excel === 'boolean' && typeof r.chart === 'boolean'
   );
 }
 
