@@ -13,7 +13,8 @@ import { formatDay } from '../time/format.js';
 import type { OutgoingDocument, OutgoingImage } from '../transport/transport.js';
 import { LABELS } from './absensi-text.js';
 import { type ChartInput, renderDivisionCharts } from './chart.js';
-import { XLSX_MIME, recapFileName, recapWorkbook } from './excel.js';
+import { XLSX_MIME, recapFileName } from './excel.js';
+import { recapWorkbookOffThread } from './excel-thread.js';
 
 export interface RecapFileOptions {
   client: ComplianceClient;
@@ -65,7 +66,7 @@ export async function recapExcel(recap: Recap, o: RecapFileOptions): Promise<Out
   return {
     fileName: recapFileName(recap, o.client.clientId),
     mimeType: XLSX_MIME,
-    data: await recapWorkbook(recap, o),
+    data: await recapWorkbookOffThread(recap, o),
     caption:
       `📎 Rekap Excel ${o.client.nama}, ${recap.day.day.date}: ${recap.members.length} user; ` +
       'lembar Ringkasan (per divisi), Sudah, Belum, Dikecualikan, Konten, dan satu lembar per divisi.',

@@ -4,6 +4,7 @@ import type { ComplianceClient } from '../../src/compliance/clients.js';
 import type { DayPost, EngagementDay, MemberEngagement } from '../../src/compliance/engagement.js';
 import { buildRecap, type Recap } from '../../src/compliance/recap.js';
 import { COLOURS, recapWorkbook, sheetNames } from '../../src/reports/excel.js';
+import { recapWorkbookOffThread, workbookThreadStats } from '../../src/reports/excel-thread.js';
 import { dayWindowOf } from '../../src/time/day.js';
 
 const TIMEZONE = 'Asia/Jakarta';
@@ -229,5 +230,24 @@ describe('sheetNames', () => {
       'X',
       'Divisi',
     ]);
+  });
+});
+
+describe('the workbook thread', () => {
+  it('builds the same file on its own thread, not on the bot’s', async () => {
+    const recap = recapOf([post(0), post(1), post(2)]);
+    const before = { ...workbookThreadStats };
+    const rows = async (file: Buffer): Promise<unknown[][]> => {
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(file as unknown as ArrayBuffer);
+      return book.worksheets.flatMap((sheet) => {
+        const values: unknown[][] = [];
+        sheet.eachRow((row) => values.push([sheet.name, ...(row.values as unknown[]).slice(1)]));
+        return values;
+      });
+    };
+    const [threaded, here] = await Promise.all([recapWorkbookOffThread(recap, meta), recapWorkbook(recap, meta)]);
+    expect(await rows(threaded)).toEqual(await rows(here));
+    expect(workbookThreadStats).toEqual({ onThread: before.onThread + 1, fallbacks: before.fallbacks });
   });
 });
