@@ -128,8 +128,19 @@ export interface DayLinks {
   distinct: Record<LinkPlatform, number>;
 }
 
-/** A link as compared for duplicates: trimmed, without a trailing `/`. */
-export const linkKey = (url: string): string => url.trim().replace(/\/+$/, '');
+/** Hosts whose post links carry only tracking in the query (`?igsh=…`, `?s=20`, `?is_from_webapp=1`). */
+const TRACKING_QUERY = /^https:\/\/(?:[a-z]+\.)?(?:instagram\.com|tiktok\.com|twitter\.com|x\.com)\//i;
+
+/**
+ * A link as compared for duplicates: trimmed, without a trailing `/`, and for Instagram,
+ * TikTok and X without the query and fragment (share links add tracking there; YouTube's
+ * and Facebook's queries name the post, so they stay).
+ */
+export const linkKey = (url: string): string => {
+  const trimmed = url.trim();
+  const bare = TRACKING_QUERY.test(trimmed) ? trimmed.replace(/[?#].*$/, '') : trimmed;
+  return bare.replace(/\/+$/, '');
+};
 
 /**
  * The links the client's active members reported for its posts of one day (removed posts

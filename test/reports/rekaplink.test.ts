@@ -1,6 +1,7 @@
 /** `rekaplink`: the day's amplification links, counted without duplicates and listed per member, in text and Excel. */
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { linkKey } from '../../src/compliance/links.js';
 import type { Db } from '../../src/db/db.js';
 import { ADMIN, CLIENT, createTestBot, OPERATOR, seedChatFixture, type TestBot } from '../helpers/bot.js';
 import { backend, useTestDatabase } from '../helpers/db.js';
@@ -235,5 +236,15 @@ describe(`rekaplink over several messages (${backend})`, () => {
     const headings = messages.flatMap((m) => m.split('\n')).filter((line) => / \(\d+ user\):$/.test(line));
     expect(headings.map((h) => h.slice(1, h.indexOf('*', 1)))).toEqual(['BAG OPS', 'BAG SUMDA', 'SAT LANTAS', 'SAT RESKRIM', 'SI HUMAS', 'POLSEK KOTA']);
     expect(headings[0]).toBe('*BAG OPS* (11 user):');
+  });
+});
+
+describe('linkKey', () => {
+  it('drops share tracking from Instagram, TikTok and X links, keeps the queries that name a post', () => {
+    expect(linkKey(' https://www.instagram.com/p/Cx1abc/?igsh=MTIz ')).toBe('https://www.instagram.com/p/Cx1abc');
+    expect(linkKey('https://www.tiktok.com/@budi/video/123?is_from_webapp=1&sender_device=pc')).toBe('https://www.tiktok.com/@budi/video/123');
+    expect(linkKey('https://x.com/budi/status/1?s=20')).toBe('https://x.com/budi/status/1');
+    expect(linkKey('https://www.youtube.com/watch?v=abcdefgh')).toBe('https://www.youtube.com/watch?v=abcdefgh');
+    expect(linkKey('https://www.facebook.com/story.php?story_fbid=1&id=2')).toBe('https://www.facebook.com/story.php?story_fbid=1&id=2');
   });
 });
