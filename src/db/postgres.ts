@@ -69,16 +69,26 @@ export class PostgresDb implements Db {
 
   async tx<R>(fn: (t: Executor) => Promise<R>): Promise<R> {
     const client = await this.pool.connect();
+    // A connection lost mid-transaction is reported by the query that fails; the client's
+    // own 'error' event (the pool listens only to idle clients) must not meanwhile become
+    // an uncaught exception that ends the process.
+    const ignore = (): void => {};
+    client.on('error', ignore);
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const result = await fn(wrap(client));
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      await client.query('ROLLBACK').catch((rollback: unknown) => {
+        broken = rollback instanceof Error ? rollback : new Error(String(rollback));
+      });
       throw error;
     } finally {
-      client.release();
+      client.removeListener('error', ignore);
+      // A connection that could not even roll back is dropped, not handed to the next caller.
+      client.release(broken);
     }
   }
 
