@@ -67,6 +67,11 @@ const PARAGRAPH_CHARS = 600;
 const number = (n: number): string => n.toLocaleString('id-ID');
 const percent = (rate: number): string => `${Math.round(rate * 100)}%`;
 
+/** The rule for sudah in words (`minimal 2 dari 3 konten`): the text, the Excel file and the chart say it alike. */
+export function ruleWords(recap: Recap): string {
+  return recap.threshold === 'all' ? `semua ${recap.countable} konten` : `minimal ${recap.needed} dari ${recap.countable} konten`;
+}
+
 /** "Tidak ada konten …" when the client posted nothing that day. */
 export function noContentText(source: Source, client: ComplianceClient, day: Date, timezone: string): string {
   return `Tidak ada konten ${LABELS[source].platform} untuk *${unitLabel(client.type)}*: *${client.nama}* pada ${formatDay(day, timezone)}.`;
@@ -109,9 +114,7 @@ function header(recap: Recap, o: RenderOptions): string[] {
     `✅ *Sudah melaksanakan* : *${c.sudah} user*`,
     `❌ *Belum melaksanakan* : *${c.belum} user*`,
     `➖ *Dikecualikan (exception)* : *${c.exception} user*`,
-    recap.threshold === 'all'
-      ? `*Syarat sudah:* semua ${recap.countable} konten`
-      : `*Syarat sudah:* minimal ${recap.needed} dari ${recap.countable} konten`,
+    `*Syarat sudah:* ${ruleWords(recap)}`,
   );
   if (source === 'links') {
     lines.push(`*Jumlah link dilaporkan:* ${recap.members.reduce((sum, m) => sum + m.links, 0)}`);

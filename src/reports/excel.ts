@@ -15,7 +15,7 @@ import type { ComplianceClient } from '../compliance/clients.js';
 import { byDivision, divisionScores, perPost, type Recap, type RecapMember } from '../compliance/recap.js';
 import type { RegistrationMember } from '../compliance/registration.js';
 import { formatDay, formatStamp } from '../time/format.js';
-import { LABELS } from './absensi-text.js';
+import { LABELS, ruleWords } from './absensi-text.js';
 import { MISSING_LABEL } from './registration-text.js';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -40,8 +40,8 @@ export function recapFileName(recap: Recap, clientId: string): string {
   return `rekap-${FILE_PART[recap.day.source]}-${clientId.toLowerCase()}-${recap.day.day.date}.xlsx`;
 }
 
-type Sheet = ExcelJS.Worksheet;
-type Cell = string | number;
+export type Sheet = ExcelJS.Worksheet;
+export type Cell = string | number;
 
 /** Builds a workbook through the streaming writer and returns the file's bytes. */
 export async function streamWorkbook(
@@ -65,7 +65,7 @@ export async function streamWorkbook(
 }
 
 /** Adds rows, committing each, and lets other work run every few hundred rows. */
-async function addRows(sheet: Sheet, rows: Iterable<Cell[]>): Promise<void> {
+export async function addRows(sheet: Sheet, rows: Iterable<Cell[]>): Promise<void> {
   let n = 0;
   for (const row of rows) {
     sheet.addRow(row).commit();
@@ -74,7 +74,8 @@ async function addRows(sheet: Sheet, rows: Iterable<Cell[]>): Promise<void> {
   }
 }
 
-function boldRow(sheet: Sheet, cells: Cell[]): void {
+/** A header row in bold, committed. */
+export function boldRow(sheet: Sheet, cells: Cell[]): void {
   const row = sheet.addRow(cells);
   row.font = { bold: true };
   row.commit();
@@ -246,11 +247,7 @@ export async function recapWorkbook(recap: Recap, meta: WorkbookMeta): Promise<B
     const intro: Value[][] = [
       [`Rekap ${LABELS[source].title} - ${meta.client.nama} (${meta.client.clientId})`],
       [`${formatDay(recap.day.day.start, meta.timezone)} · dibuat ${formatStamp(meta.now, meta.timezone)}`],
-      [
-        recap.threshold === 'all'
-          ? `Syarat sudah: semua ${recap.countable} konten`
-          : `Syarat sudah: minimal ${recap.needed} dari ${recap.countable} konten`,
-      ],
+      [`Syarat sudah: ${ruleWords(recap)}`],
       [],
       ['Jumlah user', recap.counts.members],
       ['Sudah', judged ? recap.counts.sudah : undefined],

@@ -3,27 +3,16 @@
  * link (members in unit order, links per platform in the fixed order), and the distinct
  * counts per platform on a second sheet.
  */
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type ExcelJS from 'exceljs';
 import type { AttachmentBuilder } from '../bot/attachments.js';
 import { type ComplianceClient, findClient } from '../compliance/clients.js';
 import { type DayLinks, LINK_PLATFORMS, loadDayLinks } from '../compliance/links.js';
 import { dayWindowOf } from '../time/day.js';
 import type { OutgoingDocument } from '../transport/transport.js';
-import { streamWorkbook, XLSX_MIME } from './excel.js';
+import { addRows, boldRow, type Cell, streamWorkbook, XLSX_MIME } from './excel.js';
 import { LINK_PLATFORM_LABEL } from './link-text.js';
 
 export function dayLinksFileName(client: ComplianceClient, date: string): string {
   return `rekaplink-${client.clientId.toLowerCase()}-${date}.xlsx`;
-}
-
-type Sheet = ExcelJS.Worksheet;
-type Cell = string | number;
-
-function boldRow(sheet: Sheet, cells: Cell[]): void {
-  const row = sheet.addRow(cells);
-  row.font = { bold: true };
-  row.commit();
 }
 
 /** Every reported link as a row: No, NRP/NIP, Pangkat, Nama, Divisi, Jabatan, Platform, Link. */
@@ -44,12 +33,8 @@ export async function dayLinksWorkbook(links: DayLinks, meta: { now: Date }): Pr
     const sheet = book.addWorksheet('Link', { views: [{ state: 'frozen', ySplit: 1 }] });
     sheet.columns = [6, 14, 10, 28, 20, 20, 12, 60].map((width) => ({ width }));
     boldRow(sheet, ['No', 'NRP/NIP', 'Pangkat', 'Nama', 'Divisi', 'Jabatan', 'Platform', 'Link']);
-    let n = 0;
-    for (const row of dayLinkRows(links)) {
-      sheet.addRow(row).commit();
-      // A province's file has thousands of rows: let the bot's other chats run meanwhile.
-      if (++n % 500 === 0) await yieldToLoop();
-    }
+    // A province's file has thousands of rows: addRows lets the bot's other chats run meanwhile.
+    await addRows(sheet, dayLinkRows(links));
     sheet.commit();
 
     const counts = book.addWorksheet('Per platform');

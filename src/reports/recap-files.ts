@@ -11,7 +11,7 @@ import { buildRecap, divisionScores, type Recap } from '../compliance/recap.js';
 import { dayWindowOf } from '../time/day.js';
 import { formatDay } from '../time/format.js';
 import type { OutgoingDocument, OutgoingImage } from '../transport/transport.js';
-import { LABELS } from './absensi-text.js';
+import { LABELS, ruleWords } from './absensi-text.js';
 import { type ChartInput, renderDivisionCharts } from './chart.js';
 import { XLSX_MIME, recapFileName } from './excel.js';
 import { recapWorkbookOffThread } from './excel-thread.js';
@@ -23,13 +23,6 @@ export interface RecapFileOptions {
   timezone: string;
 }
 
-/** The rule in words: `syarat sudah: minimal 2 dari 3 konten`. */
-function ruleText(recap: Recap): string {
-  return recap.threshold === 'all'
-    ? `syarat sudah: semua ${recap.countable} konten`
-    : `syarat sudah: minimal ${recap.needed} dari ${recap.countable} konten`;
-}
-
 /**
  * Per division (worst first, as the text's summary): sudah, kurang (engaged with some
  * posts, fewer than the rule needs) and belum (none, or no handle). Divisions whose
@@ -38,7 +31,7 @@ function ruleText(recap: Recap): string {
 export function recapChartInput(recap: Recap, o: RecapFileOptions): ChartInput {
   return {
     title: `${LABELS[recap.day.source].title} · ${o.client.nama}`,
-    subtitle: `${formatDay(recap.day.day.start, o.timezone)} · ${ruleText(recap)}`,
+    subtitle: `${formatDay(recap.day.day.start, o.timezone)} · syarat sudah: ${ruleWords(recap)}`,
     divisions: divisionScores(recap)
       .filter((d) => d.rate !== null)
       .map((d) => ({ divisi: d.divisi, sudah: d.counts.sudah, kurang: d.kurang, belum: d.counts.belum - d.kurang })),
