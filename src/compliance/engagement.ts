@@ -121,7 +121,7 @@ interface MemberRow extends MemberNameRow {
   handle: string | null;
 }
 
-interface EngagedRow {
+export interface EngagedRow {
   post_id: string;
   /** User ids joined by SEPARATOR. */
   users: string;
@@ -129,24 +129,81 @@ interface EngagedRow {
   links: number[] | null;
 }
 
+/** FNV-1a over `s[from, to)`: the ids are looked up where they lie in the post's string, never cut out of it. */
+function hashOf(s: string, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let k = from; k < to; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * Member indexes by user id, as an open-addressing table keyed on the id's characters.
+ * A province's day is 120,000 matches: splitting each post's string and looking the
+ * pieces up in a Map made a string per match, which cost more than the queries.
+ */
+class IdIndex {
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+
+  constructor(private readonly ids: readonly string[]) {
+    let size = 16;
+    while (size < ids.length * 2) size <<= 1;
+    this.slots = new Int32Array(size); // index + 1; 0 is empty
+    this.mask = size - 1;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      let slot = hashOf(id, 0, id.length) & this.mask;
+      for (;;) {
+        const at = this.slots[slot]!;
+        if (at === 0) {
+          this.slots[slot] = i + 1;
+          break;
+        }
+        if (ids[at - 1] === id) break; // a duplicate id: the first one counts
+        slot = (slot + 1) & this.mask;
+      }
+    }
+  }
+
+  /** The index of the id spelled by `s[from, to)`, or -1. */
+  find(s: string, from: number, to: number): number {
+    const length = to - from;
+    for (let slot = hashOf(s, from, to) & this.mask; ; slot = (slot + 1) & this.mask) {
+      const at = this.slots[slot]!;
+      if (at === 0) return -1;
+      const id = this.ids[at - 1]!;
+      if (id.length === length && s.startsWith(id, from)) return at - 1;
+    }
+  }
+}
+
 /**
  * Per member (by index in `members`): the positions of the posts they engaged with, in
  * order, and the links they reported. Inactive members and strangers to the client are
  * not among `members`, so their rows are passed over.
  */
-function tally(members: MemberRow[], perPost: EngagedRow[], ids: string[]): { engaged: number[][]; links: Int32Array } {
-  const index = new Map(members.map((m, i) => [m.user_id, i]));
+export function tally(
+  members: readonly { user_id: string }[],
+  perPost: readonly EngagedRow[],
+  ids: readonly string[],
+): { engaged: number[][]; links: Int32Array } {
+  const index = new IdIndex(members.map((m) => m.user_id));
   const engaged = members.map((): number[] => []);
   const links = new Int32Array(members.length);
   const position = new Map(ids.map((id, i) => [id, i]));
   const inOrder = perPost.map((r) => ({ r, at: position.get(r.post_id)! })).sort((x, y) => x.at - y.at);
   for (const { r, at } of inOrder) {
-    const users = r.users.split(SEPARATOR);
-    for (let k = 0; k < users.length; k++) {
-      const i = index.get(users[k]!);
-      if (i === undefined) continue;
-      engaged[i]!.push(at);
-      links[i]! += r.links?.[k] ?? 0;
+    const users = r.users;
+    let k = 0;
+    for (let start = 0; start < users.length; k++) {
+      let end = users.indexOf(SEPARATOR, start);
+      if (end === -1) end = users.length;
+      const i = index.find(users, start, end);
+      if (i !== -1) {
+        engaged[i]!.push(at);
+        links[i]! += r.links?.[k] ?? 0;
+      }
+      start = end + 1;
     }
   }
   return { engaged, links };

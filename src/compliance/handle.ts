@@ -4,8 +4,6 @@
  * `@Budi.S`, ` budi.s `, `https://www.instagram.com/budi.s/` and
  * `instagram.com/budi.s?igsh=…` are all `budi.s`. Compliance matching compares only
  * this form, on the member's side and on the likers'/commenters' side.
- *
- * (A first step of the compliance reports: the reports themselves are not built yet.)
  */
 
 export type Platform = 'instagram' | 'tiktok';
@@ -31,6 +29,8 @@ function fromUrl(text: string, platform: Platform): string | null | undefined {
 /** The comparable form of a handle, or null when the text holds none. */
 export function normaliseHandle(raw: string | null | undefined, platform: Platform): string | null {
   if (raw === null || raw === undefined) return null;
+  // Most stored handles are already in the form (a report normalises a province's 10,000 at once).
+  if (VALID[platform].test(raw)) return raw;
   // ASCII letters only, as the SQL twin does: lower-casing other letters depends on the locale.
   const text = raw.trim().replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
   if (text === '' || text === '-') return null;

@@ -59,6 +59,19 @@ export interface ClaimOptions {
   limit?: number;
 }
 
+/**
+ * An OutboxRow's columns, the file as base64 text (see {@link withDocumentBytes}): PGlite
+ * reads a 2 MB bytea out in a quarter of a second of the bot's thread, the text in 20 ms.
+ */
+const ROW_COLUMNS = `outbox.id, outbox.message_key, outbox.part, outbox.parts, outbox.endpoint, outbox.chat_id, outbox.origin,
+         outbox.body, encode(outbox.document, 'base64') AS document, outbox.document_name, outbox.document_mime,
+         outbox.status, outbox.attempts, outbox.last_error, outbox.created_at`;
+
+/** A row read with {@link ROW_COLUMNS}, its file back to bytes (the database's base64 has line breaks, which Buffer skips). */
+function withDocumentBytes(row: Omit<OutboxRow, 'document'> & { document: string | Uint8Array | null }): OutboxRow {
+  return typeof row.document === 'string' ? { ...row, document: Buffer.from(row.document, 'base64') } : (row as OutboxRow);
+}
+
 export class OutboxStore {
   constructor(private readonly db: Queryable) {}
 
@@ -69,9 +82,13 @@ export class OutboxStore {
    */
   static insertStatement(rows: readonly NewRow[], first: number, createdAt: string): { sql: string; params: unknown[] } {
     const WIDTH = 10;
+    // Files go as base64 text, decoded by the database: PGlite takes a 2 MB Buffer
+    // parameter in over a second, the same bytes as text in well under a tenth of that.
+    const DOCUMENT = 7;
     const values = rows.map((_, i) => {
       const at = first + i * WIDTH;
       const p = Array.from({ length: WIDTH }, (_, k) => `$${at + k}`);
+      p[DOCUMENT] = `decode(${p[DOCUMENT]}, 'base64')`;
       return `(${p.join(', ')}, ${createdAt}, ${createdAt})`;
     });
     const params = rows.flatMap((r) => [
@@ -82,7 +99,7 @@ export class OutboxStore {
       r.chatId,
       r.origin,
       r.body,
-      r.document?.data ?? null,
+      r.document ? r.document.data.toString('base64') : null,
       r.document?.name ?? null,
       r.document?.mime ?? null,
     ]);
@@ -123,10 +140,10 @@ export class OutboxStore {
           FOR UPDATE SKIP LOCKED)
        UPDATE outbox SET status = 'sending', claimed_by = $5, claimed_at = $2, attempts = attempts + 1
          FROM next WHERE outbox.id = next.id
-       RETURNING outbox.*`,
+       RETURNING ${ROW_COLUMNS}`,
       [o.endpoint, o.now, o.broadcasts, o.coolingChats, o.worker, o.onlyChats ?? null, o.limit ?? 1, o.continuing ?? null],
     );
-    return rows.sort((a, b) => a.id - b.id);
+    return rows.map(withDocumentBytes).sort((a, b) => a.id - b.id);
   }
 
   async markSent(id: number, worker: string, now: Date): Promise<void> {

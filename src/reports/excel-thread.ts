@@ -69,7 +69,10 @@ export async function recapWorkbookOffThread(recap: Recap, meta: WorkbookMeta): 
   const id = nextId++;
   const done = new Promise<Buffer>((resolve, reject) => waiting.set(id, { resolve, reject }));
   w.ref(); // a file being built keeps the process up until it is done
-  w.postMessage({ id, recap, meta } satisfies WorkbookJob);
+  // The day's raw members are not in the file (the recap's own members are): copying a
+  // province's twice over to the thread would hold the bot's thread for twice as long.
+  const sent: Recap = { ...recap, day: { ...recap.day, members: [] } };
+  w.postMessage({ id, recap: sent, meta } satisfies WorkbookJob);
   // A thread that died (or never started) builds nothing: the file is built here instead.
   return done.catch(() => {
     workbookThreadStats.fallbacks++;

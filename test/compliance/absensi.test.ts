@@ -340,23 +340,23 @@ describe(`compliance reports (${backend})`, () => {
       expect(book.worksheets.map((s) => s.name)).toEqual([
         'Ringkasan', 'Sudah', 'Belum', 'Dikecualikan', 'Konten', 'BAG OPS', 'SAT BINMAS', 'SAT LANTAS', 'POLSEK KOTA',
       ]);
-      expect(rowsOf('Sudah')[0]).toEqual(['No', 'NRP/NIP', 'Pangkat', 'Nama', 'Divisi', 'Jabatan', 'Akun', 'Konten 1', 'Konten 2', 'Jumlah', 'Persen', 'Tingkat']);
-      // Empty cells read back as undefined; Persen is count / countable posts.
+      expect(rowsOf('Sudah')[0]).toEqual(['No', 'NRP/NIP', 'Pangkat', 'Nama', 'Divisi', 'Jabatan', 'Akun', 'Jumlah', 'Persen', 'Tingkat', 'Konten terlewat']);
+      // Empty cells read back as undefined (at the end of a row, not at all); Persen is count / countable posts.
       expect(rowsOf('Sudah').slice(1)).toEqual([
-        [1, MEMBERS.budi, 'AIPTU', 'BUDI', 'BAG OPS', undefined, '@budi.s', 1, 1, 2, 1, 'Lengkap'],
-        [2, MEMBERS.ani, 'BRIPKA', 'ANI', 'SAT BINMAS', undefined, '@ani_r', 1, 0, 1, 0.5, 'Kurang lengkap'],
+        [1, MEMBERS.budi, 'AIPTU', 'BUDI', 'BAG OPS', undefined, '@budi.s', 2, 1, 'Lengkap'],
+        [2, MEMBERS.ani, 'BRIPKA', 'ANI', 'SAT BINMAS', undefined, '@ani_r', 1, 0.5, 'Kurang lengkap', '2'],
       ]);
       expect(rowsOf('Belum').slice(1)).toEqual([
-        [1, MEMBERS.candra, 'BRIPDA', 'CANDRA', 'SAT LANTAS', undefined, undefined, 0, 0, 0, 0, 'Belum mengisi akun'],
-        [2, MEMBERS.eko, 'BRIGPOL', 'EKO', 'POLSEK KOTA', undefined, '@eko', 0, 0, 0, 0, 'Belum'],
+        [1, MEMBERS.candra, 'BRIPDA', 'CANDRA', 'SAT LANTAS', undefined, undefined, 0, 0, 'Belum mengisi akun', 'Semua'],
+        [2, MEMBERS.eko, 'BRIGPOL', 'EKO', 'POLSEK KOTA', undefined, '@eko', 0, 0, 'Belum', 'Semua'],
       ]);
       expect(rowsOf('Dikecualikan').slice(1)).toEqual([
-        [1, MEMBERS.dedi, 'KOMPOL', 'DEDI', 'BAG OPS', 'KABAG OPS', '@dedi', 0, 0, 0, 0, 'Belum'],
+        [1, MEMBERS.dedi, 'KOMPOL', 'DEDI', 'BAG OPS', 'KABAG OPS', '@dedi', 0, 0, 'Belum', 'Semua'],
       ]);
       // Unit order: the head of BAG OPS (KABAG) before his members, whatever their rank.
       expect(rowsOf('BAG OPS')).toEqual([
-        ['No', 'NRP/NIP', 'Pangkat', 'Nama', 'Jabatan', 'Akun', 'Jumlah', 'Persen', 'Status', 'Tingkat'],
-        [1, MEMBERS.dedi, 'KOMPOL', 'DEDI', 'KABAG OPS', '@dedi', 0, 0, 'Dikecualikan', 'Belum'],
+        ['No', 'NRP/NIP', 'Pangkat', 'Nama', 'Jabatan', 'Akun', 'Jumlah', 'Persen', 'Status', 'Tingkat', 'Konten terlewat'],
+        [1, MEMBERS.dedi, 'KOMPOL', 'DEDI', 'KABAG OPS', '@dedi', 0, 0, 'Dikecualikan', 'Belum', 'Semua'],
         [2, MEMBERS.budi, 'AIPTU', 'BUDI', undefined, '@budi.s', 2, 1, 'Sudah', 'Lengkap'],
       ]);
       const summary = rowsOf('Ringkasan');

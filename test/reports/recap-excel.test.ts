@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ComplianceClient } from '../../src/compliance/clients.js';
 import type { DayPost, EngagementDay, MemberEngagement } from '../../src/compliance/engagement.js';
 import { buildRecap, type Recap } from '../../src/compliance/recap.js';
-import { COLOURS, recapWorkbook, sheetNames } from '../../src/reports/excel.js';
+import { COLOURS, missedPosts, recapWorkbook, sheetNames } from '../../src/reports/excel.js';
 import { recapWorkbookOffThread, workbookThreadStats } from '../../src/reports/excel-thread.js';
 import { dayWindowOf } from '../../src/time/day.js';
 
@@ -145,13 +145,13 @@ describe('recap Excel file', () => {
     expect([...divisions].sort()).toEqual(all);
     expect(idsIn(['Sudah']).sort()).toEqual(['101', '201', '301', '302']);
     expect(idsIn(['Dikecualikan'])).toEqual(['204']);
-    // The section sheets keep the per-post columns; the division sheets the member's status.
+    // Both kinds of sheet say which posts a member missed, in one column: "1", "Semua", or nothing.
     const sudah = rowsOf(book.getWorksheet('Sudah')!);
-    expect(sudah[0]).toEqual(['No', 'NRP/NIP', 'Pangkat', 'Nama', 'Divisi', 'Jabatan', 'Akun', 'Konten 1', 'Konten 2', 'Konten 3', 'Jumlah', 'Persen', 'Tingkat']);
-    expect(sudah.find((r) => r[1] === '302')).toEqual([4, '302', 'BRIPTU', 'NAMA 302', 'SAT RES/NARKOBA', undefined, '@user302', 0, 1, 1, 2, 2 / 3, 'Kurang lengkap']);
+    expect(sudah[0]).toEqual(['No', 'NRP/NIP', 'Pangkat', 'Nama', 'Divisi', 'Jabatan', 'Akun', 'Jumlah', 'Persen', 'Tingkat', 'Konten terlewat']);
+    expect(sudah.find((r) => r[1] === '302')).toEqual([4, '302', 'BRIPTU', 'NAMA 302', 'SAT RES/NARKOBA', undefined, '@user302', 2, 2 / 3, 'Kurang lengkap', '1']);
     const bagOps = rowsOf(book.getWorksheet('BAG OPS')!);
-    expect(bagOps[0]).toEqual(['No', 'NRP/NIP', 'Pangkat', 'Nama', 'Jabatan', 'Akun', 'Jumlah', 'Persen', 'Status', 'Tingkat']);
-    expect(bagOps.find((r) => r[1] === '203')?.slice(5)).toEqual([undefined, 0, 0, 'Belum', 'Belum mengisi akun']);
+    expect(bagOps[0]).toEqual(['No', 'NRP/NIP', 'Pangkat', 'Nama', 'Jabatan', 'Akun', 'Jumlah', 'Persen', 'Status', 'Tingkat', 'Konten terlewat']);
+    expect(bagOps.find((r) => r[1] === '203')?.slice(5)).toEqual([undefined, 0, 0, 'Belum', 'Belum mengisi akun', 'Semua']);
     expect(bagOps.find((r) => r[1] === '204')?.slice(6)).toEqual([3, 1, 'Dikecualikan', 'Lengkap']);
     expect(book.getWorksheet('SAT RES-NARKOBA')!.getCell('H2').numFmt).toBe('0%');
   });
@@ -201,10 +201,25 @@ describe('recap Excel file', () => {
     expect(tingkat('PIMPINAN', '101', 'I')).toBe(GREEN);
     expect(tingkat('PIMPINAN', '102', 'I')).toBe(RED);
     expect(tingkat('BAG OPS', '204', 'I')).toBeUndefined();
-    // Section sheets: Tingkat in M (three posts).
-    expect(tingkat('Sudah', '301', 'M')).toBe(GREEN);
-    expect(tingkat('Sudah', '302', 'M')).toBe(AMBER);
-    expect(tingkat('Belum', '303', 'M')).toBe(RED);
+    // Section sheets: Tingkat in J.
+    expect(tingkat('Sudah', '301', 'J')).toBe(GREEN);
+    expect(tingkat('Sudah', '302', 'J')).toBe(AMBER);
+    expect(tingkat('Belum', '303', 'J')).toBe(RED);
+  });
+
+  it('lists the posts missed by their Konten number, never one without data', async () => {
+    // Post 2 (the second) has no data: it counts against no one and is never "missed".
+    const recap = recapOf([post(0), post(1, false), post(2)]);
+    const missed = missedPosts(recap);
+    const of = (id: string) => missed(recap.members.find((m) => m.userId === id)!);
+    expect(of('101')).toBeUndefined(); // engaged with both counted posts
+    expect(of('102')).toBe('3');
+    expect(of('302')).toBe('1');
+    expect(of('202')).toBe('Semua');
+    expect(of('304')).toBe('1');
+    const book = await load(recap);
+    expect(rowsOf(book.getWorksheet('Sudah')!).find((r) => r[1] === '102')?.at(-1)).toBe('3'); // 1 of 2 counted is enough
+    expect(rowsOf(book.getWorksheet('PIMPINAN')!).find((r) => r[1] === '102')?.at(-1)).toBe('3');
   });
 
   it('when no post has data, nobody is judged', async () => {

@@ -1,0 +1,125 @@
+/**
+ * The province-scale shortcuts of the report (tally without cutting strings, the sort's
+ * plain-name comparison, the handle already in form) give exactly what the plain way gives.
+ */
+import { describe, expect, it } from 'vitest';
+import { type EngagedRow, tally } from '../../src/compliance/engagement.js';
+import { normaliseHandle } from '../../src/compliance/handle.js';
+import { type MemberName, sortInUnitOrder } from '../../src/compliance/member.js';
+import { compareText } from '../../src/compliance/ordering.js';
+
+const SEPARATOR = String.fromCharCode(31);
+
+/** A small deterministic generator, so a failure can be replayed. */
+function random(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (Math.imul(s, 1_103_515_245) + 12_345) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** The plain tally: split each post's string and look every id up in a Map. */
+function plainTally(members: { user_id: string }[], rows: EngagedRow[], ids: string[]) {
+  const index = new Map<string, number>();
+  members.forEach((m, i) => {
+    if (!index.has(m.user_id)) index.set(m.user_id, i);
+  });
+  const engaged = members.map((): number[] => []);
+  const links = members.map(() => 0);
+  for (const [at, id] of ids.entries()) {
+    const row = rows.find((r) => r.post_id === id);
+    if (!row) continue;
+    row.users.split(SEPARATOR).forEach((u, k) => {
+      const i = index.get(u);
+      if (i === undefined) return;
+      engaged[i]!.push(at);
+      links[i]! += row.links?.[k] ?? 0;
+    });
+  }
+  return { engaged, links };
+}
+
+describe('tally', () => {
+  it('matches ids where they lie in the string: prefixes, strangers, odd characters', () => {
+    const members = ['1', '12', '123', '1234', '21', 'ÄB', 'a b', '0'].map((user_id) => ({ user_id }));
+    const ids = ['p0', 'p1', 'p2'];
+    const rows: EngagedRow[] = [
+      // Out of post order, as GROUP BY returns them.
+      { post_id: 'p2', users: ['123', '9', '12345', 'ÄB'].join(SEPARATOR), links: null },
+      { post_id: 'p0', users: ['12', '1', '2', 'a b', '0'].join(SEPARATOR), links: null },
+    ];
+    const { engaged, links } = tally(members, rows, ids);
+    expect(engaged).toEqual([[0], [0], [2], [], [], [2], [0], [0]]);
+    expect([...links]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('adds each member their links, the k-th count going with the k-th id', () => {
+    const members = [{ user_id: 'b' }, { user_id: 'a' }, { user_id: 'c' }];
+    const rows: EngagedRow[] = [
+      { post_id: 'x', users: ['a', 'b', 'z'].join(SEPARATOR), links: [2, 1, 5] },
+      { post_id: 'y', users: ['a', 'c'].join(SEPARATOR), links: [1, 3] },
+    ];
+    const { engaged, links } = tally(members, rows, ['x', 'y']);
+    expect(engaged).toEqual([[0], [0, 1], [1]]);
+    expect([...links]).toEqual([1, 3, 3]);
+  });
+
+  it('gives what splitting and a Map give, on 2,000 generated members and 12 posts', () => {
+    const next = random(7);
+    const digits = () => String(Math.floor(next() * 10 ** (1 + Math.floor(next() * 6))));
+    const members = Array.from({ length: 2000 }, () => ({ user_id: digits() })); // duplicates and prefixes included
+    const ids = Array.from({ length: 12 }, (_, i) => `post${i}`);
+    const rows: EngagedRow[] = ids.flatMap((post_id) =>
+      next() < 0.1
+        ? [] // a post nobody engaged with has no row
+        : [
+            {
+              post_id,
+              users: Array.from({ length: 600 }, () => (next() < 0.8 ? members[Math.floor(next() * members.length)]!.user_id : digits())).join(SEPARATOR),
+              links: null,
+            },
+          ],
+    );
+    const fast = tally(members, rows, ids);
+    const plain = plainTally(members, rows, ids);
+    expect(fast.engaged).toEqual(plain.engaged);
+    expect(fast.engaged.flat().length).toBeGreaterThan(5000);
+  });
+});
+
+describe('sortInUnitOrder', () => {
+  const member = (nama: string, userId: string): MemberName => ({ userId, nama, title: 'BRIPDA', divisi: 'BAG OPS', jabatan: null });
+
+  it('orders names by the collator whether they are plain (capitals, digits, spaces) or not', () => {
+    const names = [
+      'BUDI', 'BUDI, S.H.', 'BUDI S', 'BUDIS', 'M. RIZKI', 'M RIZKI', 'MRIZKI', 'ÄGUS', 'AGUS', 'AGUS 2', 'AGUS 10', "O'NEIL",
+      'ONEIL', 'AL-FATIH', 'AL FATIH', 'ALFATIH', 'ÉKO', 'EKO', 'ZAINAL', 'A', '',
+    ];
+    const next = random(3);
+    const members = names.flatMap((n, i) => [member(n, `u${i}b`), member(n, `u${i}a`)]).sort(() => next() - 0.5);
+    const sorted = sortInUnitOrder(members);
+    const expected = [...members].sort((a, b) => compareText(a.nama, b.nama) || (a.userId < b.userId ? -1 : 1));
+    expect(sorted.map((m) => `${m.nama}/${m.userId}`)).toEqual(expected.map((m) => `${m.nama}/${m.userId}`));
+  });
+
+  it('keeps division, then position, then rank before the name', () => {
+    const members: MemberName[] = [
+      { userId: '1', nama: 'A', title: 'BRIPDA', divisi: 'SAT LANTAS', jabatan: null },
+      { userId: '2', nama: 'Z', title: 'AKBP', divisi: 'SAT LANTAS', jabatan: null },
+      { userId: '3', nama: 'M', title: 'BRIPDA', divisi: 'SAT LANTAS', jabatan: 'KASAT LANTAS' },
+      { userId: '4', nama: 'B', title: 'KOMPOL', divisi: 'BAG OPS', jabatan: null },
+    ];
+    expect(sortInUnitOrder(members).map((m) => m.userId)).toEqual(['4', '3', '2', '1']);
+  });
+});
+
+describe('normaliseHandle on a handle already in form', () => {
+  it('returns it as it is, and still normalises everything else', () => {
+    for (const h of ['budi.s', 'a_b.c9', 'x']) expect(normaliseHandle(h, 'instagram')).toBe(h);
+    expect(normaliseHandle('tiktok_user', 'tiktok')).toBe('tiktok_user');
+    expect(normaliseHandle('x', 'tiktok')).toBeNull(); // too short for TikTok
+    expect(normaliseHandle('@Budi.S ', 'instagram')).toBe('budi.s');
+    expect(normaliseHandle('a'.repeat(31), 'instagram')).toBeNull();
+  });
+});
