@@ -1,14 +1,16 @@
 /**
  * The numbers behind a compliance report: a client's posts of one Jakarta day and,
  * for every active member, which of those posts they engaged with. Three queries
- * whatever the size of the unit: the matching itself was done when the likes,
- * comments or handles were written (engagement_match, migration 004).
+ * whatever the size of the unit (two while its members are unchanged, see roster.ts):
+ * the matching itself was done when the likes, comments or handles were written
+ * (engagement_match, migration 004).
  */
 import type { Queryable } from '../db/db.js';
 import type { DayWindow } from '../time/day.js';
 import type { ComplianceClient } from './clients.js';
-import { normaliseHandle, type Platform } from './handle.js';
-import { type MemberName, type MemberNameRow, memberName } from './member.js';
+import type { Platform } from './handle.js';
+import type { MemberName } from './member.js';
+import { type IdIndex, loadRoster } from './roster.js';
 
 /** What members are asked to do: like Instagram posts, comment on TikTok videos, or report re-post links. */
 export type Source = 'likes' | 'comments' | 'links';
@@ -76,14 +78,6 @@ const POSTS: Record<Source, string> = {
            ORDER BY p.created_at, p.shortcode`,
 };
 
-const HANDLE: Record<Source, string> = { likes: 'u.insta', comments: 'u.tiktok', links: "''" };
-
-/** $1 client. */
-const MEMBERS = (source: Source) =>
-  `SELECT u.user_id, u.nama, u.title, u.divisi, u.jabatan, u.exception,
-          ${HANDLE[source]} AS handle
-     FROM "user" u WHERE u.client_id = $1 AND u.status`;
-
 /**
  * $1 the day's post ids: who engaged with each, one row per post. Read apart from the
  * members, not joined to them: a join's plan depends on table statistics, which are
@@ -116,11 +110,6 @@ interface PostRow {
   updated_at: Date | null;
 }
 
-interface MemberRow extends MemberNameRow {
-  exception: boolean;
-  handle: string | null;
-}
-
 export interface EngagedRow {
   post_id: string;
   /** User ids joined by SEPARATOR. */
@@ -129,67 +118,18 @@ export interface EngagedRow {
   links: number[] | null;
 }
 
-/** FNV-1a over `s[from, to)`: the ids are looked up where they lie in the post's string, never cut out of it. */
-function hashOf(s: string, from: number, to: number): number {
-  let h = 0x811c9dc5;
-  for (let k = from; k < to; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
-  return h >>> 0;
-}
-
 /**
- * Member indexes by user id, as an open-addressing table keyed on the id's characters.
- * A province's day is 120,000 matches: splitting each post's string and looking the
- * pieces up in a Map made a string per match, which cost more than the queries.
- */
-class IdIndex {
-  private readonly slots: Int32Array;
-  private readonly mask: number;
-
-  constructor(private readonly ids: readonly string[]) {
-    let size = 16;
-    while (size < ids.length * 2) size <<= 1;
-    this.slots = new Int32Array(size); // index + 1; 0 is empty
-    this.mask = size - 1;
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]!;
-      let slot = hashOf(id, 0, id.length) & this.mask;
-      for (;;) {
-        const at = this.slots[slot]!;
-        if (at === 0) {
-          this.slots[slot] = i + 1;
-          break;
-        }
-        if (ids[at - 1] === id) break; // a duplicate id: the first one counts
-        slot = (slot + 1) & this.mask;
-      }
-    }
-  }
-
-  /** The index of the id spelled by `s[from, to)`, or -1. */
-  find(s: string, from: number, to: number): number {
-    const length = to - from;
-    for (let slot = hashOf(s, from, to) & this.mask; ; slot = (slot + 1) & this.mask) {
-      const at = this.slots[slot]!;
-      if (at === 0) return -1;
-      const id = this.ids[at - 1]!;
-      if (id.length === length && s.startsWith(id, from)) return at - 1;
-    }
-  }
-}
-
-/**
- * Per member (by index in `members`): the positions of the posts they engaged with, in
- * order, and the links they reported. Inactive members and strangers to the client are
- * not among `members`, so their rows are passed over.
+ * Per member (by their index in `index`): the positions of the posts they engaged with,
+ * in order, and the links they reported. Inactive members and strangers to the client
+ * are not in the index, so their ids are passed over.
  */
 export function tally(
-  members: readonly { user_id: string }[],
+  index: IdIndex,
   perPost: readonly EngagedRow[],
   ids: readonly string[],
 ): { engaged: number[][]; links: Int32Array } {
-  const index = new IdIndex(members.map((m) => m.user_id));
-  const engaged = members.map((): number[] => []);
-  const links = new Int32Array(members.length);
+  const engaged = Array.from({ length: index.size }, (): number[] => []);
+  const links = new Int32Array(index.size);
   const position = new Map(ids.map((id, i) => [id, i]));
   const inOrder = perPost.map((r) => ({ r, at: position.get(r.post_id)! })).sort((x, y) => x.at - y.at);
   for (const { r, at } of inOrder) {
@@ -226,27 +166,25 @@ export async function loadEngagement(
     }),
   );
   const ids = posts.map((p) => p.id);
-  const platform = PLATFORM_OF[source];
-  const [memberRows, engagedRows] = await Promise.all([
-    db.query<MemberRow>(MEMBERS(source), [client.clientId]),
+  const [roster, engagedRows] = await Promise.all([
+    loadRoster(db, client, source),
     db.query<EngagedRow>(ENGAGED[source], [ids]),
   ]);
-  const rows = memberRows.rows;
-  const { engaged, links } = tally(rows, engagedRows.rows, ids);
-  const members = rows.map((r, i): MemberEngagement => {
-    const name = memberName(r);
-    return {
-      userId: name.userId,
-      nama: name.nama,
-      title: name.title,
-      divisi: name.divisi,
-      jabatan: name.jabatan,
-      handle: source === 'links' ? '' : normaliseHandle(r.handle, platform),
-      exception: r.exception,
+  const { engaged, links } = tally(roster.index, engagedRows.rows, ids);
+  // Spelled out rather than spread: a spread with more fields after it copies slowly, and this runs 10,000 times.
+  const members = roster.members.map(
+    (m, i): MemberEngagement => ({
+      userId: m.userId,
+      nama: m.nama,
+      title: m.title,
+      divisi: m.divisi,
+      jabatan: m.jabatan,
+      handle: m.handle,
+      exception: m.exception,
       engaged: engaged[i]!,
       links: links[i]!,
-    };
-  });
+    }),
+  );
   const stamps = posts.flatMap((p) => (p.updatedAt ? [p.updatedAt.getTime()] : []));
   return {
     source,

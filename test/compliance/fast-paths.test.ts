@@ -3,10 +3,14 @@
  * plain-name comparison, the handle already in form) give exactly what the plain way gives.
  */
 import { describe, expect, it } from 'vitest';
-import { type EngagedRow, tally } from '../../src/compliance/engagement.js';
+import { type EngagedRow, tally as tallyByIndex } from '../../src/compliance/engagement.js';
 import { normaliseHandle } from '../../src/compliance/handle.js';
 import { type MemberName, sortInUnitOrder } from '../../src/compliance/member.js';
 import { compareText } from '../../src/compliance/ordering.js';
+import { IdIndex } from '../../src/compliance/roster.js';
+
+const tally = (members: { user_id: string }[], rows: EngagedRow[], ids: string[]) =>
+  tallyByIndex(new IdIndex(members.map((m) => m.user_id)), rows, ids);
 
 const SEPARATOR = String.fromCharCode(31);
 

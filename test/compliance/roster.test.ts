@@ -1,0 +1,111 @@
+/**
+ * The roster kept between reports: read once, then only fingerprinted while the members
+ * are unchanged, and read again after any change to what a report reads of them.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findClient, setDivisionOrder } from '../../src/compliance/clients.js';
+import { loadEngagement, type MemberEngagement, type Source } from '../../src/compliance/engagement.js';
+import { normaliseHandle } from '../../src/compliance/handle.js';
+import { memberName } from '../../src/compliance/member.js';
+import type { Db } from '../../src/db/db.js';
+import { dayWindowOf } from '../../src/time/day.js';
+import { CLIENT } from '../helpers/bot.js';
+import { MEMBERS, seedWorkedExample } from '../helpers/compliance.js';
+import { counting, useTestDatabase } from '../helpers/db.js';
+
+const day = dayWindowOf('2026-11-25', 'Asia/Jakarta');
+const HANDLE = { likes: 'insta', comments: 'tiktok' } as const;
+
+async function load(db: Db, source: Source = 'likes'): Promise<MemberEngagement[]> {
+  const client = await findClient(db, CLIENT);
+  return (await loadEngagement(db, client!, source, day)).members;
+}
+
+/** What a report must see, read straight from the table. */
+async function truth(db: Db, source: 'likes' | 'comments') {
+  const { rows } = await db.query<{
+    user_id: string; nama: string | null; title: string | null; divisi: string | null; jabatan: string | null;
+    exception: boolean; handle: string | null;
+  }>(`SELECT user_id, nama, title, divisi, jabatan, exception, ${HANDLE[source]} AS handle FROM "user" WHERE client_id = $1 AND status`, [CLIENT]);
+  return rows
+    .map((r) => ({ ...memberName(r), exception: r.exception, handle: normaliseHandle(r.handle, source === 'likes' ? 'instagram' : 'tiktok') }))
+    .sort((a, b) => (a.userId < b.userId ? -1 : 1));
+}
+
+const seen = (members: MemberEngagement[]) =>
+  members
+    .map(({ userId, nama, title, divisi, jabatan, exception, handle }) => ({ userId, nama, title, divisi, jabatan, exception, handle }))
+    .sort((a, b) => (a.userId < b.userId ? -1 : 1));
+
+const readsMembers = (statements: string[]) => statements.some((s) => s.includes('OVER ()'));
+
+describe('the roster kept between reports', () => {
+  const database = useTestDatabase();
+  beforeAll(async () => {
+    await seedWorkedExample(database().db);
+  });
+
+  it('reads the members once, then only their fingerprint while they are unchanged', async () => {
+    const { db, statements } = counting(database().db);
+    const first = await load(db);
+    expect(readsMembers(statements)).toBe(true);
+    statements.length = 0;
+    const again = await load(db);
+    expect(readsMembers(statements)).toBe(false);
+    expect(statements.some((s) => s.includes('hashtextextended'))).toBe(true);
+    expect(again).toEqual(first);
+    // Engagement is never kept: it is read every time.
+    expect(again.find((m) => m.userId === MEMBERS.budi)?.engaged).toEqual([0, 1]);
+  });
+
+  const changes: [string, string, unknown[]][] = [
+    ['a renamed member', `UPDATE "user" SET nama = 'BUDI SANTOSO' WHERE user_id = $1`, [MEMBERS.budi]],
+    ['a new rank', `UPDATE "user" SET title = 'IPDA' WHERE user_id = $1`, [MEMBERS.ani]],
+    ['a move to another division', `UPDATE "user" SET divisi = 'SAT LANTAS' WHERE user_id = $1`, [MEMBERS.eko]],
+    ['a position set', `UPDATE "user" SET jabatan = 'KANIT' WHERE user_id = $1`, [MEMBERS.candra]],
+    ['a position cleared to empty', `UPDATE "user" SET jabatan = '' WHERE user_id = $1`, [MEMBERS.candra]],
+    ['a new handle', `UPDATE "user" SET insta = 'candra.x', tiktok = 'candra.t' WHERE user_id = $1`, [MEMBERS.candra]],
+    ['an exception lifted', `UPDATE "user" SET exception = false WHERE user_id = $1`, [MEMBERS.dedi]],
+    ['a member deactivated', `UPDATE "user" SET status = false WHERE user_id = $1`, [MEMBERS.eko]],
+    ['the same member back', `UPDATE "user" SET status = true WHERE user_id = $1`, [MEMBERS.eko]],
+    ['a member come back from inactive', `UPDATE "user" SET status = true WHERE user_id = $1`, [MEMBERS.inactive]],
+    [
+      'a new member',
+      `INSERT INTO "user" (user_id, nama, title, divisi, insta, tiktok, status, client_id) VALUES ($1, 'FAJAR', 'BRIPDA', 'SAT LANTAS', 'fajar', 'fajar', true, $2)`,
+      ['80010009', CLIENT],
+    ],
+    ['a member removed', `DELETE FROM "user" WHERE user_id = $1`, ['80010009']],
+  ];
+
+  it.each(changes)('sees %s', async (_name, sql, params) => {
+    const { db, statements } = counting(database().db);
+    for (const source of ['likes', 'comments'] as const) await load(db, source); // kept
+    await db.query(sql, params);
+    statements.length = 0;
+    for (const source of ['likes', 'comments'] as const) {
+      expect(seen(await load(db, source))).toEqual(await truth(db, source));
+    }
+    expect(readsMembers(statements)).toBe(true);
+  });
+
+  it('sees a member moved to another client leave this one', async () => {
+    const db = database().db;
+    await db.query(`INSERT INTO clients (client_id, nama) VALUES ('POLRESXYZ', 'POLRES XYZ') ON CONFLICT DO NOTHING`);
+    const before = await load(db);
+    expect(before.some((m) => m.userId === MEMBERS.ani)).toBe(true);
+    await db.query(`UPDATE "user" SET client_id = 'POLRESXYZ' WHERE user_id = $1`, [MEMBERS.ani]);
+    expect((await load(db)).some((m) => m.userId === MEMBERS.ani)).toBe(false);
+    expect(seen(await load(db))).toEqual(await truth(db, 'likes'));
+  });
+
+  it('keeps one roster per division order, each in its order', async () => {
+    const db = database().db;
+    const divisions = (members: MemberEngagement[]) => [...new Set(members.map((m) => m.divisi))];
+    const plain = divisions(await load(db));
+    expect(plain[0]).toBe('BAG OPS');
+    await setDivisionOrder(db, CLIENT, ['SAT LANTAS']);
+    expect(divisions(await load(db))[0]).toBe('SAT LANTAS');
+    await setDivisionOrder(db, CLIENT, []);
+    expect(divisions(await load(db))).toEqual(plain);
+  });
+});
