@@ -1,26 +1,35 @@
 /**
  * The thread that builds recap workbooks (see excel-thread.ts): a message with an id, a
- * recap and its meta in, the file's bytes (or the error's message) out.
+ * recap (its members in pieces, then the rest) and its meta in, the file's bytes (or the
+ * error's message) out.
  */
 import { parentPort } from 'node:worker_threads';
-import type { Recap } from '../compliance/recap.js';
+import type { Recap, RecapMember } from '../compliance/recap.js';
 import { recapWorkbook, type WorkbookMeta } from './excel.js';
 
-export interface WorkbookJob {
-  id: number;
-  recap: Recap;
-  meta: WorkbookMeta;
-}
+/** A piece of a job's members, or the rest of the job (which starts the build). */
+export type WorkbookMessage = { id: number; members: RecapMember[] } | { id: number; recap: Recap; meta: WorkbookMeta };
 
 export type WorkbookResult = { id: number; data: Uint8Array } | { id: number; error: string };
 
-parentPort?.on('message', async (job: WorkbookJob) => {
+/** Members received so far, by job. */
+const received = new Map<number, RecapMember[]>();
+
+parentPort?.on('message', async (message: WorkbookMessage) => {
+  if ('members' in message) {
+    const members = received.get(message.id);
+    if (members) for (const m of message.members) members.push(m);
+    else received.set(message.id, message.members);
+    return;
+  }
+  const recap: Recap = { ...message.recap, members: received.get(message.id) ?? [] };
+  received.delete(message.id);
   let result: WorkbookResult;
   try {
-    const file = await recapWorkbook(job.recap, job.meta);
-    result = { id: job.id, data: new Uint8Array(file.buffer, file.byteOffset, file.byteLength) };
+    const file = await recapWorkbook(recap, message.meta);
+    result = { id: message.id, data: new Uint8Array(file.buffer, file.byteOffset, file.byteLength) };
   } catch (error) {
-    result = { id: job.id, error: error instanceof Error ? error.message : String(error) };
+    result = { id: message.id, error: error instanceof Error ? error.message : String(error) };
   }
   // The bytes are handed over, not copied, when the file owns its memory.
   const own = 'data' in result && result.data.byteOffset === 0 && result.data.byteLength === result.data.buffer.byteLength;

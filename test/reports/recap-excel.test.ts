@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { ComplianceClient } from '../../src/compliance/clients.js';
 import type { DayPost, EngagementDay, MemberEngagement } from '../../src/compliance/engagement.js';
-import { buildRecap, type Recap } from '../../src/compliance/recap.js';
+import { buildRecap, countsOf, type Recap } from '../../src/compliance/recap.js';
 import { COLOURS, missedPosts, recapWorkbook, sheetNames } from '../../src/reports/excel.js';
 import { recapWorkbookOffThread, workbookThreadStats } from '../../src/reports/excel-thread.js';
 import { dayWindowOf } from '../../src/time/day.js';
@@ -250,7 +250,10 @@ describe('sheetNames', () => {
 
 describe('the workbook thread', () => {
   it('builds the same file on its own thread, not on the bot’s', async () => {
-    const recap = recapOf([post(0), post(1), post(2)]);
+    const small = recapOf([post(0), post(1), post(2)]);
+    // Enough members to go over in several pieces (1,000 a message), every one of them in order.
+    const members = Array.from({ length: 2_345 }, (_, i) => ({ ...small.members[i % small.members.length]!, userId: String(10_000 + i) }));
+    const recap: Recap = { ...small, members, counts: countsOf(members) };
     const before = { ...workbookThreadStats };
     const rows = async (file: Buffer): Promise<unknown[][]> => {
       const book = new ExcelJS.Workbook();
@@ -262,7 +265,9 @@ describe('the workbook thread', () => {
       });
     };
     const [threaded, here] = await Promise.all([recapWorkbookOffThread(recap, meta), recapWorkbook(recap, meta)]);
-    expect(await rows(threaded)).toEqual(await rows(here));
+    const read = await rows(threaded);
+    expect(read).toEqual(await rows(here));
+    expect(read.filter((r) => r[0] === 'Belum' || r[0] === 'Sudah' || r[0] === 'Dikecualikan').length).toBe(2_345 + 3);
     expect(workbookThreadStats).toEqual({ onThread: before.onThread + 1, fallbacks: before.fallbacks });
   });
 });
