@@ -121,32 +121,52 @@ export interface EngagedRow {
 /**
  * Per member (by their index in `index`): the positions of the posts they engaged with,
  * in order, and the links they reported. Inactive members and strangers to the client
- * are not in the index, so their ids are passed over.
+ * are not in the index, so their ids are passed over. Posts are added a batch at a time,
+ * each batch's posts after the previous batch's, so a batch can be counted while the
+ * database still works on the next.
  */
-export function tally(
-  index: IdIndex,
-  perPost: readonly EngagedRow[],
-  ids: readonly string[],
-): { engaged: number[][]; links: Int32Array } {
-  const engaged = Array.from({ length: index.size }, (): number[] => []);
-  const links = new Int32Array(index.size);
-  const position = new Map(ids.map((id, i) => [id, i]));
-  const inOrder = perPost.map((r) => ({ r, at: position.get(r.post_id)! })).sort((x, y) => x.at - y.at);
-  for (const { r, at } of inOrder) {
-    const users = r.users;
-    let k = 0;
-    for (let start = 0; start < users.length; k++) {
-      let end = users.indexOf(SEPARATOR, start);
-      if (end === -1) end = users.length;
-      const i = index.find(users, start, end);
-      if (i !== -1) {
-        engaged[i]!.push(at);
-        links[i]! += r.links?.[k] ?? 0;
+export class Tally {
+  readonly engaged: number[][];
+  readonly links: Int32Array;
+  private readonly position: Map<string, number>;
+
+  constructor(
+    private readonly index: IdIndex,
+    ids: readonly string[],
+  ) {
+    this.engaged = Array.from({ length: index.size }, (): number[] => []);
+    this.links = new Int32Array(index.size);
+    this.position = new Map(ids.map((id, i) => [id, i]));
+  }
+
+  add(perPost: readonly EngagedRow[]): void {
+    const { engaged, links, index } = this;
+    const inOrder = perPost.map((r) => ({ r, at: this.position.get(r.post_id)! })).sort((x, y) => x.at - y.at);
+    for (const { r, at } of inOrder) {
+      const users = r.users;
+      let k = 0;
+      for (let start = 0; start < users.length; k++) {
+        let end = users.indexOf(SEPARATOR, start);
+        if (end === -1) end = users.length;
+        const i = index.find(users, start, end);
+        if (i !== -1) {
+          engaged[i]!.push(at);
+          links[i]! += r.links?.[k] ?? 0;
+        }
+        start = end + 1;
       }
-      start = end + 1;
     }
   }
-  return { engaged, links };
+}
+
+/** The day's posts in this many batches of matches, read side by side: the database works on several cores. */
+const BATCHES = 2;
+
+function batches<T>(items: readonly T[], count: number): T[][] {
+  const size = Math.max(1, Math.ceil(items.length / count));
+  const out: T[][] = [];
+  for (let from = 0; from < items.length; from += size) out.push(items.slice(from, from + size));
+  return out.length ? out : [[]];
 }
 
 export async function loadEngagement(
@@ -166,11 +186,13 @@ export async function loadEngagement(
     }),
   );
   const ids = posts.map((p) => p.id);
-  const [roster, engagedRows] = await Promise.all([
-    loadRoster(db, client, source),
-    db.query<EngagedRow>(ENGAGED[source], [ids]),
-  ]);
-  const { engaged, links } = tally(roster.index, engagedRows.rows, ids);
+  const matches = batches(ids, BATCHES).map((batch) => db.query<EngagedRow>(ENGAGED[source], [batch]));
+  // Awaited one by one below: a batch failing meanwhile is not an unhandled rejection.
+  for (const m of matches) m.catch(() => {});
+  const roster = await loadRoster(db, client, source);
+  const counted = new Tally(roster.index, ids);
+  for (const m of matches) counted.add((await m).rows);
+  const { engaged, links } = counted;
   // Spelled out rather than spread: a spread with more fields after it copies slowly, and this runs 10,000 times.
   const members = roster.members.map(
     (m, i): MemberEngagement => ({

@@ -3,14 +3,21 @@
  * plain-name comparison, the handle already in form) give exactly what the plain way gives.
  */
 import { describe, expect, it } from 'vitest';
-import { type EngagedRow, tally as tallyByIndex } from '../../src/compliance/engagement.js';
+import { type EngagedRow, Tally } from '../../src/compliance/engagement.js';
 import { normaliseHandle } from '../../src/compliance/handle.js';
 import { type MemberName, sortInUnitOrder } from '../../src/compliance/member.js';
 import { compareText } from '../../src/compliance/ordering.js';
 import { IdIndex } from '../../src/compliance/roster.js';
 
-const tally = (members: { user_id: string }[], rows: EngagedRow[], ids: string[]) =>
-  tallyByIndex(new IdIndex(members.map((m) => m.user_id)), rows, ids);
+/** The tally of `rows`, added in batches of `batch` posts (in post order, as loadEngagement reads them). */
+function tally(members: { user_id: string }[], rows: EngagedRow[], ids: string[], batch = ids.length) {
+  const counted = new Tally(new IdIndex(members.map((m) => m.user_id)), ids);
+  for (let from = 0; from < ids.length; from += batch) {
+    const these = new Set(ids.slice(from, from + batch));
+    counted.add(rows.filter((r) => these.has(r.post_id)));
+  }
+  return { engaged: counted.engaged, links: counted.links };
+}
 
 const SEPARATOR = String.fromCharCode(31);
 
@@ -88,6 +95,9 @@ describe('tally', () => {
     const fast = tally(members, rows, ids);
     const plain = plainTally(members, rows, ids);
     expect(fast.engaged).toEqual(plain.engaged);
+    // Read in batches of posts (as the report does, side by side), the same.
+    expect(tally(members, rows, ids, 5).engaged).toEqual(plain.engaged);
+    expect(tally(members, rows, ids, 1).engaged).toEqual(plain.engaged);
     expect(fast.engaged.flat().length).toBeGreaterThan(5000);
   });
 });
