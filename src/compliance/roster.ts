@@ -35,8 +35,12 @@ const PLATFORM: Record<Source, Platform> = { likes: 'instagram', comments: 'tikt
 
 const ACTIVE = `FROM "user" u WHERE u.client_id = $1 AND u.status`;
 
-/** NULL as a field of its own (GS): a position left NULL reads back as null, an empty one as ''. */
-const field = (column: string) => `coalesce(${column}, chr(29))`;
+/**
+ * NULL as a field of its own (GS): a position left NULL reads back as null, an empty one as
+ * ''. A value that is GS itself is sent as RS, so the list does not split and the unit is
+ * read as rows: NULL and that value never read the same.
+ */
+const field = (column: string) => `CASE WHEN ${column} IS NULL THEN chr(29) WHEN ${column} = chr(29) THEN chr(30) ELSE ${column} END`;
 const NULL_FIELD = String.fromCharCode(29);
 const MEMBER_SEPARATOR = String.fromCharCode(30);
 const FIELD_SEPARATOR = String.fromCharCode(31);
@@ -119,7 +123,7 @@ const kept = new Map<string, Roster>();
 
 /** The client's roster for `source`: the one kept when the members are unchanged, else read now. */
 export async function loadRoster(db: Queryable, client: ComplianceClient, source: Source): Promise<Roster> {
-  const key = [client.clientId, source, ...client.divisionOrder].join('\u001f');
+  const key = JSON.stringify([client.clientId, source, client.divisionOrder]);
   const cached = kept.get(key);
   if (cached) {
     const { rows } = await db.query<{ fingerprint: string }>(FINGERPRINT(source), [client.clientId]);
@@ -130,7 +134,8 @@ export async function loadRoster(db: Queryable, client: ComplianceClient, source
     }
   }
   const roster = rosterOf(await readMembers(db, client.clientId, source), source, client.divisionOrder);
-  kept.set(key, roster);
+  // Read as rows, it has no fingerprint to check against: not kept.
+  if (roster.fingerprint) kept.set(key, roster);
   if (kept.size > KEPT) kept.delete(kept.keys().next().value!);
   return roster;
 }

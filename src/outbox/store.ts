@@ -99,7 +99,7 @@ export class OutboxStore {
       r.chatId,
       r.origin,
       r.body,
-      r.document ? r.document.data.toString('base64') : null,
+      r.document ? Buffer.from(r.document.data.buffer, r.document.data.byteOffset, r.document.data.byteLength).toString('base64') : null,
       r.document?.name ?? null,
       r.document?.mime ?? null,
     ]);

@@ -87,12 +87,21 @@ export async function recapWorkbookOffThread(recap: Recap, meta: WorkbookMeta): 
   w.ref(); // a file being built keeps the process up until it is done
   // Copying a message to a thread holds this one until it is copied: a province's members
   // go over in pieces, other chats answered in between, then the rest, which starts the build.
-  for (let from = 0; from < recap.members.length; from += MEMBERS_PER_MESSAGE) {
-    w.postMessage({ id, members: recap.members.slice(from, from + MEMBERS_PER_MESSAGE) } satisfies WorkbookMessage);
-    await yieldToLoop();
+  try {
+    for (let from = 0; from < recap.members.length; from += MEMBERS_PER_MESSAGE) {
+      w.postMessage({ id, members: recap.members.slice(from, from + MEMBERS_PER_MESSAGE) } satisfies WorkbookMessage);
+      await yieldToLoop();
+    }
+    // The day's raw members are not in the file (the recap's own members are).
+    const rest: Recap = { ...recap, members: [], day: { ...recap.day, members: [] } };
+    w.postMessage({ id, recap: rest, meta } satisfies WorkbookMessage);
+  } catch (error) {
+    // A piece that could not be sent: the thread forgets the job, and the file is built here.
+    w.postMessage({ id, abandon: true } satisfies WorkbookMessage);
+    const job = waiting.get(id);
+    waiting.delete(id);
+    if (waiting.size === 0) w.unref();
+    job?.reject(error instanceof Error ? error : new Error(String(error)));
   }
-  // The day's raw members are not in the file (the recap's own members are).
-  const rest: Recap = { ...recap, members: [], day: { ...recap.day, members: [] } };
-  w.postMessage({ id, recap: rest, meta } satisfies WorkbookMessage);
   return file;
 }

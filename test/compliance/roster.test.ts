@@ -108,19 +108,28 @@ describe('the roster kept between reports', () => {
     await db.query(
       `INSERT INTO "user" (user_id, nama, title, divisi, insta, status, client_id) VALUES
          ('80010023', 'AB' || chr(31) || 'C', 'BRIPDA', 'SAT LANTAS', 'ab.c', true, $1),
-         ('80010024', 'D' || chr(30) || 'E' || chr(29), 'BRIPDA', 'SAT LANTAS', 'de', true, $1)`,
+         ('80010024', 'D' || chr(30) || 'E' || chr(29), 'BRIPDA', 'SAT LANTAS', 'de', true, $1),
+         ('80010025', 'F', 'BRIPDA', 'SAT LANTAS', 'f', true, $1)`,
       [CLIENT],
     );
     statements.length = 0;
     const members = await load(db);
     expect(statements.some((s) => s.includes(' AS handle '))).toBe(true);
     expect(members.find((m) => m.userId === '80010023')?.nama).toBe(`AB${String.fromCharCode(31)}C`);
-    expect(seen(members)).toEqual(await truth(db, 'likes'));
+    // A position that is exactly the list's NULL mark (GS) is read as the value, never as NULL.
+    await db.query(`UPDATE "user" SET jabatan = chr(29) WHERE user_id = '80010025'`);
+    await db.query(`DELETE FROM "user" WHERE user_id IN ('80010023', '80010024')`);
+    expect((await load(db)).find((m) => m.userId === '80010025')?.jabatan).toBe(String.fromCharCode(29));
+    await db.query(`INSERT INTO "user" (user_id, nama, title, divisi, insta, status, client_id) VALUES
+      ('80010023', 'AB' || chr(31) || 'C', 'BRIPDA', 'SAT LANTAS', 'ab.c', true, $1),
+      ('80010024', 'D' || chr(30) || 'E' || chr(29), 'BRIPDA', 'SAT LANTAS', 'de', true, $1)`, [CLIENT]);
+    const current = await load(db);
+    expect(seen(current)).toEqual(await truth(db, 'likes'));
     // Its list has no fingerprint to check against: it is read again every time, never served stale.
     statements.length = 0;
-    expect(await load(db)).toEqual(members);
+    expect(await load(db)).toEqual(current);
     expect(readsMembers(statements)).toBe(true);
-    await db.query(`DELETE FROM "user" WHERE user_id IN ('80010023', '80010024')`);
+    await db.query(`DELETE FROM "user" WHERE user_id IN ('80010023', '80010024', '80010025')`);
     expect(seen(await load(db))).toEqual(await truth(db, 'likes'));
   });
 
