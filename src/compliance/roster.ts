@@ -12,8 +12,9 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/db.js';
 import type { ComplianceClient } from './clients.js';
-import type { Source } from './engagement.js';
-import { normaliseHandle, type Platform } from './handle.js';
+// Used only when called, never while the modules load: the import cycle with engagement.ts is harmless.
+import { PLATFORM_OF, type Source } from './engagement.js';
+import { normaliseHandle } from './handle.js';
 import { type MemberName, type MemberNameRow, memberName, sortInUnitOrder } from './member.js';
 
 export interface RosterMember extends MemberName {
@@ -31,7 +32,6 @@ export interface Roster {
 }
 
 const HANDLE: Record<Source, string> = { likes: 'u.insta', comments: 'u.tiktok', links: "''" };
-const PLATFORM: Record<Source, Platform> = { likes: 'instagram', comments: 'tiktok', links: 'instagram' };
 
 const ACTIVE = `FROM "user" u WHERE u.client_id = $1 AND u.status`;
 
@@ -150,7 +150,7 @@ function rosterOf(read: { fingerprint: string; rows: MemberRow[] }, source: Sour
         title: name.title,
         divisi: name.divisi,
         jabatan: name.jabatan,
-        handle: source === 'links' ? '' : normaliseHandle(r.handle, PLATFORM[source]),
+        handle: source === 'links' ? '' : normaliseHandle(r.handle, PLATFORM_OF[source]),
         exception: r.exception,
       };
     }),
