@@ -50,9 +50,15 @@ export async function benchPostgres(): Promise<(BenchDb & { url: string }) | { s
 
 /** A migrated database of its own on each backend; PostgreSQL is skipped (with a note) when unreachable. */
 export async function benchDatabases(): Promise<BenchDb[]> {
-  const lite = await PgliteDb.open();
-  await migrate(lite);
-  const result: BenchDb[] = [{ name: 'pglite', db: lite, drop: () => lite.close() }];
+  // BENCH_BACKENDS=postgres (or pglite) runs one backend only: a quicker loop while profiling.
+  const only = process.env.BENCH_BACKENDS?.split(',').map((name) => name.trim());
+  const result: BenchDb[] = [];
+  if (!only || only.includes('pglite')) {
+    const lite = await PgliteDb.open();
+    await migrate(lite);
+    result.push({ name: 'pglite', db: lite, drop: () => lite.close() });
+  }
+  if (only && !only.includes('postgres')) return result;
   const server = await benchPostgres();
   if ('skipped' in server) console.log(`postgres: skipped (${server.skipped})`);
   else result.push(server);

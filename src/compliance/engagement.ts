@@ -44,6 +44,11 @@ export interface EngagementDay {
   day: DayWindow;
   posts: DayPost[];
   members: MemberEngagement[];
+  /**
+   * When set, `members` are already in unit order by this division order (the kept
+   * roster's), so a recap for the same order need not sort them again.
+   */
+  inUnitOrder?: readonly string[];
   /** Latest complete fetch of engagement data among the day's posts. */
   lastUpdated: Date | null;
 }
@@ -213,6 +218,7 @@ export async function loadEngagement(
     day,
     posts,
     members,
+    inUnitOrder: client.divisionOrder,
     lastUpdated: stamps.length ? new Date(Math.max(...stamps)) : null,
   };
 }

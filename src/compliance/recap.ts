@@ -44,31 +44,32 @@ export interface Recap {
 export function buildRecap(day: EngagementDay, threshold: Threshold, divisionOrder: readonly string[] = []): Recap {
   const hasData = day.posts.map((p) => p.fetched);
   const countable = hasData.filter(Boolean).length;
-  const members = sortInUnitOrder(
-    day.members.map((m): RecapMember => {
-      let count = 0;
-      for (const i of m.engaged) if (hasData[i]) count += 1;
-      const tally = { hasHandle: m.handle !== null, exception: m.exception, count };
-      // Spelled out rather than spread: this runs for every member of a province.
-      return {
-        userId: m.userId,
-        nama: m.nama,
-        title: m.title,
-        divisi: m.divisi,
-        jabatan: m.jabatan,
-        handle: m.handle,
-        exception: m.exception,
-        engaged: m.engaged,
-        links: m.links,
-        count,
-        tier: tierOf(tally, countable),
-        verdict: verdictOf(tally, countable, threshold),
-      };
-    }),
-    divisionOrder,
-  );
+  const recapped = day.members.map((m): RecapMember => {
+    let count = 0;
+    for (const i of m.engaged) if (hasData[i]) count += 1;
+    const tally = { hasHandle: m.handle !== null, exception: m.exception, count };
+    // Spelled out rather than spread: this runs for every member of a province.
+    return {
+      userId: m.userId,
+      nama: m.nama,
+      title: m.title,
+      divisi: m.divisi,
+      jabatan: m.jabatan,
+      handle: m.handle,
+      exception: m.exception,
+      engaged: m.engaged,
+      links: m.links,
+      count,
+      tier: tierOf(tally, countable),
+      verdict: verdictOf(tally, countable, threshold),
+    };
+  });
+  const sorted = day.inUnitOrder && sameList(day.inUnitOrder, divisionOrder);
+  const members = sorted ? recapped : sortInUnitOrder(recapped, divisionOrder);
   return { day, threshold, countable, needed: needed(countable, threshold), members, counts: countsOf(members), divisionOrder };
 }
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
 export function countsOf(members: readonly { verdict: Verdict }[]): Counts {
   const counts: Counts = { members: members.length, sudah: 0, belum: 0, exception: 0 };

@@ -5,11 +5,13 @@
  * Kept between reports while the members are unchanged: at province size (10,000
  * members) reading, naming and sorting them is a third of a report, and members change
  * a few times a day while reports are asked for all day. Whether they changed is asked of
- * the database each time, by a fingerprint of exactly what is read (the MD5 of the list
- * of members as read). So a kept list is never served for data it was not read from,
- * whichever process or tool changed it.
+ * the database each time: `roster_version` (migration 019), a random UUID that a trigger
+ * replaces in the same transaction as any write to "user" that changes what is read
+ * here, whichever process or tool made it. The list and its version are read in one statement (one
+ * snapshot), so a kept list is never served for members it was not read from.
+ *
+ * A column read here must be in that trigger's list (user_roster_update).
  */
-import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/db.js';
 import type { ComplianceClient } from './clients.js';
 // Used only when called, never while the modules load: the import cycle with engagement.ts is harmless.
@@ -24,8 +26,8 @@ export interface RosterMember extends MemberName {
 }
 
 export interface Roster {
-  /** The fingerprint of the rows it was built from. */
-  fingerprint: string;
+  /** The client's roster_version when it was read; null (none yet) is never kept. */
+  version: string | null;
   /** In unit order (the client's division order included). Shared between reports: never changed. */
   members: readonly RosterMember[];
   index: IdIndex;
@@ -54,24 +56,19 @@ const LIST = (source: Source) =>
   `string_agg(concat_ws(chr(31), u.user_id, ${field('u.nama')}, ${field('u.title')}, ${field('u.divisi')}, ${field('u.jabatan')},
                         ${field('u.exception::text')}, ${field(HANDLE[source])}), chr(30) ORDER BY u.user_id)`;
 
-/** $1 client. The list and how many members it holds. */
-const MEMBERS = (source: Source) => `SELECT count(*)::int AS count, ${LIST(source)} AS list ${ACTIVE}`;
+/** $1 client. Its roster version; in the statement that reads the members, of the same snapshot. */
+const VERSION = `(SELECT version::text FROM roster_version WHERE client_id = $1)`;
+
+/** $1 client. The list, how many members it holds, and the version it is of. */
+const MEMBERS = (source: Source) => `SELECT count(*)::int AS count, ${LIST(source)} AS list, ${VERSION} AS version ${ACTIVE}`;
 
 /**
- * $1 client. The fingerprint: the MD5 of the list, which the database computes without
- * sending it (one row whatever the size of the unit), and which this process computes of
- * the list it read. So a kept list and its fingerprint always come from the same snapshot.
- */
-const FINGERPRINT = (source: Source) => `SELECT md5(coalesce(${LIST(source)}, '')) AS fingerprint ${ACTIVE}`;
-
-const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex');
-
-/**
- * $1 client. The members as rows: for the (rare) unit where some field holds one of the
- * list's separators (control characters), so the list does not split right.
+ * $1 client. The members as rows, each with the version: for the (rare) unit where some
+ * field holds one of the list's separators (control characters), so the list does not
+ * split right.
  */
 const MEMBER_ROWS = (source: Source) =>
-  `SELECT u.user_id, u.nama, u.title, u.divisi, u.jabatan, u.exception, ${HANDLE[source]} AS handle ${ACTIVE}`;
+  `SELECT u.user_id, u.nama, u.title, u.divisi, u.jabatan, u.exception, ${HANDLE[source]} AS handle, ${VERSION} AS version ${ACTIVE}`;
 
 type MemberRow = MemberNameRow & { exception: boolean; handle: string | null };
 
@@ -79,6 +76,7 @@ interface ListRow {
   count: number;
   /** NULL when the client has no active member. */
   list: string | null;
+  version: string | null;
 }
 
 /** The member rows in `list`, or null when it does not split into `count` members of seven fields (a field held a separator). */
@@ -104,17 +102,19 @@ function rowsOf(list: string | null, count: number): MemberRow[] | null {
   return rows;
 }
 
-/**
- * The members and the fingerprint of what was read. Read as rows (a field held a
- * separator), there is none that a later check could match: such a unit is read every time.
- */
-async function readMembers(db: Queryable, clientId: string, source: Source): Promise<{ fingerprint: string; rows: MemberRow[] }> {
+interface Read {
+  version: string | null;
+  rows: MemberRow[];
+}
+
+/** The members and the version they are of. */
+async function readMembers(db: Queryable, clientId: string, source: Source): Promise<Read> {
   const { rows: listed } = await db.query<ListRow>(MEMBERS(source), [clientId]);
-  const read = listed[0] ?? { count: 0, list: null };
+  const read = listed[0] ?? { count: 0, list: null, version: null };
   const rows = rowsOf(read.list, read.count);
-  if (rows) return { fingerprint: md5(read.list ?? ''), rows };
-  const { rows: each } = await db.query<MemberRow>(MEMBER_ROWS(source), [clientId]);
-  return { fingerprint: '', rows: each };
+  if (rows) return { version: read.version, rows };
+  const { rows: each } = await db.query<MemberRow & { version: string | null }>(MEMBER_ROWS(source), [clientId]);
+  return { version: each[0]?.version ?? null, rows: each };
 }
 
 /** Rosters kept, most recently used last. A province's is a few MB. */
@@ -126,21 +126,21 @@ export async function loadRoster(db: Queryable, client: ComplianceClient, source
   const key = JSON.stringify([client.clientId, source, client.divisionOrder]);
   const cached = kept.get(key);
   if (cached) {
-    const { rows } = await db.query<{ fingerprint: string }>(FINGERPRINT(source), [client.clientId]);
+    const { rows } = await db.query<{ version: string | null }>(`SELECT ${VERSION} AS version`, [client.clientId]);
     kept.delete(key);
-    if (rows[0]?.fingerprint === cached.fingerprint) {
+    if (rows[0]?.version === cached.version) {
       kept.set(key, cached);
       return cached;
     }
   }
   const roster = rosterOf(await readMembers(db, client.clientId, source), source, client.divisionOrder);
-  // Read as rows, it has no fingerprint to check against: not kept.
-  if (roster.fingerprint) kept.set(key, roster);
+  // A client without a version yet (no member ever written) has nothing worth keeping.
+  if (roster.version !== null) kept.set(key, roster);
   if (kept.size > KEPT) kept.delete(kept.keys().next().value!);
   return roster;
 }
 
-function rosterOf(read: { fingerprint: string; rows: MemberRow[] }, source: Source, divisionOrder: readonly string[]): Roster {
+function rosterOf(read: Read, source: Source, divisionOrder: readonly string[]): Roster {
   const members = sortInUnitOrder(
     read.rows.map((r): RosterMember => {
       const name = memberName(r);
@@ -156,7 +156,7 @@ function rosterOf(read: { fingerprint: string; rows: MemberRow[] }, source: Sour
     }),
     divisionOrder,
   );
-  return { fingerprint: read.fingerprint, members, index: new IdIndex(members.map((m) => m.userId)) };
+  return { version: read.version, members, index: new IdIndex(members.map((m) => m.userId)) };
 }
 
 /** FNV-1a over `s[from, to)`: ids are looked up where they lie in a longer string, never cut out of it. */

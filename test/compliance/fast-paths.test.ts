@@ -3,11 +3,13 @@
  * plain-name comparison, the handle already in form) give exactly what the plain way gives.
  */
 import { describe, expect, it } from 'vitest';
-import { type EngagedRow, Tally } from '../../src/compliance/engagement.js';
+import { type EngagedRow, type EngagementDay, type MemberEngagement, Tally } from '../../src/compliance/engagement.js';
 import { normaliseHandle } from '../../src/compliance/handle.js';
 import { type MemberName, sortInUnitOrder } from '../../src/compliance/member.js';
 import { compareText } from '../../src/compliance/ordering.js';
+import { buildRecap } from '../../src/compliance/recap.js';
 import { IdIndex } from '../../src/compliance/roster.js';
+import { dayWindowOf } from '../../src/time/day.js';
 
 /** The tally of `rows`, added in batches of `batch` posts (in post order, as loadEngagement reads them). */
 function tally(members: { user_id: string }[], rows: EngagedRow[], ids: string[], batch = ids.length) {
@@ -125,6 +127,44 @@ describe('sortInUnitOrder', () => {
       { userId: '4', nama: 'B', title: 'KOMPOL', divisi: 'BAG OPS', jabatan: null },
     ];
     expect(sortInUnitOrder(members).map((m) => m.userId)).toEqual(['4', '3', '2', '1']);
+  });
+});
+
+describe('buildRecap on members already in unit order', () => {
+  const DIVISIONS = ['SAT LANTAS', 'PIMPINAN', 'BAG OPS', 'POLSEK UTARA'];
+  const TITLES = ['BRIPDA', 'AKBP', 'IPTU', 'KOMPOL'];
+  const next = random(11);
+  const members: MemberEngagement[] = Array.from({ length: 300 }, (_, i) => ({
+    userId: String(80_000_000 + i),
+    nama: `NAMA ${Math.floor(next() * 50)}`,
+    title: TITLES[i % TITLES.length]!,
+    divisi: DIVISIONS[Math.floor(next() * DIVISIONS.length)]!,
+    jabatan: i % 17 === 0 ? 'KASAT LANTAS' : null,
+    handle: i % 9 === 0 ? null : `h${i}`,
+    exception: i % 31 === 0,
+    engaged: i % 3 === 0 ? [] : [0, 1],
+    links: 0,
+  }));
+  const day = (list: MemberEngagement[], inUnitOrder?: string[]): EngagementDay => ({
+    source: 'likes',
+    day: dayWindowOf('2026-11-25', 'Asia/Jakarta'),
+    posts: [0, 1].map((k) => ({ id: `p${k}`, url: '', createdAt: new Date(0), fetched: true, partial: false, updatedAt: null })),
+    members: list,
+    inUnitOrder,
+    lastUpdated: null,
+  });
+  const ids = (recap: { members: { userId: string }[] }) => recap.members.map((m) => m.userId);
+
+  it('keeps the order it was given for the same division order, and sorts for any other', () => {
+    for (const order of [[], ['SAT LANTAS']]) {
+      const inOrder = sortInUnitOrder(members, order);
+      const sortedHere = buildRecap(day(members), 'half', order);
+      expect(ids(buildRecap(day(inOrder, order), 'half', order))).toEqual(ids(sortedHere));
+      // Marked as in another order: sorted again, to the order asked for.
+      expect(ids(buildRecap(day(inOrder, order.length ? [] : ['BAG OPS']), 'half', order))).toEqual(ids(sortedHere));
+    }
+    // The mark is trusted: a list marked but not in order stays as given (loadEngagement marks only the roster's).
+    expect(ids(buildRecap(day(members, []), 'half', []))).toEqual(members.map((m) => m.userId));
   });
 });
 

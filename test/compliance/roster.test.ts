@@ -1,6 +1,7 @@
 /**
- * The roster kept between reports: read once, then only fingerprinted while the members
- * are unchanged, and read again after any change to what a report reads of them.
+ * The roster kept between reports: read once, then only its version asked while the
+ * members are unchanged, and read again after any change to what a report reads of them
+ * (the trigger of migration 019, whatever wrote the change).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findClient, setDivisionOrder } from '../../src/compliance/clients.js';
@@ -37,7 +38,7 @@ const seen = (members: MemberEngagement[]) =>
     .map(({ userId, nama, title, divisi, jabatan, exception, handle }) => ({ userId, nama, title, divisi, jabatan, exception, handle }))
     .sort((a, b) => (a.userId < b.userId ? -1 : 1));
 
-const readsMembers = (statements: string[]) => statements.some((s) => s.includes(' AS list ') || s.includes(' AS handle '));
+const readsMembers = (statements: string[]) => statements.some((s) => s.includes(' AS list,') || s.includes(' AS handle,'));
 
 describe('the roster kept between reports', () => {
   const database = useTestDatabase();
@@ -45,14 +46,14 @@ describe('the roster kept between reports', () => {
     await seedWorkedExample(database().db);
   });
 
-  it('reads the members once, then only their fingerprint while they are unchanged', async () => {
+  it('reads the members once, then only their version while they are unchanged', async () => {
     const { db, statements } = counting(database().db);
     const first = await load(db);
     expect(readsMembers(statements)).toBe(true);
     statements.length = 0;
     const again = await load(db);
     expect(readsMembers(statements)).toBe(false);
-    expect(statements.some((s) => s.includes('md5('))).toBe(true);
+    expect(statements.some((s) => s.includes('FROM roster_version'))).toBe(true);
     expect(again).toEqual(first);
     // Engagement is never kept: it is read every time.
     expect(again.find((m) => m.userId === MEMBERS.budi)?.engaged).toEqual([0, 1]);
@@ -114,7 +115,7 @@ describe('the roster kept between reports', () => {
     );
     statements.length = 0;
     const members = await load(db);
-    expect(statements.some((s) => s.includes(' AS handle '))).toBe(true);
+    expect(statements.some((s) => s.includes(' AS handle,'))).toBe(true);
     expect(members.find((m) => m.userId === '80010023')?.nama).toBe(`AB${String.fromCharCode(31)}C`);
     // A position that is exactly the list's NULL mark (GS) is read as the value, never as NULL.
     await db.query(`UPDATE "user" SET jabatan = chr(29) WHERE user_id = '80010025'`);
@@ -125,10 +126,10 @@ describe('the roster kept between reports', () => {
       ('80010024', 'D' || chr(30) || 'E' || chr(29), 'BRIPDA', 'SAT LANTAS', 'de', true, $1)`, [CLIENT]);
     const current = await load(db);
     expect(seen(current)).toEqual(await truth(db, 'likes'));
-    // Its list has no fingerprint to check against: it is read again every time, never served stale.
+    // Read as rows, it is kept by its version like any other.
     statements.length = 0;
     expect(await load(db)).toEqual(current);
-    expect(readsMembers(statements)).toBe(true);
+    expect(readsMembers(statements)).toBe(false);
     await db.query(`DELETE FROM "user" WHERE user_id IN ('80010023', '80010024', '80010025')`);
     expect(seen(await load(db))).toEqual(await truth(db, 'likes'));
   });
@@ -143,6 +144,49 @@ describe('the roster kept between reports', () => {
     expect(seen(await load(db))).toEqual(await truth(db, 'likes'));
   });
 
+  it('keeps the list through writes that change nothing a report reads', async () => {
+    const { db, statements } = counting(database().db);
+    const before = await load(db);
+    await db.query(`UPDATE "user" SET whatsapp = '628990001111', updated_at = now() WHERE user_id = $1`, [MEMBERS.budi]);
+    await db.query(`UPDATE "user" SET nama = nama WHERE user_id = $1`, [MEMBERS.budi]);
+    statements.length = 0;
+    expect(await load(db)).toEqual(before);
+    expect(readsMembers(statements)).toBe(false);
+    await db.query(`UPDATE "user" SET whatsapp = NULL WHERE user_id = $1`, [MEMBERS.budi]);
+  });
+
+  it('sees a change written in a transaction only once it commits, and one rolled back never', async () => {
+    const { db, statements } = counting(database().db);
+    const before = await load(db);
+    await expect(
+      db.tx(async (tx) => {
+        await tx.query(`UPDATE "user" SET nama = 'TIDAK JADI' WHERE user_id = $1`, [MEMBERS.budi]);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    statements.length = 0;
+    expect(await load(db)).toEqual(before);
+    expect(readsMembers(statements)).toBe(false);
+    await db.tx(async (tx) => {
+      await tx.query(`UPDATE "user" SET nama = 'BUDI S' WHERE user_id = $1`, [MEMBERS.budi]);
+    });
+    expect(seen(await load(db))).toEqual(await truth(db, 'likes'));
+  });
+
+  it('sees a client renamed (its members follow by cascade) under the new name', async () => {
+    const db = database().db;
+    await db.query(`INSERT INTO clients (client_id, nama) VALUES ('POLRESREN', 'POLRES REN') ON CONFLICT DO NOTHING`);
+    await db.query(
+      `INSERT INTO "user" (user_id, nama, title, divisi, insta, status, client_id) VALUES ('80010031', 'RENI', 'BRIPDA', 'SAT LANTAS', 'reni', true, 'POLRESREN')`,
+    );
+    const of = async (clientId: string) => (await loadEngagement(db, (await findClient(db, clientId))!, 'likes', day)).members;
+    expect((await of('POLRESREN')).map((m) => m.nama)).toEqual(['RENI']);
+    await db.query(`UPDATE clients SET client_id = 'POLRESREN2' WHERE client_id = 'POLRESREN'`);
+    await db.query(`UPDATE "user" SET nama = 'RENI W' WHERE user_id = '80010031'`);
+    expect((await of('POLRESREN2')).map((m) => m.nama)).toEqual(['RENI W']);
+    await db.query(`DELETE FROM clients WHERE client_id = 'POLRESREN2'`);
+  });
+
   it('keeps one roster per division order, each in its order', async () => {
     const db = database().db;
     const divisions = (members: MemberEngagement[]) => [...new Set(members.map((m) => m.divisi))];
@@ -152,5 +196,13 @@ describe('the roster kept between reports', () => {
     expect(divisions(await load(db))[0]).toBe('SAT LANTAS');
     await setDivisionOrder(db, CLIENT, []);
     expect(divisions(await load(db))).toEqual(plain);
+  });
+
+  // Last: it empties the table.
+  it('sees the members table truncated', async () => {
+    const db = database().db;
+    expect((await load(db)).length).toBeGreaterThan(0);
+    await db.query(`TRUNCATE "user" CASCADE`);
+    expect(await load(db)).toEqual([]);
   });
 });
