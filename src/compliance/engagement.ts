@@ -104,9 +104,6 @@ const ENGAGED: Record<Source, string> = {
            GROUP BY shortcode`,
 };
 
-/** Separates the user ids of one post: one string parses far faster than a text[] of thousands. */
-const SEPARATOR = String.fromCharCode(31);
-
 interface PostRow {
   id: string;
   created_at: Date;
@@ -117,7 +114,7 @@ interface PostRow {
 
 export interface EngagedRow {
   post_id: string;
-  /** User ids joined by SEPARATOR. */
+  /** User ids joined by US (chr 31): one string parses far faster than a text[] of thousands. */
   users: string;
   /** Links per user (links source only). */
   links: number[] | null;
@@ -148,19 +145,25 @@ export class Tally {
     const { engaged, links, index } = this;
     const inOrder = perPost.map((r) => ({ r, at: this.position.get(r.post_id)! })).sort((x, y) => x.at - y.at);
     for (const { r, at } of inOrder) {
-      const users = r.users;
-      let k = 0;
-      for (let start = 0; start < users.length; k++) {
-        let end = users.indexOf(SEPARATOR, start);
-        if (end === -1) end = users.length;
-        const i = index.find(users, start, end);
+      const found = this.room(r.users.length);
+      const count = index.findAll(r.users, found);
+      for (let k = 0; k < count; k++) {
+        const i = found[k]!;
         if (i !== -1) {
           engaged[i]!.push(at);
           links[i]! += r.links?.[k] ?? 0;
         }
-        start = end + 1;
       }
     }
+  }
+
+  private found = new Int32Array(0);
+
+  /** Room for the ids of a string of `length` characters (at most one per character, plus one), reused between posts. */
+  private room(length: number): Int32Array {
+    const need = length + 1;
+    if (this.found.length < need) this.found = new Int32Array(Math.max(need, this.found.length * 2));
+    return this.found;
   }
 }
 

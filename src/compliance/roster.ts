@@ -159,10 +159,18 @@ function rosterOf(read: Read, source: Source, divisionOrder: readonly string[]):
   return { version: read.version, members, index: new IdIndex(members.map((m) => m.userId)) };
 }
 
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+/** Separates the ids of one string given to {@link IdIndex.findAll}. */
+const SEPARATOR = 31;
+/** Digits whose value a double holds exactly (below 2^53), so equal values mean equal digits of equal length. */
+const MAX_DIGITS = 15;
+const ALL_DIGITS = /^[0-9]+$/;
+
 /** FNV-1a over `s[from, to)`: ids are looked up where they lie in a longer string, never cut out of it. */
 function hashOf(s: string, from: number, to: number): number {
-  let h = 0x811c9dc5;
-  for (let k = from; k < to; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
+  let h = FNV_OFFSET;
+  for (let k = from; k < to; k++) h = Math.imul(h ^ s.charCodeAt(k), FNV_PRIME);
   return h >>> 0;
 }
 
@@ -175,7 +183,11 @@ export class IdIndex {
   private readonly slots: Int32Array;
   private readonly mask: number;
 
+  /** Each id's value when it is all digits (at most {@link MAX_DIGITS}), else -1. */
+  private readonly values: Float64Array;
+
   constructor(private readonly ids: readonly string[]) {
+    this.values = Float64Array.from(ids, (id) => (id.length <= MAX_DIGITS && ALL_DIGITS.test(id) ? Number(id) : -1));
     let size = 16;
     while (size < ids.length * 2) size <<= 1;
     this.slots = new Int32Array(size); // index + 1; 0 is empty
@@ -202,12 +214,55 @@ export class IdIndex {
 
   /** The index of the id spelled by `s[from, to)`, or -1. */
   find(s: string, from: number, to: number): number {
+    return this.probe(s, from, to, hashOf(s, from, to));
+  }
+
+  private probe(s: string, from: number, to: number, hash: number): number {
     const length = to - from;
-    for (let slot = hashOf(s, from, to) & this.mask; ; slot = (slot + 1) & this.mask) {
+    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
       const at = this.slots[slot]!;
       if (at === 0) return -1;
       const id = this.ids[at - 1]!;
       if (id.length === length && s.startsWith(id, from)) return at - 1;
+    }
+  }
+
+  /**
+   * The index (or -1) of each id in `s`, ids separated by US (chr 31), written to `out`
+   * in order; returns how many. One pass: each id is hashed as its characters are read.
+   * `out` must have room for one entry per separator, plus one.
+   */
+  findAll(s: string, out: Int32Array): number {
+    if (s.length === 0) return 0;
+    let count = 0;
+    let start = 0;
+    let h = FNV_OFFSET;
+    // The id's value while it is all digits (NRPs are), -1 once it is not: compared instead of the characters.
+    let value = 0;
+    for (let k = 0; k < s.length; k++) {
+      const c = s.charCodeAt(k);
+      if (c !== SEPARATOR) {
+        h = Math.imul(h ^ c, FNV_PRIME);
+        value = value >= 0 && c >= 48 && c <= 57 ? value * 10 + (c - 48) : -1;
+        continue;
+      }
+      out[count++] = this.probeValue(s, start, k, h >>> 0, value);
+      start = k + 1;
+      h = FNV_OFFSET;
+      value = 0;
+    }
+    out[count++] = this.probeValue(s, start, s.length, h >>> 0, value);
+    return count;
+  }
+
+  /** As probe, comparing an all-digit id of at most 15 digits by value and length. */
+  private probeValue(s: string, from: number, to: number, hash: number, value: number): number {
+    const length = to - from;
+    if (value < 0 || length === 0 || length > MAX_DIGITS) return this.probe(s, from, to, hash);
+    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
+      const at = this.slots[slot]!;
+      if (at === 0) return -1;
+      if (this.values[at - 1] === value && this.ids[at - 1]!.length === length) return at - 1;
     }
   }
 }

@@ -67,6 +67,22 @@ describe('tally', () => {
     expect([...links]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
+  it('tells all-digit ids apart by their digits, leading zeros and length included', () => {
+    const ids = ['0123', '123', '00123', '1', '01', '123456789012345', '0123456789012345', '1234567890123456', '12345678901234567', '', '9'];
+    const members = ids.map((user_id) => ({ user_id }));
+    const posts = ['p0', 'p1'];
+    const rows: EngagedRow[] = [
+      { post_id: 'p0', users: ['123', '0123', '1234567890123456', '', '99', '0'].join(SEPARATOR), links: null },
+      { post_id: 'p1', users: ['00123', '01', '12345678901234567', '123456789012345', '0123456789012345', '12345678901234568'].join(SEPARATOR), links: null },
+    ];
+    const fast = tally(members, rows, posts);
+    expect(fast.engaged).toEqual(plainTally(members, rows, posts).engaged);
+    expect(Object.fromEntries(ids.map((id, i) => [id, fast.engaged[i]]))).toEqual({
+      '0123': [0], '123': [0], '00123': [1], '1': [], '01': [1], '123456789012345': [1], '0123456789012345': [1],
+      '1234567890123456': [0], '12345678901234567': [1], '': [0], '9': [],
+    });
+  });
+
   it('adds each member their links, the k-th count going with the k-th id', () => {
     const members = [{ user_id: 'b' }, { user_id: 'a' }, { user_id: 'c' }];
     const rows: EngagedRow[] = [
