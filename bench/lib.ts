@@ -1,5 +1,8 @@
 /** Shared benchmark plumbing: databases on both backends, percentiles, printing. */
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import type { Db } from '../src/db/db.js';
 import { migrate } from '../src/db/migrate.js';
@@ -54,9 +57,19 @@ export async function benchDatabases(): Promise<BenchDb[]> {
   const only = process.env.BENCH_BACKENDS?.split(',').map((name) => name.trim());
   const result: BenchDb[] = [];
   if (!only || only.includes('pglite')) {
-    const lite = await PgliteDb.open();
+    // In a data directory on disk, as `cicero start` opens it: an in-memory PGlite grows its
+    // files by copying them, which stalls large writes (a stored workbook) for 100-250 ms.
+    const dir = await mkdtemp(path.join(tmpdir(), 'cicero-bench-'));
+    const lite = await PgliteDb.open({ dataDir: dir });
     await migrate(lite);
-    result.push({ name: 'pglite', db: lite, drop: () => lite.close() });
+    result.push({
+      name: 'pglite',
+      db: lite,
+      drop: async () => {
+        await lite.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    });
   }
   if (only && !only.includes('postgres')) return result;
   const server = await benchPostgres();

@@ -350,6 +350,8 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due_idx ON outbox (endpoint, id) WHERE status = 'pending';
 CREATE INDEX outbox_chat_open_idx ON outbox (endpoint, chat_id, id) WHERE status IN ('pending', 'sending');
+-- Files are already compressed (xlsx, png): stored out of line without a compression attempt (020).
+ALTER TABLE outbox ALTER COLUMN document SET STORAGE EXTERNAL;
 CREATE INDEX outbox_claimed_idx ON outbox (claimed_at) WHERE status = 'sending';
 CREATE INDEX outbox_sent_idx ON outbox (endpoint, origin, sent_at) WHERE status = 'sent';
 CREATE INDEX outbox_dead_idx ON outbox (endpoint, id) WHERE status = 'dead';
