@@ -10,7 +10,7 @@
  * here, whichever process or tool made it. The list and its version are read in one statement (one
  * snapshot), so a kept list is never served for members it was not read from.
  *
- * A column read here must be in that trigger's list (user_roster_update).
+ * A column read here must be in that trigger's list (cicero_user_roster_updated).
  */
 import type { Queryable } from '../db/db.js';
 import type { ComplianceClient } from './clients.js';

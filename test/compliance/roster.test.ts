@@ -76,6 +76,9 @@ describe('the roster kept between reports', () => {
       ['80010009', CLIENT],
     ],
     ['a member removed', `DELETE FROM "user" WHERE user_id = $1`, ['80010009']],
+    ['a new NRP', `UPDATE "user" SET user_id = '80019999' WHERE user_id = $1`, [MEMBERS.candra]],
+    ['the NRP back', `UPDATE "user" SET user_id = $1 WHERE user_id = '80019999'`, [MEMBERS.candra]],
+    ['two names swapped in one statement', `UPDATE "user" SET nama = CASE user_id WHEN $1 THEN (SELECT nama FROM "user" WHERE user_id = $2) ELSE (SELECT nama FROM "user" WHERE user_id = $1) END WHERE user_id IN ($1, $2)`, [MEMBERS.ani, MEMBERS.eko]],
   ];
 
   it.each(changes)('sees %s', async (_name, sql, params) => {
@@ -139,8 +142,11 @@ describe('the roster kept between reports', () => {
     await db.query(`INSERT INTO clients (client_id, nama) VALUES ('POLRESXYZ', 'POLRES XYZ') ON CONFLICT DO NOTHING`);
     const before = await load(db);
     expect(before.some((m) => m.userId === MEMBERS.ani)).toBe(true);
+    const other = async () => (await loadEngagement(db, (await findClient(db, 'POLRESXYZ'))!, 'likes', day)).members.map((m) => m.userId);
+    expect(await other()).not.toContain(MEMBERS.ani);
     await db.query(`UPDATE "user" SET client_id = 'POLRESXYZ' WHERE user_id = $1`, [MEMBERS.ani]);
     expect((await load(db)).some((m) => m.userId === MEMBERS.ani)).toBe(false);
+    expect(await other()).toContain(MEMBERS.ani);
     expect(seen(await load(db))).toEqual(await truth(db, 'likes'));
   });
 
@@ -149,6 +155,7 @@ describe('the roster kept between reports', () => {
     const before = await load(db);
     await db.query(`UPDATE "user" SET whatsapp = '628990001111', updated_at = now() WHERE user_id = $1`, [MEMBERS.budi]);
     await db.query(`UPDATE "user" SET nama = nama WHERE user_id = $1`, [MEMBERS.budi]);
+    await db.query(`UPDATE "user" SET divisi = divisi, updated_at = now() WHERE client_id = $1`, [CLIENT]);
     statements.length = 0;
     expect(await load(db)).toEqual(before);
     expect(readsMembers(statements)).toBe(false);
@@ -182,9 +189,13 @@ describe('the roster kept between reports', () => {
     const of = async (clientId: string) => (await loadEngagement(db, (await findClient(db, clientId))!, 'likes', day)).members;
     expect((await of('POLRESREN')).map((m) => m.nama)).toEqual(['RENI']);
     await db.query(`UPDATE clients SET client_id = 'POLRESREN2' WHERE client_id = 'POLRESREN'`);
+    expect((await of('POLRESREN2')).map((m) => m.nama)).toEqual(['RENI']);
     await db.query(`UPDATE "user" SET nama = 'RENI W' WHERE user_id = '80010031'`);
     expect((await of('POLRESREN2')).map((m) => m.nama)).toEqual(['RENI W']);
-    await db.query(`DELETE FROM clients WHERE client_id = 'POLRESREN2'`);
+    // Renamed back: the list kept under the old name is of before the change, and is not served.
+    await db.query(`UPDATE clients SET client_id = 'POLRESREN' WHERE client_id = 'POLRESREN2'`);
+    expect((await of('POLRESREN')).map((m) => m.nama)).toEqual(['RENI W']);
+    await db.query(`DELETE FROM clients WHERE client_id = 'POLRESREN'`);
   });
 
   it('keeps one roster per division order, each in its order', async () => {
