@@ -49,12 +49,13 @@ const FIELD_SEPARATOR = String.fromCharCode(31);
 const FIELDS = 7;
 
 /**
- * The active members as one string: members split by RS in user id order, their fields by
- * US. Both drivers (PGlite above all) parse one long string far faster than 10,000 rows.
+ * The active members as one string: members split by RS, their fields by US, in no
+ * particular order (sorting them here costs less than asking the database to). Both
+ * drivers (PGlite above all) parse one long string far faster than 10,000 rows.
  */
 const LIST = (source: Source) =>
   `string_agg(concat_ws(chr(31), u.user_id, ${field('u.nama')}, ${field('u.title')}, ${field('u.divisi')}, ${field('u.jabatan')},
-                        ${field('u.exception::text')}, ${field(HANDLE[source])}), chr(30) ORDER BY u.user_id)`;
+                        ${field('u.exception::text')}, ${field(HANDLE[source])}), chr(30))`;
 
 /** $1 client. Its roster version; in the statement that reads the members, of the same snapshot. */
 const VERSION = `(SELECT version::text FROM roster_version WHERE client_id = $1)`;
