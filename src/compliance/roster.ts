@@ -213,11 +213,7 @@ export class IdIndex {
     return this.ids.length;
   }
 
-  /** The index of the id spelled by `s[from, to)`, or -1. */
-  find(s: string, from: number, to: number): number {
-    return this.probe(s, from, to, hashOf(s, from, to));
-  }
-
+  /** The index of the id spelled by `s[from, to)` (whose hash is `hash`), or -1. */
   private probe(s: string, from: number, to: number, hash: number): number {
     const length = to - from;
     for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
