@@ -3,8 +3,9 @@
  * conversations that expired and could not be announced, and audit rows, each
  * kept for its own configurable time, the rows of processes that died a day
  * ago, expired chat sign-in sessions, sign-in failures older than two days, claims
- * of scheduled jobs older than a month, and attachments still pending after two days
- * (too old to still be right; logged as a warning). Runs hourly (and once at start-up).
+ * of scheduled jobs older than a month, attachments still pending after two days
+ * (too old to still be right; logged as a warning), and outbox file pieces no row refers
+ * to after a day. Runs hourly (and once at start-up).
  */
 import { schedule } from 'node-cron';
 import { PendingAttachmentStore } from '../bot/attachments.js';
@@ -42,6 +43,8 @@ export interface PruneCounts {
   schedule: number;
   /** Attachments promised two days ago or more and never built: dropped. */
   attachments: number;
+  /** Outbox files stored in pieces a day ago or more that no row refers to. */
+  files: number;
 }
 
 const HOUR = 3_600_000;
@@ -67,7 +70,9 @@ export async function prune(db: Db, config: HousekeepingConfig, now: Date): Prom
   const signIn = await SignIn.prune(db, now, ago(2 * DAY));
   const schedule = await deleteCounting(db, 'DELETE FROM schedule_run WHERE claimed_at < $1', [ago(SCHEDULE_RUN_DAYS * DAY)]);
   const attachments = await new PendingAttachmentStore(db).prune(ago(PENDING_ATTACHMENT_DAYS * DAY));
-  return { outbox, inbound, conversations, audit, workers, signIn, schedule, attachments };
+  // After the outbox rows: their files go in the same pass. A day is long past any build still storing its pieces.
+  const files = await new OutboxStore(db).pruneFiles(ago(DAY));
+  return { outbox, inbound, conversations, audit, workers, signIn, schedule, attachments, files };
 }
 
 export function scheduleHousekeeping(db: Db, config: HousekeepingConfig, log: Logger): { stop(): void } {

@@ -128,11 +128,14 @@ export class PendingAttachmentStore {
    * both a file and the line saying it failed, nor the parts of two builds.
    */
   async complete(messageKey: string, rows: readonly NewRow[], now: Date): Promise<boolean> {
+    // Large files first, in pieces outside the transaction (a province workbook in one
+    // statement held PGlite, and every other chat, for up to a tenth of a second).
+    const staged = await new OutboxStore(this.db).stageFiles(rows, now);
     return this.db.tx(async (t) => {
       const { rows: gone } = await t.query('DELETE FROM pending_attachment WHERE message_key = $1 RETURNING 1', [messageKey]);
       if (gone.length === 0) return false;
-      if (rows.length > 0) {
-        const insert = OutboxStore.insertStatement(rows, 2, '$1');
+      if (staged.length > 0) {
+        const insert = OutboxStore.insertStatement(staged, 2, '$1');
         await t.query(insert.sql, [now, ...insert.params]);
       }
       return true;

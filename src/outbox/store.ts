@@ -1,4 +1,6 @@
 /** The outbox table: enqueue, claim, settle, report. All SQL of the outbox lives here. */
+import { randomUUID } from 'node:crypto';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Queryable } from '../db/db.js';
 import { deleteCounting } from '../db/delete-counting.js';
 import { workerAlive } from '../db/presence.js';
@@ -31,8 +33,15 @@ export interface NewRow {
   chatId: string;
   origin: Origin;
   body: string | null;
-  document?: { data: Buffer; name: string; mime: string };
+  /** The file: its bytes, or the id of pieces already stored with {@link OutboxStore.stageFiles}. */
+  document?: ({ data: Buffer } | { file: string }) & { name: string; mime: string };
 }
+
+/**
+ * Files larger than this are stored in pieces of this size (see migration 021), one
+ * statement each. A multiple of 3 bytes, so the pieces' base64 joins into the file's.
+ */
+export const FILE_PIECE_BYTES = 96 * 1024;
 
 export interface OutboxStats {
   depth: number;
@@ -62,9 +71,14 @@ export interface ClaimOptions {
 /**
  * An OutboxRow's columns, the file as base64 text (see {@link withDocumentBytes}): PGlite
  * reads a 2 MB bytea out in a quarter of a second of the bot's thread, the text in 20 ms.
+ * A file in pieces is joined in piece order (each piece a whole number of base64 groups).
  */
 const ROW_COLUMNS = `outbox.id, outbox.message_key, outbox.part, outbox.parts, outbox.endpoint, outbox.chat_id, outbox.origin,
-         outbox.body, encode(outbox.document, 'base64') AS document, outbox.document_name, outbox.document_mime,
+         outbox.body,
+         COALESCE(encode(outbox.document, 'base64'),
+                  (SELECT string_agg(encode(f.data, 'base64'), '' ORDER BY f.seq) FROM outbox_file f
+                    WHERE f.file_id = outbox.document_file)) AS document,
+         outbox.document_name, outbox.document_mime,
          outbox.status, outbox.attempts, outbox.last_error, outbox.created_at`;
 
 /** A row read with {@link ROW_COLUMNS}, its file back to bytes (the database's base64 has line breaks, which Buffer skips). */
@@ -81,7 +95,7 @@ export class OutboxStore {
    * alone. For callers that write the rows inside a statement of their own.
    */
   static insertStatement(rows: readonly NewRow[], first: number, createdAt: string): { sql: string; params: unknown[] } {
-    const WIDTH = 10;
+    const WIDTH = 11;
     // Files go as base64 text, decoded by the database: PGlite takes a 2 MB Buffer
     // parameter in over a second, the same bytes as text in well under a tenth of that.
     const DOCUMENT = 7;
@@ -99,21 +113,50 @@ export class OutboxStore {
       r.chatId,
       r.origin,
       r.body,
-      r.document ? Buffer.from(r.document.data.buffer, r.document.data.byteOffset, r.document.data.byteLength).toString('base64') : null,
+      r.document && 'data' in r.document ? base64(r.document.data) : null,
       r.document?.name ?? null,
       r.document?.mime ?? null,
+      r.document && 'file' in r.document ? r.document.file : null,
     ]);
     const sql = `INSERT INTO outbox (message_key, part, parts, endpoint, chat_id, origin, body, document, document_name, document_mime,
-                         created_at, next_attempt_at)
+                         document_file, created_at, next_attempt_at)
        VALUES ${values.join(',\n              ')}
        ON CONFLICT (message_key, part) DO NOTHING`;
     return { sql, params };
   }
 
-  /** Inserts the rows (all parts of a message) in one statement. Returns how many were new. */
+  /**
+   * Stores each file of `rows` larger than {@link FILE_PIECE_BYTES} in pieces, one
+   * statement per piece, and returns the rows referring to them instead. Not in a
+   * transaction with the rows: pieces whose rows never come are pruned after a day.
+   */
+  async stageFiles(rows: readonly NewRow[], now: Date): Promise<NewRow[]> {
+    const staged: NewRow[] = [];
+    for (const row of rows) {
+      const d = row.document;
+      if (!d || !('data' in d) || d.data.byteLength <= FILE_PIECE_BYTES) {
+        staged.push(row);
+        continue;
+      }
+      const file = randomUUID();
+      for (let seq = 0, at = 0; at < d.data.byteLength; seq++, at += FILE_PIECE_BYTES) {
+        // PGlite answers without ever yielding to the event loop: without this turn the pieces
+        // would hold the thread as long as one statement of the whole file did.
+        if (seq > 0) await yieldToLoop();
+        await this.db.query(
+          `INSERT INTO outbox_file (file_id, seq, data, created_at) VALUES ($1, $2, decode($3, 'base64'), $4)`,
+          [file, seq, base64(d.data.subarray(at, at + FILE_PIECE_BYTES)), now],
+        );
+      }
+      staged.push({ ...row, document: { file, name: d.name, mime: d.mime } });
+    }
+    return staged;
+  }
+
+  /** Inserts the rows (all parts of a message; a large file first in pieces). Returns how many were new. */
   async insert(rows: NewRow[], now: Date): Promise<number> {
     if (rows.length === 0) return 0;
-    const { sql, params } = OutboxStore.insertStatement(rows, 2, '$1');
+    const { sql, params } = OutboxStore.insertStatement(await this.stageFiles(rows, now), 2, '$1');
     const { rows: inserted } = await this.db.query(`${sql} RETURNING id`, [now, ...params]);
     return inserted.length;
   }
@@ -277,4 +320,26 @@ export class OutboxStore {
       [sentBefore, deadBefore],
     );
   }
+
+  /**
+   * Deletes file pieces stored before `before` that no row refers to: those of pruned rows,
+   * and those of a build whose rows never came (it died, or another process finished first).
+   * Returns how many files.
+   */
+  async pruneFiles(before: Date): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(
+      `WITH gone AS (
+         DELETE FROM outbox_file f
+          WHERE f.created_at < $1 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.document_file = f.file_id)
+         RETURNING f.file_id)
+       SELECT count(DISTINCT file_id)::int AS n FROM gone`,
+      [before],
+    );
+    return rows[0]?.n ?? 0;
+  }
+}
+
+/** A Buffer's bytes as base64, without copying them first. */
+function base64(data: Buffer): string {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
 }

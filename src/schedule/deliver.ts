@@ -86,7 +86,8 @@ export async function deliver(
   const iso = occurrence.at.toISOString();
   const prefix = pastDay ? `jadwal-${pastDay}:${occurrence.clientId}:${occurrence.job}:` : jobPrefix(occurrence.clientId, occurrence.job);
   const own = `${prefix}${iso}:`;
-  const rows = rowsFor(outbox, own, messages);
+  // Large files in pieces first (see OutboxStore.stageFiles); a skipped delivery leaves them to housekeeping.
+  const rows = await new OutboxStore(db).stageFiles(rowsFor(outbox, own, messages), now);
   const delivery = await db.tx(async (t): Promise<Delivery> => {
     const { rows: seen } = await t.query<{ own: boolean }>(
       `SELECT left(message_key, length($2)) = $2 AS own FROM outbox

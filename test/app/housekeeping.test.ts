@@ -28,6 +28,17 @@ describe(`housekeeping (${backend})`, () => {
     await outbox('dead-old', 'dead', ago(31 * 24));
     await outbox('dead-new', 'dead', ago(8 * 24)); // dead letters are kept longer than sent rows
     await outbox('pending-old', 'pending', ago(60 * 24)); // never pruned: still to be sent
+    // Files in pieces: one of a row pruned now, one of a row kept, and two no row refers to
+    // (one a day old, one from a build that may still be storing it).
+    const files = { pruned: '00000000-0000-4000-8000-000000000001', kept: '00000000-0000-4000-8000-000000000002',
+      orphan: '00000000-0000-4000-8000-000000000003', storing: '00000000-0000-4000-8000-000000000004' };
+    for (const [file, hours] of [[files.pruned, 8 * 24], [files.kept, 60 * 24], [files.orphan, 25], [files.storing, 23]] as const) {
+      for (const seq of [0, 1]) {
+        await db.query(`INSERT INTO outbox_file (file_id, seq, data, created_at) VALUES ($1, $2, '\\x00', $3)`, [file, seq, ago(hours)]);
+      }
+    }
+    await db.query(`UPDATE outbox SET document_file = $1 WHERE message_key = 'sent-old'`, [files.pruned]);
+    await db.query(`UPDATE outbox SET document_file = $1 WHERE message_key = 'pending-old'`, [files.kept]);
     for (const [id, hours] of [['in-old', 49], ['in-new', 47]] as const) {
       await db.query(`INSERT INTO inbound_message (id, chat_id, sender_id, received_at) VALUES ($1, 'a', 'a', $2)`, [id, ago(hours)]);
     }
@@ -79,11 +90,12 @@ describe(`housekeeping (${backend})`, () => {
     }
 
     expect(await prune(db, config, now)).toEqual({
-      outbox: 2, inbound: 1, conversations: 1, audit: 1, workers: 1, signIn: 2, schedule: 1, attachments: 1,
+      outbox: 2, inbound: 1, conversations: 1, audit: 1, workers: 1, signIn: 2, schedule: 1, attachments: 1, files: 2,
     });
     const left = async (sql: string) => (await db.query<{ k: string }>(sql)).rows.map((r) => r.k).sort();
     expect(await left('SELECT message_key AS k FROM outbox')).toEqual(['dead-new', 'pending-old', 'sent-new']);
     expect(await left('SELECT message_key AS k FROM pending_attachment')).toEqual(['att-new']);
+    expect(await left('SELECT DISTINCT file_id::text AS k FROM outbox_file')).toEqual([files.kept, files.storing]);
     expect(await left('SELECT id AS k FROM inbound_message')).toEqual(['in-new']);
     expect(await left('SELECT sender_id AS k FROM conversation')).toEqual(['conv-new']);
     expect(await left('SELECT command AS k FROM command_audit')).toEqual(['new']);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type AttachmentBuilders, type AttachmentPart, PendingAttachmentStore } from '../../src/bot/attachments.js';
 import { defineCommand } from '../../src/bot/command.js';
 import { UserError } from '../../src/bot/errors.js';
+import { FILE_PIECE_BYTES } from '../../src/outbox/store.js';
 import { MemoryTransport, type SentMessage } from '../../src/transport/memory.js';
 import { ADMIN, createTestBot, dm, STRANGER, type TestBot } from '../helpers/bot.js';
 import { backend, useTestDatabase } from '../helpers/db.js';
@@ -17,6 +18,9 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   });
   return { promise, resolve };
 }
+
+/** A file of several pieces in the outbox (FILE_PIECE_BYTES each), its last one short. */
+const BIG = Buffer.from(Array.from({ length: 3 * FILE_PIECE_BYTES + 1001 }, (_, i) => (i * 7 + (i >> 11)) & 0xff));
 
 const xlsx = (name: string): AttachmentPart => ({
   document: { fileName: `${name}.xlsx`, mimeType: 'application/vnd.ms-excel', data: Buffer.from(name) },
@@ -47,6 +51,7 @@ const lampiran = defineCommand({
     if (mode === 'ditolak') ctx.attachLater('ditolak', null);
     if (mode === 'unknown') ctx.attachLater('tidakada', {});
     if (mode === 'nul') ctx.attachLater('nul', null);
+    if (mode === 'besar') ctx.attachLater('besar', null);
     if (mode === 'refused') {
       ctx.attachLater('uji', { label: 'tidak-boleh' });
       throw new UserError('❌ Ditolak setelah menjanjikan lampiran.');
@@ -84,6 +89,7 @@ describe(`attachments built after the reply (${backend})`, () => {
     },
     // Built, but not storable: PostgreSQL refuses a NUL in text.
     nul: async () => [{ text: 'a\u0000b' }],
+    besar: async () => [{ document: { fileName: 'besar.xlsx', mimeType: 'application/vnd.ms-excel', data: BIG } }],
   };
 
   afterEach(() => {
@@ -242,6 +248,19 @@ describe(`attachments built after the reply (${backend})`, () => {
     }
     expect(await pending()).toEqual([]);
     expect(await outboxCount('msg-n:att1:failed')).toBe(1);
+  });
+
+  it('queues a large file in pieces and sends the same bytes', async () => {
+    const t = await start();
+    const sent = await runAll(t, 'lampiran#besar', 'msg-big');
+    expect(sent.map((m) => m.kind)).toEqual(['text', 'document']);
+    const doc = sent[1]?.kind === 'document' ? sent[1].document : null;
+    expect(doc?.fileName).toBe('besar.xlsx');
+    expect(doc?.data.equals(BIG)).toBe(true);
+    const { rows } = await database().db.query<{ pieces: number }>(
+      `SELECT (SELECT count(*)::int FROM outbox_file f WHERE f.file_id = o.document_file) AS pieces FROM outbox o WHERE o.message_key = 'msg-big:att1:1'`,
+    );
+    expect(rows).toEqual([{ pieces: 4 }]);
   });
 
   it('queues nothing for a row another process already finished', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { FILE_PIECE_BYTES } from '../../src/outbox/store.js';
 import { MemoryTransport } from '../../src/transport/memory.js';
 import { TransportUnavailableError } from '../../src/transport/transport.js';
 import { backend, useTestDatabase } from '../helpers/db.js';
@@ -58,6 +59,42 @@ describe(`outbox (${backend})`, () => {
     expect(t.transport.sent).toEqual([
       { chatId: 'g@g.us', kind: 'document', document: { fileName: 'rekap.xlsx', mimeType: 'application/vnd.ms-excel', data, caption: 'Rekap' } },
     ]);
+  });
+
+  it('stores a large file in pieces and sends back the same bytes (odd sizes included)', async () => {
+    const t = await createTestOutbox(database().db);
+    // Just over one piece, several pieces with a short last one, and exactly two pieces.
+    const sizes = [FILE_PIECE_BYTES + 1, 5 * FILE_PIECE_BYTES + 12_345, 2 * FILE_PIECE_BYTES];
+    const files = sizes.map((size, i) => Buffer.from(Array.from({ length: size }, (_, k) => (k * 31 + i * 7 + (k >> 9)) & 0xff)));
+    for (const [i, data] of files.entries()) {
+      await t.outbox.enqueue({ chatId: 'g@g.us', key: `big${i}`, document: { fileName: `f${i}.xlsx`, mimeType: 'application/x', data } });
+    }
+    const stored = await database().db.query<{ message_key: string; inline: boolean; pieces: number }>(
+      `SELECT o.message_key, o.document IS NOT NULL AS inline, (SELECT count(*)::int FROM outbox_file f WHERE f.file_id = o.document_file) AS pieces
+         FROM outbox o WHERE o.message_key LIKE 'big%' ORDER BY o.id`,
+    );
+    expect(stored.rows).toEqual([
+      { message_key: 'big0', inline: false, pieces: 2 },
+      { message_key: 'big1', inline: false, pieces: 6 },
+      { message_key: 'big2', inline: false, pieces: 2 },
+    ]);
+    await t.outbox.drain();
+    const sent = t.transport.sent.map((m) => (m.kind === 'document' ? m.document.data : null));
+    expect(sent.map((d) => d?.length)).toEqual(sizes);
+    expect(sent.map((d, i) => d?.equals(files[i]!))).toEqual([true, true, true]);
+  });
+
+  it('keeps a file of one piece or less in the row itself', async () => {
+    const t = await createTestOutbox(database().db);
+    const data = Buffer.alloc(FILE_PIECE_BYTES, 7);
+    await t.outbox.enqueue({ chatId: 'g@g.us', key: 'small', document: { fileName: 'f.xlsx', mimeType: 'application/x', data } });
+    const { rows: stored } = await database().db.query<{ n: number; file: string | null }>(
+      `SELECT (SELECT count(*)::int FROM outbox_file f WHERE f.file_id = o.document_file) AS n, document_file::text AS file
+         FROM outbox o WHERE message_key = 'small'`,
+    );
+    expect(stored).toEqual([{ n: 0, file: null }]);
+    await t.outbox.drain();
+    expect(t.transport.sent[0]?.kind === 'document' && t.transport.sent[0].document.data.equals(data)).toBe(true);
   });
 
   it('holds rows while the transport is not ready and sends them once it is', async () => {
