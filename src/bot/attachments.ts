@@ -6,7 +6,8 @@
  * its text, so the text goes out without waiting for the attachment. Once that
  * statement is done, the attachment is built in the background (the handler's own
  * `build` when it gave one, else the registry's builder with `args`) and, in one
- * statement, its parts are queued to the outbox and the row deleted.
+ * transaction, its parts are queued to the outbox and the row deleted (a large file's
+ * pieces are stored just before, see OutboxStore.stageFiles).
  *
  * A process that dies in between leaves the row: a process of the same endpoint
  * builds it again from the registry (at its start and every minute). Queuing is

@@ -497,6 +497,8 @@ export class Outbox {
 
   /** Hands one row to the transport: text, an image (a document row with an image MIME, see isImageRow) or a document. */
   private transmit(row: OutboxRow): Promise<void> {
+    // Never the caption alone in place of a file whose pieces are gone: the row fails, and ends a dead letter.
+    if (!row.document && row.document_file) return Promise.reject(new Error(`the pieces of file ${row.document_file} are missing`));
     if (!row.document) return this.transport.sendText(row.chat_id, row.body ?? '');
     const caption = row.body ? { caption: row.body } : {};
     if (isImageRow(row)) {

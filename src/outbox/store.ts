@@ -19,6 +19,8 @@ export interface OutboxRow {
   document: Uint8Array | null;
   document_name: string | null;
   document_mime: string | null;
+  /** Set when the file is stored in pieces (then `document` holds them joined, or null if they are gone). */
+  document_file: string | null;
   status: 'pending' | 'sending' | 'sent' | 'dead';
   attempts: number;
   last_error: string | null;
@@ -78,7 +80,7 @@ const ROW_COLUMNS = `outbox.id, outbox.message_key, outbox.part, outbox.parts, o
          COALESCE(encode(outbox.document, 'base64'),
                   (SELECT string_agg(encode(f.data, 'base64'), '' ORDER BY f.seq) FROM outbox_file f
                     WHERE f.file_id = outbox.document_file)) AS document,
-         outbox.document_name, outbox.document_mime,
+         outbox.document_name, outbox.document_mime, outbox.document_file::text,
          outbox.status, outbox.attempts, outbox.last_error, outbox.created_at`;
 
 /** A row read with {@link ROW_COLUMNS}, its file back to bytes (the database's base64 has line breaks, which Buffer skips). */
@@ -132,13 +134,21 @@ export class OutboxStore {
    */
   async stageFiles(rows: readonly NewRow[], now: Date): Promise<NewRow[]> {
     const staged: NewRow[] = [];
+    // A scheduled recap gives every recipient the same file: stored once, their rows share it.
+    const stored = new Map<Buffer, string>();
     for (const row of rows) {
       const d = row.document;
       if (!d || !('data' in d) || d.data.byteLength <= FILE_PIECE_BYTES) {
         staged.push(row);
         continue;
       }
+      const known = stored.get(d.data);
+      if (known) {
+        staged.push({ ...row, document: { file: known, name: d.name, mime: d.mime } });
+        continue;
+      }
       const file = randomUUID();
+      stored.set(d.data, file);
       for (let seq = 0, at = 0; at < d.data.byteLength; seq++, at += FILE_PIECE_BYTES) {
         // PGlite answers without ever yielding to the event loop: without this turn the pieces
         // would hold the thread as long as one statement of the whole file did.
@@ -255,7 +265,7 @@ export class OutboxStore {
   async deadLetters(endpoint: string, limit: number): Promise<OutboxRow[]> {
     const { rows } = await this.db.query<OutboxRow>(
       `SELECT id, message_key, part, parts, endpoint, chat_id, origin, left(body, 80) AS body, NULL AS document,
-              document_name, document_mime, status, attempts, last_error, created_at
+              document_name, document_mime, document_file::text, status, attempts, last_error, created_at
          FROM outbox WHERE endpoint = $1 AND status = 'dead' ORDER BY id DESC LIMIT $2`,
       [endpoint, limit],
     );

@@ -52,6 +52,7 @@ const lampiran = defineCommand({
     if (mode === 'unknown') ctx.attachLater('tidakada', {});
     if (mode === 'nul') ctx.attachLater('nul', null);
     if (mode === 'besar') ctx.attachLater('besar', null);
+    if (mode === 'langsung') await ctx.replyDocument({ fileName: 'langsung.xlsx', mimeType: 'application/vnd.ms-excel', data: BIG });
     if (mode === 'refused') {
       ctx.attachLater('uji', { label: 'tidak-boleh' });
       throw new UserError('❌ Ditolak setelah menjanjikan lampiran.');
@@ -259,6 +260,17 @@ describe(`attachments built after the reply (${backend})`, () => {
     expect(doc?.data.equals(BIG)).toBe(true);
     const { rows } = await database().db.query<{ pieces: number }>(
       `SELECT (SELECT count(*)::int FROM outbox_file f WHERE f.file_id = o.document_file) AS pieces FROM outbox o WHERE o.message_key = 'msg-big:att1:1'`,
+    );
+    expect(rows).toEqual([{ pieces: 4 }]);
+  });
+
+  it('a large file a handler replies with directly also goes in pieces, with the message’s outcome', async () => {
+    const t = await start();
+    const sent = await runAll(t, 'lampiran#langsung', 'msg-direct');
+    const doc = sent.find((m) => m.kind === 'document');
+    expect(doc?.kind === 'document' && doc.document.fileName === 'langsung.xlsx' && doc.document.data.equals(BIG)).toBe(true);
+    const { rows } = await database().db.query<{ pieces: number }>(
+      `SELECT (SELECT count(*)::int FROM outbox_file f WHERE f.file_id = o.document_file) AS pieces FROM outbox o WHERE o.message_key = 'msg-direct:2'`,
     );
     expect(rows).toEqual([{ pieces: 4 }]);
   });

@@ -94,8 +94,7 @@ describe(`cicero start on the console (${backend})`, () => {
       // count here; that nothing is left behind is checked in the database after the drain.
       const body = (await health.json()) as { outboxDepth: number };
       expect(body).toMatchObject({ whatsapp: 'ready', database: 'ok', paused: false });
-      expect(body.outboxDepth).toBeGreaterThanOrEqual(0);
-      expect(body.outboxDepth).toBeLessThanOrEqual(2);
+      expect([0, 1, 2]).toContain(body.outboxDepth);
 
       bot.child.kill('SIGTERM');
       expect(await bot.exited).toBe(0);

@@ -84,6 +84,34 @@ describe(`outbox (${backend})`, () => {
     expect(sent.map((d, i) => d?.equals(files[i]!))).toEqual([true, true, true]);
   });
 
+  it('stores a file given to several rows once; a row whose pieces are gone fails instead of sending its caption', async () => {
+    const t = await createTestOutbox(database().db, { maxAttempts: 1 });
+    const data = Buffer.alloc(2 * FILE_PIECE_BYTES + 5, 9);
+    const document = { data, name: 'rekap.xlsx', mime: 'application/x' };
+    const base = { part: 1, parts: 1, endpoint: t.outbox.endpoint, origin: 'broadcast' as const, body: 'Rekap' };
+    await t.outbox.store.insert(
+      [{ ...base, messageKey: 'shared-a', chatId: 'a@g.us', document }, { ...base, messageKey: 'shared-b', chatId: 'b@g.us', document }],
+      t.clock.now,
+    );
+    const { rows: files } = await database().db.query<{ file: string; pieces: number }>(
+      `SELECT o.document_file::text AS file, (SELECT count(*)::int FROM outbox_file f WHERE f.file_id = o.document_file) AS pieces
+         FROM outbox o WHERE o.message_key LIKE 'shared-%' ORDER BY o.message_key`,
+    );
+    expect(files[0]!.file).toBe(files[1]!.file);
+    expect(files.map((f) => f.pieces)).toEqual([3, 3]);
+
+    await database().db.query('DELETE FROM outbox_file WHERE file_id = $1', [files[0]!.file]);
+    await t.outbox.drain();
+    expect(t.transport.sent).toEqual([]);
+    const { rows: after } = await database().db.query<{ status: string; last_error: string }>(
+      `SELECT status, last_error FROM outbox WHERE message_key LIKE 'shared-%' ORDER BY message_key`,
+    );
+    expect(after).toEqual([
+      { status: 'dead', last_error: `the pieces of file ${files[0]!.file} are missing` },
+      { status: 'dead', last_error: `the pieces of file ${files[0]!.file} are missing` },
+    ]);
+  });
+
   it('keeps a file of one piece or less in the row itself', async () => {
     const t = await createTestOutbox(database().db);
     const data = Buffer.alloc(FILE_PIECE_BYTES, 7);

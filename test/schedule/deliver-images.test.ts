@@ -1,5 +1,6 @@
 /** A scheduled job's image parts queued like its documents (`…:img<n>`), and superseded with their message. */
 import { describe, expect, it } from 'vitest';
+import { FILE_PIECE_BYTES } from '../../src/outbox/store.js';
 import { deliver } from '../../src/schedule/deliver.js';
 import type { JobMessage } from '../../src/schedule/run-job.js';
 import { backend, useTestDatabase } from '../helpers/db.js';
@@ -34,6 +35,31 @@ describe(`scheduled images (${backend})`, () => {
     const sent = t.transport.takeSent();
     expect(sent.map((m) => m.kind)).toEqual(['text', 'image']);
     expect(sent[1]).toEqual({ chatId: 'g@g.us', kind: 'image', image: { fileName: 'likes.png', mimeType: 'image/png', data: PNG, caption: 'Grafik' } });
+  });
+
+  it('stores a large recap file once for all its recipients, in pieces, and each gets the same bytes', async () => {
+    const { db } = database();
+    const t = await createTestOutbox(db);
+    await db.query('DELETE FROM outbox');
+    const at = new Date('2026-11-27T02:00:00Z');
+    const data = Buffer.from(Array.from({ length: 2 * FILE_PIECE_BYTES + 77 }, (_, i) => (i * 13 + (i >> 8)) & 0xff));
+    const document = { fileName: 'rekap.xlsx', mimeType: 'application/vnd.ms-excel', data };
+    const messages: JobMessage[] = ['g@g.us', 'a@c.us'].flatMap((chatId): JobMessage[] => [
+      { chatId, part: { text: 'Rekap likes' } },
+      { chatId, part: { document } },
+    ]);
+    expect(await deliver(db, t.outbox, { clientId: 'c1', job: 'likes', at }, messages, t.clock.now)).toEqual({
+      queued: 4,
+      superseded: 0,
+      skipped: null,
+    });
+    const { rows } = await db.query<{ files: number; pieces: number }>(
+      `SELECT count(DISTINCT document_file)::int AS files, (SELECT count(*)::int FROM outbox_file) AS pieces FROM outbox`,
+    );
+    expect(rows).toEqual([{ files: 1, pieces: 3 }]);
+    await t.outbox.drain();
+    const files = t.transport.takeSent().flatMap((m) => (m.kind === 'document' ? [[m.chatId, m.document.data.equals(data)]] : []));
+    expect(files).toEqual([['g@g.us', true], ['a@c.us', true]]);
   });
 
   it('a newer occurrence removes an older waiting image with its text, but not one whose text already left', async () => {
