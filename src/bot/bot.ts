@@ -383,8 +383,8 @@ export class Bot {
    * or an outage half-way leaves nothing half-written (the message is handled again).
    */
   private async finish(message: InboundMessage, audit: AuditEntry | null, out: readonly OutgoingMessage[]): Promise<void> {
-    // A large file goes in pieces first (see OutboxStore.stageFiles); pieces of an outcome never written are pruned.
-    const rows = await this.outbox.store.stageFiles(out.flatMap((m) => this.outbox.rowsOf(m)), this.services.now());
+    // A large file goes in pieces first; pieces of an outcome never written are pruned.
+    const rows = await this.outbox.stagedRowsOf(out);
     const recipes = this.recipesOf.get(out) ?? [];
     const attachments = { recipes, endpoint: this.outbox.endpoint, worker: this.options.presence.worker };
     await this.inbound.finish(message, this.services.now(), audit, rows, this.conversationChange.get(out) ?? null, attachments);

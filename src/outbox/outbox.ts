@@ -231,6 +231,14 @@ export class Outbox {
     return outboxRows(this.endpoint, this.settings.maxChars, message);
   }
 
+  /**
+   * The rows of `messages` for a caller that writes them in a statement of its own, a large
+   * file already stored in pieces (see OutboxStore.stageFiles).
+   */
+  stagedRowsOf(messages: readonly OutgoingMessage[]): Promise<NewRow[]> {
+    return this.store.stageFiles(messages.flatMap((m) => this.rowsOf(m)), this.now());
+  }
+
   /** Stores the message (split into parts under the size limit); the worker sends it. */
   async enqueue(message: OutgoingMessage): Promise<void> {
     await this.store.insert(this.rowsOf(message), this.now());

@@ -142,25 +142,29 @@ export class OutboxStore {
         staged.push(row);
         continue;
       }
-      const known = stored.get(d.data);
-      if (known) {
-        staged.push({ ...row, document: { file: known, name: d.name, mime: d.mime } });
-        continue;
-      }
-      const file = randomUUID();
-      stored.set(d.data, file);
-      for (let seq = 0, at = 0; at < d.data.byteLength; seq++, at += FILE_PIECE_BYTES) {
-        // PGlite answers without ever yielding to the event loop: without this turn the pieces
-        // would hold the thread as long as one statement of the whole file did.
-        if (seq > 0) await yieldToLoop();
-        await this.db.query(
-          `INSERT INTO outbox_file (file_id, seq, data, created_at) VALUES ($1, $2, decode($3, 'base64'), $4)`,
-          [file, seq, base64(d.data.subarray(at, at + FILE_PIECE_BYTES)), now],
-        );
+      let file = stored.get(d.data);
+      if (!file) {
+        file = await this.storeFile(d.data, now);
+        stored.set(d.data, file);
       }
       staged.push({ ...row, document: { file, name: d.name, mime: d.mime } });
     }
     return staged;
+  }
+
+  /** Writes `data` to `outbox_file` in pieces under a new id, one statement each; returns the id. */
+  private async storeFile(data: Buffer, now: Date): Promise<string> {
+    const file = randomUUID();
+    for (let seq = 0, at = 0; at < data.byteLength; seq++, at += FILE_PIECE_BYTES) {
+      // PGlite answers without ever yielding to the event loop: without this turn the pieces
+      // would hold the thread as long as one statement of the whole file did.
+      if (seq > 0) await yieldToLoop();
+      await this.db.query(
+        `INSERT INTO outbox_file (file_id, seq, data, created_at) VALUES ($1, $2, decode($3, 'base64'), $4)`,
+        [file, seq, base64(data.subarray(at, at + FILE_PIECE_BYTES)), now],
+      );
+    }
+    return file;
   }
 
   /** Inserts the rows (all parts of a message; a large file first in pieces). Returns how many were new. */
