@@ -22,6 +22,7 @@
  * Targets: text ≤ 100 ms median on PostgreSQL (≤ 300 ms on PGlite); Excel ≤ 500 ms;
  * other senders keep their p99; chart ≤ 300 ms; RSS growth ≤ 20 MB per report.
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { BOT_VARIABLES, createBot } from '../src/app/create-bot.js';
@@ -31,6 +32,7 @@ import type { CommandSpec } from '../src/bot/command.js';
 import { loadConfig } from '../src/config.js';
 import type { Db } from '../src/db/db.js';
 import { recapWorkbook } from '../src/reports/excel.js';
+import { workbookProcessId } from '../src/reports/excel-process.js';
 import { dayWindow } from '../src/time/day.js';
 import { MemoryTransport, type SentMessage } from '../src/transport/memory.js';
 import {
@@ -320,6 +322,7 @@ async function run(name: 'pglite' | 'postgres', db: Db, data: Dataset, commands:
   // 5. Memory: retained over 10 reports (each sent and dropped), and the peak of one.
   gc();
   const before = process.memoryUsage();
+  const builderBefore = workbookProcessRss();
   for (let i = 0; i < MEMORY_REPORTS; i++) checkReply((await ask(h, REPORT)).sent, { excel: true, chart: false });
   gc();
   const after = process.memoryUsage();
@@ -333,6 +336,24 @@ async function run(name: 'pglite' | 'postgres', db: Db, data: Dataset, commands:
       (name === 'pglite' ? ' (in-process database included)' : '') +
       `  ${target(peak.rss / 2 ** 20, TARGET.rssPerReport / 2 ** 20, 'MB')}`,
   );
+  const builderAfter = workbookProcessRss();
+  if (builderBefore !== undefined && builderAfter !== undefined)
+    console.log(
+      `    the workbook process (its own memory, not the bot's): RSS ${(builderAfter / 2 ** 20).toFixed(1)} MB after the ${MEMORY_REPORTS} reports, ` +
+        `${mb((builderAfter - builderBefore) / MEMORY_REPORTS)} per report`,
+    );
+}
+
+/** The workbook process's resident memory in bytes (Linux), read from /proc. */
+function workbookProcessRss(): number | undefined {
+  const pid = workbookProcessId();
+  if (pid === undefined) return undefined;
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+    return line ? Number(line[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function main(): Promise<void> {

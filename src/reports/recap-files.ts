@@ -14,7 +14,7 @@ import type { OutgoingDocument, OutgoingImage } from '../transport/transport.js'
 import { LABELS, ruleWords } from './absensi-text.js';
 import { type ChartInput, renderDivisionCharts } from './chart.js';
 import { XLSX_MIME, recapFileName } from './excel.js';
-import { recapWorkbookOffThread } from './excel-thread.js';
+import { recapWorkbookOffThread } from './excel-process.js';
 
 export interface RecapFileOptions {
   client: ComplianceClient;

@@ -1,12 +1,18 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { getPriority } from 'node:os';
+import { promisify } from 'node:util';
+import { serialize } from 'node:v8';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { ComplianceClient } from '../../src/compliance/clients.js';
 import type { DayPost, EngagementDay, MemberEngagement } from '../../src/compliance/engagement.js';
 import { buildRecap, countsOf, type Recap } from '../../src/compliance/recap.js';
 import { COLOURS, missedPosts, recapWorkbook, sheetNames } from '../../src/reports/excel.js';
-import { recapWorkbookOffThread, workbookThreadStats } from '../../src/reports/excel-thread.js';
+import { recapWorkbookOffThread, WORKBOOK_NICE, workbookProcessId, workbookProcessStats } from '../../src/reports/excel-process.js';
 import { dayWindowOf } from '../../src/time/day.js';
 
+const run = promisify(execFile);
 const TIMEZONE = 'Asia/Jakarta';
 const day = dayWindowOf('2026-12-01', TIMEZONE);
 const client: ComplianceClient = {
@@ -248,26 +254,69 @@ describe('sheetNames', () => {
   });
 });
 
-describe('the workbook thread', () => {
-  it('builds the same file on its own thread, not on the bot’s', async () => {
-    const small = recapOf([post(0), post(1), post(2)]);
-    // Enough members to go over in several pieces (1,000 a message), every one of them in order.
-    const members = Array.from({ length: 2_345 }, (_, i) => ({ ...small.members[i % small.members.length]!, userId: String(10_000 + i) }));
-    const recap: Recap = { ...small, members, counts: countsOf(members) };
-    const before = { ...workbookThreadStats };
-    const rows = async (file: Buffer): Promise<unknown[][]> => {
-      const book = new ExcelJS.Workbook();
-      await book.xlsx.load(file as unknown as ArrayBuffer);
-      return book.worksheets.flatMap((sheet) => {
-        const values: unknown[][] = [];
-        sheet.eachRow((row) => values.push([sheet.name, ...(row.values as unknown[]).slice(1)]));
-        return values;
-      });
-    };
-    const [threaded, here] = await Promise.all([recapWorkbookOffThread(recap, meta), recapWorkbook(recap, meta)]);
-    const read = await rows(threaded);
+describe('the workbook process', () => {
+  const small = recapOf([post(0), post(1), post(2)]);
+  // Enough members to go over in several pieces (1,000 a message), every one of them in order.
+  const members = Array.from({ length: 2_345 }, (_, i) => ({ ...small.members[i % small.members.length]!, userId: String(10_000 + i) }));
+  const recap: Recap = { ...small, members, counts: countsOf(members) };
+  const rows = async (file: Buffer): Promise<unknown[][]> => {
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(file as unknown as ArrayBuffer);
+    return book.worksheets.flatMap((sheet) => {
+      const values: unknown[][] = [];
+      sheet.eachRow((row) => values.push([sheet.name, ...(row.values as unknown[]).slice(1)]));
+      return values;
+    });
+  };
+
+  it('builds the same file in a process of its own, not on the bot’s thread', async () => {
+    const before = { ...workbookProcessStats };
+    const [apart, here] = await Promise.all([recapWorkbookOffThread(recap, meta), recapWorkbook(recap, meta)]);
+    const read = await rows(apart);
     expect(read).toEqual(await rows(here));
     expect(read.filter((r) => r[0] === 'Belum' || r[0] === 'Sudah' || r[0] === 'Dikecualikan').length).toBe(2_345 + 3);
-    expect(workbookThreadStats).toEqual({ onThread: before.onThread + 1, fallbacks: before.fallbacks });
+    expect(workbookProcessStats).toEqual({ inProcess: before.inProcess + 1, fallbacks: before.fallbacks });
+    expect(workbookProcessId()).not.toBe(process.pid);
   });
+
+  // The point of a process: its collector threads and libuv's pool (zlib) give way too, not only the build.
+  it.runIf(existsSync('/proc/self/task'))('runs every one of its threads at the lower priority, zlib’s pool included', async () => {
+    await recapWorkbookOffThread(recap, meta); // a file built: the pool has started
+    const pid = workbookProcessId()!;
+    const threads = readdirSync(`/proc/${pid}/task`).map(Number);
+    expect(threads.length).toBeGreaterThan(4); // main, V8's helpers, libuv's pool
+    expect(threads.map((id) => getPriority(id))).toEqual(threads.map(() => WORKBOOK_NICE));
+    expect(getPriority(0)).toBe(0); // the bot's own thread keeps its priority
+  });
+
+  it('builds the file here when the process dies mid-job, and starts a new one for the next file', async () => {
+    const here = await rows(await recapWorkbook(recap, meta));
+    await recapWorkbookOffThread(recap, meta);
+    const before = { ...workbookProcessStats };
+    const building = recapWorkbookOffThread(recap, meta);
+    const killed = workbookProcessId()!;
+    // Killed before the job's last piece is sent (that waits for turns of this thread's loop): it can never answer.
+    process.kill(killed, 'SIGKILL');
+    expect(await rows(await building)).toEqual(here);
+    expect(workbookProcessStats).toEqual({ inProcess: before.inProcess, fallbacks: before.fallbacks + 1 });
+
+    expect(await rows(await recapWorkbookOffThread(recap, meta))).toEqual(here);
+    expect(workbookProcessId()).not.toBe(killed);
+    expect(workbookProcessStats).toEqual({ inProcess: before.inProcess + 1, fallbacks: before.fallbacks + 1 });
+  });
+
+  it('neither keeps the bot alive when idle nor outlives it', async () => {
+    // A script that builds one file and returns. It exits by itself only if the idle process does not
+    // hold it; and the process shares its output pipe, so the pipe closes only once both have exited.
+    const script = `
+      const { recapWorkbookOffThread, workbookProcessId } = await import(${JSON.stringify(new URL('../../src/reports/excel-process.ts', import.meta.url).href)});
+      const { deserialize } = await import('node:v8');
+      const [recap, meta] = deserialize(Buffer.from('${serialize([small, meta]).toString('base64')}', 'base64'));
+      const file = await recapWorkbookOffThread(recap, meta);
+      console.log(JSON.stringify({ bytes: file.length, builder: workbookProcessId() }));`;
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+    const out = JSON.parse(stdout) as { bytes: number; builder: number };
+    expect(out.bytes).toBeGreaterThan(10_000);
+    expect(out.builder).toBeGreaterThan(0);
+  }, 60_000);
 });

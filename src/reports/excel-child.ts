@@ -1,0 +1,73 @@
+/**
+ * The process that builds recap workbooks (see excel-process.ts): a message with an id, a
+ * recap (its members in pieces, then the rest) and its meta in, the file's bytes (or the
+ * error's message) out. The whole process runs at a lower priority than the bot, threads
+ * included: the build itself, V8's collector threads and libuv's pool (zlib's deflate),
+ * so that all of it gives way to the bot's thread and the database.
+ */
+import { readdirSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import type { Recap, RecapMember } from '../compliance/recap.js';
+import { recapWorkbook, type WorkbookMeta } from './excel.js';
+
+/** A piece of a job's members, the rest of the job (which starts the build), or word that the job was given up. */
+export type WorkbookMessage =
+  | { id: number; members: RecapMember[] }
+  | { id: number; recap: Recap; meta: WorkbookMeta }
+  | { id: number; abandon: true };
+
+export type WorkbookResult = { id: number; data: Uint8Array } | { id: number; error: string };
+
+/** The nice value the bot asks for (its first argument). */
+const nice = Number(process.argv[2]);
+
+/**
+ * On Linux a nice value belongs to a thread, and a thread started later takes its
+ * starter's: every thread running now is lowered, which covers V8's helper threads
+ * (started before this runs) and, through the main thread, libuv's pool (started on first use).
+ */
+function lowerPriority(): void {
+  let threads: string[] = [];
+  try {
+    threads = readdirSync('/proc/self/task');
+  } catch {
+    // Not Linux: a process's nice value covers its threads.
+  }
+  for (const id of [0, ...threads.map(Number)]) {
+    try {
+      setPriority(id, nice);
+    } catch {
+      // Not allowed here: that thread keeps the usual priority.
+    }
+  }
+}
+
+/** Members received so far, by job. */
+const received = new Map<number, RecapMember[]>();
+
+function send(result: WorkbookResult): void {
+  process.send?.(result);
+}
+
+async function build(message: { id: number; recap: Recap; meta: WorkbookMeta }): Promise<void> {
+  const recap: Recap = { ...message.recap, members: received.get(message.id) ?? [] };
+  received.delete(message.id);
+  try {
+    const file = await recapWorkbook(recap, message.meta);
+    send({ id: message.id, data: new Uint8Array(file.buffer, file.byteOffset, file.byteLength) });
+  } catch (error) {
+    send({ id: message.id, error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+if (Number.isInteger(nice)) lowerPriority();
+process.on('message', (message: WorkbookMessage) => {
+  if ('abandon' in message) received.delete(message.id);
+  else if ('members' in message) {
+    const members = received.get(message.id);
+    if (members) for (const m of message.members) members.push(m);
+    else received.set(message.id, message.members);
+  } else void build(message);
+});
+// The bot is gone (or let this process go): nothing more will be asked.
+process.on('disconnect', () => process.exit(0));
