@@ -7,12 +7,13 @@
  */
 import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
+import { deserialize } from 'node:v8';
 import type { Recap, RecapMember } from '../compliance/recap.js';
 import { recapWorkbook, type WorkbookMeta } from './excel.js';
 
-/** A piece of a job's members, the rest of the job (which starts the build), or word that the job was given up. */
+/** A piece of a job's members (a serialised array), the rest of the job (which starts the build), or word that the job was given up. */
 export type WorkbookMessage =
-  | { id: number; members: RecapMember[] }
+  | { id: number; piece: Uint8Array }
   | { id: number; recap: Recap; meta: WorkbookMeta }
   | { id: number; abandon: true };
 
@@ -63,10 +64,11 @@ async function build(message: { id: number; recap: Recap; meta: WorkbookMeta }):
 if (Number.isInteger(nice)) lowerPriority();
 process.on('message', (message: WorkbookMessage) => {
   if ('abandon' in message) received.delete(message.id);
-  else if ('members' in message) {
+  else if ('piece' in message) {
+    const piece = deserialize(message.piece) as RecapMember[];
     const members = received.get(message.id);
-    if (members) for (const m of message.members) members.push(m);
-    else received.set(message.id, message.members);
+    if (members) for (const m of piece) members.push(m);
+    else received.set(message.id, piece);
   } else void build(message);
 });
 // The bot is gone (or let this process go): nothing more will be asked.

@@ -38,13 +38,21 @@ export function recapChartInput(recap: Recap, o: RecapFileOptions): ChartInput {
   };
 }
 
-/** The chart pictures (more than one for more than 40 divisions); none before any post has data. */
-export async function recapCharts(recap: Recap, o: RecapFileOptions): Promise<OutgoingImage[]> {
-  if (recap.countable === 0) return [];
+/** What the chart pictures are drawn from, taken from the recap; null when there is nothing to draw. */
+interface ChartPlan {
+  input: ChartInput;
+  base: string;
+}
+
+function chartPlan(recap: Recap, o: RecapFileOptions): ChartPlan | null {
+  if (recap.countable === 0) return null;
   const input = recapChartInput(recap, o);
-  if (input.divisions.length === 0) return [];
+  if (input.divisions.length === 0) return null;
+  return { input, base: `grafik-${recapFileName(recap, o.client.clientId).replace(/^rekap-/, '').replace(/\.xlsx$/, '')}` };
+}
+
+async function drawCharts({ input, base }: ChartPlan): Promise<OutgoingImage[]> {
   const pictures = await renderDivisionCharts(input);
-  const base = `grafik-${recapFileName(recap, o.client.clientId).replace(/^rekap-/, '').replace(/\.xlsx$/, '')}`;
   return pictures.map((data, i) => ({
     fileName: pictures.length > 1 ? `${base}-${i + 1}.png` : `${base}.png`,
     data,
@@ -55,15 +63,21 @@ export async function recapCharts(recap: Recap, o: RecapFileOptions): Promise<Ou
   }));
 }
 
-export async function recapExcel(recap: Recap, o: RecapFileOptions): Promise<OutgoingDocument> {
-  return {
-    fileName: recapFileName(recap, o.client.clientId),
-    mimeType: XLSX_MIME,
-    data: await recapWorkbookOffThread(recap, o),
-    caption:
-      `📎 Rekap Excel ${o.client.nama}, ${recap.day.day.date}: ${recap.members.length} user; ` +
-      'lembar Ringkasan (per divisi), Sudah, Belum, Dikecualikan, Konten, dan satu lembar per divisi.',
-  };
+// The functions below that build from a recap are not async: each takes from the recap what it
+// needs at once, so nothing waiting for a file keeps the recap (see recapWorkbookOffThread).
+
+/** The chart pictures (more than one for more than 40 divisions); none before any post has data. */
+export function recapCharts(recap: Recap, o: RecapFileOptions): Promise<OutgoingImage[]> {
+  const plan = chartPlan(recap, o);
+  return plan ? drawCharts(plan) : Promise.resolve([]);
+}
+
+export function recapExcel(recap: Recap, o: RecapFileOptions): Promise<OutgoingDocument> {
+  const fileName = recapFileName(recap, o.client.clientId);
+  const caption =
+    `📎 Rekap Excel ${o.client.nama}, ${recap.day.day.date}: ${recap.members.length} user; ` +
+    'lembar Ringkasan (per divisi), Sudah, Belum, Dikecualikan, Konten, dan satu lembar per divisi.';
+  return recapWorkbookOffThread(recap, o).then((data) => ({ fileName, mimeType: XLSX_MIME, data, caption }));
 }
 
 /** What a recap's files are to hold. */
@@ -72,16 +86,18 @@ export interface FileRequest {
   chart: boolean;
 }
 
-/** The parts sent after a recap's text: the Excel file and the chart pictures, as asked. */
-export async function absensiFiles(recap: Recap, o: RecapFileOptions, want: FileRequest): Promise<AttachmentPart[]> {
-  const parts: AttachmentPart[] = [];
-  if (want.excel) parts.push({ document: await recapExcel(recap, o) });
-  if (want.chart) {
-    const pictures = await recapCharts(recap, o);
-    if (pictures.length > 0) parts.push(...pictures.map((image) => ({ image })));
-    else parts.push({ text: `⚠️ Grafik belum dapat dibuat: data ${LABELS[recap.day.source].data} belum tersedia untuk konten hari itu.` });
-  }
-  return parts;
+/** The parts sent after a recap's text: the Excel file, then the chart pictures, as asked. */
+export function absensiFiles(recap: Recap, o: RecapFileOptions, want: FileRequest): Promise<AttachmentPart[]> {
+  const excel = want.excel ? recapExcel(recap, o) : null;
+  const chart = want.chart ? chartPlan(recap, o) : undefined;
+  const noData = `⚠️ Grafik belum dapat dibuat: data ${LABELS[recap.day.source].data} belum tersedia untuk konten hari itu.`;
+  return (async () => {
+    const parts: AttachmentPart[] = [];
+    if (excel) parts.push({ document: await excel });
+    if (chart) parts.push(...(await drawCharts(chart)).map((image) => ({ image })));
+    else if (chart === null) parts.push({ text: noData });
+    return parts;
+  })();
 }
 
 /** The registry name of the recap files' builder. */
