@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { promisify } from 'node:util';
-import { serialize } from 'node:v8';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { serialize, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { ComplianceClient } from '../../src/compliance/clients.js';
@@ -10,9 +12,12 @@ import type { DayPost, EngagementDay, MemberEngagement } from '../../src/complia
 import { buildRecap, countsOf, type Recap } from '../../src/compliance/recap.js';
 import { COLOURS, missedPosts, recapWorkbook, sheetNames } from '../../src/reports/excel.js';
 import { recapWorkbookOffThread, WORKBOOK_NICE, workbookProcessId, workbookProcessStats } from '../../src/reports/excel-process.js';
+import { absensiFiles } from '../../src/reports/recap-files.js';
 import { dayWindowOf } from '../../src/time/day.js';
 
 const run = promisify(execFile);
+// The test that a recap is let go forces a full collection.
+setFlagsFromString('--expose-gc');
 const TIMEZONE = 'Asia/Jakarta';
 const day = dayWindowOf('2026-12-01', TIMEZONE);
 const client: ComplianceClient = {
@@ -303,6 +308,33 @@ describe('the workbook process', () => {
     expect(await rows(await recapWorkbookOffThread(recap, meta))).toEqual(here);
     expect(workbookProcessId()).not.toBe(killed);
     expect(workbookProcessStats).toEqual({ inProcess: before.inProcess + 1, fallbacks: before.fallbacks + 1 });
+  });
+
+  // A province's members kept alive for the half second of a build were copied by the bot's next
+  // scavenge (5-13 ms in which no chat was answered): once their pieces are sent, nothing keeps them.
+  it('does not keep the recap while its files are built', async () => {
+    await recapWorkbookOffThread(recap, meta); // the process is up
+    const builder = workbookProcessId()!;
+    const collect = runInNewContext('gc') as () => void;
+    process.kill(builder, 'SIGSTOP'); // it cannot build (nor answer) until continued
+    try {
+      const { files, members } = (() => {
+        const fresh: Recap = { ...recapOf([post(0), post(1), post(2)]), members: recap.members.map((m) => ({ ...m })) };
+        return { files: absensiFiles(fresh, meta, { excel: true, chart: true }), members: new WeakRef(fresh.members) };
+      })();
+      for (let turn = 0; turn < 10; turn++) await yieldToLoop(); // the 3 pieces and the rest sent, a turn each
+      collect();
+      expect(members.deref()).toBeUndefined();
+      process.kill(builder, 'SIGCONT');
+      const parts = await files;
+      const kinds = parts.map((p) => ('document' in p ? 'document' : 'image' in p ? 'image' : 'text'));
+      expect(kinds[0]).toBe('document');
+      expect(kinds.slice(1)).toEqual(kinds.slice(1).map(() => 'image'));
+      expect(kinds.length).toBeGreaterThan(1);
+      expect((await rows((parts[0] as { document: { data: Buffer } }).document.data)).length).toBeGreaterThan(2_345);
+    } finally {
+      process.kill(builder, 'SIGCONT');
+    }
   });
 
   it('neither keeps the bot alive when idle nor outlives it', async () => {
