@@ -1,15 +1,16 @@
 /**
  * The process that builds recap workbooks (see excel-process.ts): a message with an id, a
  * recap (its members in pieces, then the rest) and its meta in, the file's bytes (or the
- * error's message) out. The whole process runs at a lower priority than the bot, threads
- * included: the build itself, V8's collector threads and libuv's pool (zlib's deflate),
- * so that all of it gives way to the bot's thread and the database.
+ * error's message) out, one file at a time. From its first line on, the whole process runs
+ * at a lower priority than the bot, threads included: the build itself, V8's collector
+ * threads and libuv's pool (zlib's deflate), so that all of it gives way to the bot's thread
+ * and the database. (Node's own start and the tsx loader in tests, before that line, do not.)
  */
 import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { deserialize } from 'node:v8';
 import type { Recap, RecapMember } from '../compliance/recap.js';
-import { recapWorkbook, type WorkbookMeta } from './excel.js';
+import type { WorkbookMeta } from './excel.js';
 
 /** A piece of a job's members (a serialised array), the rest of the job (which starts the build), or word that the job was given up. */
 export type WorkbookMessage =
@@ -17,7 +18,8 @@ export type WorkbookMessage =
   | { id: number; recap: Recap; meta: WorkbookMeta }
   | { id: number; abandon: true };
 
-export type WorkbookResult = { id: number; data: Uint8Array } | { id: number; error: string };
+/** The file, or why not: `transfer` when the job did not arrive whole (the bot can build it itself). */
+export type WorkbookResult = { id: number; data: Uint8Array } | { id: number; error: string; transfer?: true };
 
 /** The nice value the bot asks for (its first argument). */
 const nice = Number(process.argv[2]);
@@ -45,10 +47,16 @@ function lowerPriority(): void {
 
 /** Members received so far, by job. */
 const received = new Map<number, RecapMember[]>();
+/** Jobs a piece of which could not be read: the rest of them is ignored. */
+const lost = new Set<number>();
 
 function send(result: WorkbookResult): void {
   process.send?.(result);
 }
+
+if (Number.isInteger(nice)) lowerPriority();
+// Loaded after the priority is lowered: ExcelJS takes a good part of the start.
+const { recapWorkbook } = await import('./excel.js');
 
 async function build(message: { id: number; recap: Recap; meta: WorkbookMeta }): Promise<void> {
   const recap: Recap = { ...message.recap, members: received.get(message.id) ?? [] };
@@ -61,15 +69,31 @@ async function build(message: { id: number; recap: Recap; meta: WorkbookMeta }):
   }
 }
 
-if (Number.isInteger(nice)) lowerPriority();
+function receive(id: number, piece: Uint8Array): void {
+  if (lost.has(id)) return;
+  let members: RecapMember[];
+  try {
+    members = deserialize(piece) as RecapMember[];
+  } catch (error) {
+    received.delete(id);
+    lost.add(id);
+    send({ id, error: `a piece of the job could not be read: ${error instanceof Error ? error.message : String(error)}`, transfer: true });
+    return;
+  }
+  const soFar = received.get(id);
+  if (soFar) for (const m of members) soFar.push(m);
+  else received.set(id, members);
+}
+
+/** Builds run one after another: two province files at once would only both be late, in twice the memory. */
+let queue: Promise<void> = Promise.resolve();
 process.on('message', (message: WorkbookMessage) => {
-  if ('abandon' in message) received.delete(message.id);
-  else if ('piece' in message) {
-    const piece = deserialize(message.piece) as RecapMember[];
-    const members = received.get(message.id);
-    if (members) for (const m of piece) members.push(m);
-    else received.set(message.id, piece);
-  } else void build(message);
+  if ('abandon' in message) {
+    received.delete(message.id);
+    lost.delete(message.id);
+  } else if ('piece' in message) receive(message.id, message.piece);
+  else if (lost.delete(message.id)) return;
+  else queue = queue.then(() => build(message));
 });
 // The bot is gone (or let this process go): nothing more will be asked.
 process.on('disconnect', () => process.exit(0));

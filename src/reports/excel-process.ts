@@ -17,9 +17,14 @@ import type { WorkbookMessage, WorkbookResult } from './excel-child.js';
 import { recapWorkbook, type WorkbookMeta } from './excel.js';
 
 interface Waiting {
+  /** The process building it: when that one fails, only its own jobs do. */
+  builder: ChildProcess;
   resolve: (data: Buffer) => void;
   reject: (error: Error) => void;
 }
+
+/** The file could not be built (in the process): the same recap would fail here too, so there is no fallback. */
+export class WorkbookBuildError extends Error {}
 
 let child: ChildProcess | null = null;
 const waiting = new Map<number, Waiting>();
@@ -61,25 +66,32 @@ function hold(builder: ChildProcess, busy: boolean): void {
   }
 }
 
+/** Takes a job off the list; its process is let go (unref'd) when it has no other. */
+function settle(id: number): Waiting | undefined {
+  const job = waiting.get(id);
+  if (!job) return undefined;
+  waiting.delete(id);
+  if (![...waiting.values()].some((other) => other.builder === job.builder)) hold(job.builder, false);
+  return job;
+}
+
 function started(): ChildProcess {
   if (child) return child;
   const spawned = spawn();
   hold(spawned, false);
   spawned.on('message', (result: WorkbookResult) => {
-    const job = waiting.get(result.id);
+    const job = settle(result.id);
     if (!job) return;
-    waiting.delete(result.id);
-    if (waiting.size === 0) hold(spawned, false);
-    if ('error' in result) job.reject(new Error(result.error));
+    if ('error' in result) job.reject(result.transfer ? new Error(result.error) : new WorkbookBuildError(result.error));
     else {
       workbookProcessStats.inProcess++;
       job.resolve(Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength));
     }
   });
+  // An error and then the exit may both come: the second finds nothing left of this process's.
   const fail = (error: Error): void => {
     if (child === spawned) child = null;
-    for (const job of waiting.values()) job.reject(error);
-    waiting.clear();
+    for (const [id, job] of [...waiting]) if (job.builder === spawned) settle(id)?.reject(error);
   };
   spawned.on('error', fail);
   spawned.on('exit', (code, signal) => fail(new Error(`the workbook process exited (${signal ?? code})`)));
@@ -116,53 +128,60 @@ export function recapWorkbookOffThread(recap: Recap, meta: WorkbookMeta): Promis
     return recapWorkbook(recap, meta);
   }
   const id = nextId++;
-  const done = new Promise<Buffer>((resolve, reject) => waiting.set(id, { resolve, reject }));
+  const done = new Promise<Buffer>((resolve, reject) => waiting.set(id, { builder, resolve, reject }));
   hold(builder, true);
   // The day's raw members are not in the file (the recap's own members are).
   const rest: Recap = { ...recap, members: [], day: { ...recap.day, members: [] } };
   const pieces = sendJob(builder, id, recap.members, rest, meta);
   // A process that died (or never started) builds nothing: the file is built here instead.
-  return done.catch(async () => {
+  return done.catch(async (error: unknown) => {
+    const all = await pieces;
+    if (error instanceof WorkbookBuildError || all === null) throw error;
     workbookProcessStats.fallbacks++;
-    const members = (await pieces).flatMap((piece) => deserialize(piece) as RecapMember[]);
-    return recapWorkbook({ ...rest, members }, meta);
+    return recapWorkbook({ ...rest, members: all.flatMap((piece) => deserialize(piece) as RecapMember[]) }, meta);
   });
 }
 
 /**
  * Serialising holds this thread until it is done: a province's members go over in pieces,
  * other chats answered in between, then the rest, which starts the build. Every piece is
- * serialised even when the process is gone (a fallback needs them all). Returns the pieces.
+ * serialised even when the process is gone (a fallback needs them all). Returns the pieces;
+ * null when the members could not be serialised (no file can be built from them, anywhere).
+ * Never rejects: every failure ends the job.
  */
-async function sendJob(builder: ChildProcess, id: number, members: readonly RecapMember[], rest: Recap, meta: WorkbookMeta): Promise<Buffer[]> {
+async function sendJob(builder: ChildProcess, id: number, members: readonly RecapMember[], rest: Recap, meta: WorkbookMeta): Promise<Buffer[] | null> {
   const pieces: Buffer[] = [];
   let failure: unknown = null;
-  for (let from = 0; from < members.length; from += MEMBERS_PER_MESSAGE) {
-    const piece = serialize(members.slice(from, from + MEMBERS_PER_MESSAGE));
-    pieces.push(piece);
-    if (failure === null) {
-      try {
-        post(builder, { id, piece });
-      } catch (error) {
-        failure = error;
-      }
-    }
-    await yieldToLoop();
-  }
-  if (failure === null) {
+  const send = (message: WorkbookMessage): void => {
+    if (failure !== null) return;
     try {
-      post(builder, { id, recap: rest, meta });
+      post(builder, message);
     } catch (error) {
       failure = error;
     }
+  };
+  try {
+    for (let from = 0; from < members.length; from += MEMBERS_PER_MESSAGE) {
+      const piece = serialize(members.slice(from, from + MEMBERS_PER_MESSAGE));
+      pieces.push(piece);
+      send({ id, piece });
+      await yieldToLoop();
+    }
+  } catch (error) {
+    abandon(builder, id, error);
+    return null;
   }
-  if (failure !== null) {
-    // A piece that could not be sent: the process forgets the job, and the file is built here.
-    if (builder.connected) builder.send({ id, abandon: true } satisfies WorkbookMessage);
-    const job = waiting.get(id);
-    waiting.delete(id);
-    if (waiting.size === 0) hold(builder, false);
-    job?.reject(failure instanceof Error ? failure : new Error(String(failure)));
-  }
+  send({ id, recap: rest, meta });
+  if (failure !== null) abandon(builder, id, failure);
   return pieces;
+}
+
+/** A job that could not be sent: the process forgets it, and its file fails (or is built here). */
+function abandon(builder: ChildProcess, id: number, error: unknown): void {
+  try {
+    if (builder.connected) builder.send({ id, abandon: true } satisfies WorkbookMessage);
+  } catch {
+    // The process is going: it forgets everything.
+  }
+  settle(id)?.reject(error instanceof Error ? error : new Error(String(error)));
 }

@@ -88,9 +88,10 @@ export interface FileRequest {
 
 /** The parts sent after a recap's text: the Excel file, then the chart pictures, as asked. */
 export function absensiFiles(recap: Recap, o: RecapFileOptions, want: FileRequest): Promise<AttachmentPart[]> {
-  const excel = want.excel ? recapExcel(recap, o) : null;
+  // Everything that may throw first: once the Excel file is started, nothing here may leave it unawaited.
   const chart = want.chart ? chartPlan(recap, o) : undefined;
   const noData = `⚠️ Grafik belum dapat dibuat: data ${LABELS[recap.day.source].data} belum tersedia untuk konten hari itu.`;
+  const excel = want.excel ? recapExcel(recap, o) : null;
   return (async () => {
     const parts: AttachmentPart[] = [];
     if (excel) parts.push({ document: await excel });
