@@ -18,8 +18,7 @@ export type WorkbookMessage =
   | { id: number; recap: Recap; meta: WorkbookMeta }
   | { id: number; abandon: true };
 
-/** The file, or why not: `transfer` when the job did not arrive whole (the bot can build it itself). */
-export type WorkbookResult = { id: number; data: Uint8Array } | { id: number; error: string; transfer?: true };
+export type WorkbookResult = { id: number; data: Uint8Array } | { id: number; error: string };
 
 /** The nice value the bot asks for (its first argument). */
 const nice = Number(process.argv[2]);
@@ -47,8 +46,6 @@ function lowerPriority(): void {
 
 /** Members received so far, by job. */
 const received = new Map<number, RecapMember[]>();
-/** Jobs a piece of which could not be read: the rest of them is ignored. */
-const lost = new Set<number>();
 
 function send(result: WorkbookResult): void {
   process.send?.(result);
@@ -69,17 +66,9 @@ async function build(message: { id: number; recap: Recap; meta: WorkbookMeta }):
   }
 }
 
+// A piece that cannot be read throws here and ends this process: the bot builds its jobs itself.
 function receive(id: number, piece: Uint8Array): void {
-  if (lost.has(id)) return;
-  let members: RecapMember[];
-  try {
-    members = deserialize(piece) as RecapMember[];
-  } catch (error) {
-    received.delete(id);
-    lost.add(id);
-    send({ id, error: `a piece of the job could not be read: ${error instanceof Error ? error.message : String(error)}`, transfer: true });
-    return;
-  }
+  const members = deserialize(piece) as RecapMember[];
   const soFar = received.get(id);
   if (soFar) for (const m of members) soFar.push(m);
   else received.set(id, members);
@@ -88,11 +77,8 @@ function receive(id: number, piece: Uint8Array): void {
 /** Builds run one after another: two province files at once would only both be late, in twice the memory. */
 let queue: Promise<void> = Promise.resolve();
 process.on('message', (message: WorkbookMessage) => {
-  if ('abandon' in message) {
-    received.delete(message.id);
-    lost.delete(message.id);
-  } else if ('piece' in message) receive(message.id, message.piece);
-  else if (lost.delete(message.id)) return;
+  if ('abandon' in message) received.delete(message.id);
+  else if ('piece' in message) receive(message.id, message.piece);
   else queue = queue.then(() => build(message));
 });
 // The bot is gone (or let this process go): nothing more will be asked.

@@ -6,8 +6,8 @@
  * priority, and on two cores other chats' replies still waited behind them. A process of
  * its own runs all of that at a lower priority (excel-child.ts). One process, started on
  * first use and kept (its start costs more than a file), running one file at a time; it
- * does not keep the bot alive, and it ends when the bot does. Should it fail to start, die
- * or lose part of a job, the file is built here: slower for other chats, never missing. A
+ * does not keep the bot alive, and it ends when the bot does. Should it fail to start or
+ * die (a piece it cannot read ends it too), the file is built here: slower for other chats, never missing. A
  * file it could not build fails (WorkbookBuildError): it would fail here alike.
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -85,7 +85,7 @@ function started(): ChildProcess {
   spawned.on('message', (result: WorkbookResult) => {
     const job = settle(result.id);
     if (!job) return;
-    if ('error' in result) job.reject(result.transfer ? new Error(result.error) : new WorkbookBuildError(result.error));
+    if ('error' in result) job.reject(new WorkbookBuildError(result.error));
     else {
       workbookProcessStats.inProcess++;
       job.resolve(Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength));
