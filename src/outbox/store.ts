@@ -1,7 +1,7 @@
 /** The outbox table: enqueue, claim, settle, report. All SQL of the outbox lives here. */
 import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { Queryable } from '../db/db.js';
+import type { Db, Queryable } from '../db/db.js';
 import { deleteCounting } from '../db/delete-counting.js';
 import { workerAlive } from '../db/presence.js';
 
@@ -152,17 +152,22 @@ export class OutboxStore {
     return staged;
   }
 
-  /** Writes `data` to `outbox_file` in pieces under a new id, one statement each; returns the id. */
+  /**
+   * Writes `data` to `outbox_file` in pieces under a new id, one statement each; returns the id.
+   * PostgreSQL takes each piece as binary (`pg` sends a Buffer as it is): half the time of
+   * base64 text, 16 against 26-33 ms for a province workbook. Anything else (PGlite, which
+   * turns a Buffer into hex a byte at a time) gets base64, decoded by the database.
+   */
   private async storeFile(data: Buffer, now: Date): Promise<string> {
     const file = randomUUID();
+    const binary = (this.db as Partial<Db>).kind === 'postgres';
+    const sql = `INSERT INTO outbox_file (file_id, seq, data, created_at) VALUES ($1, $2, ${binary ? '$3' : "decode($3, 'base64')"}, $4)`;
     for (let seq = 0, at = 0; at < data.byteLength; seq++, at += FILE_PIECE_BYTES) {
       // PGlite answers without ever yielding to the event loop: without this turn the pieces
       // would hold the thread as long as one statement of the whole file did.
       if (seq > 0) await yieldToLoop();
-      await this.db.query(
-        `INSERT INTO outbox_file (file_id, seq, data, created_at) VALUES ($1, $2, decode($3, 'base64'), $4)`,
-        [file, seq, base64(data.subarray(at, at + FILE_PIECE_BYTES)), now],
-      );
+      const piece = data.subarray(at, at + FILE_PIECE_BYTES);
+      await this.db.query(sql, [file, seq, binary ? piece : base64(piece), now]);
     }
     return file;
   }
