@@ -49,8 +49,11 @@ export interface AttachmentRecipe {
   chatId: string;
   builder: string;
   args: JsonValue;
-  /** The handler's own build, over the data it has in memory; a rebuild uses the registry instead. */
-  build?: () => Promise<AttachmentPart[]>;
+  /**
+   * The handler's own build, over the data it has in memory; a rebuild uses the registry
+   * instead. Called at most once: the worker lets go of it when it starts it.
+   */
+  build?: (() => Promise<AttachmentPart[]>) | undefined;
 }
 
 /** Failed builds after which the chat is told instead. */
@@ -260,19 +263,38 @@ export class AttachmentWorker {
     }
   }
 
-  private async run(job: Job): Promise<void> {
-    const { log, builders, services } = this.options;
+  /**
+   * Starts the job's build: the handler's own (taken off the job, so that once started
+   * nothing here keeps it, nor what it holds: a report's 10,000 members stay alive no longer
+   * than the build itself needs them), else the registry's. Not async, and called before
+   * `run` awaits anything of the build, so no suspended frame holds the handler's function.
+   * Null when no builder has that name.
+   */
+  private start(job: Job): Promise<AttachmentPart[]> | null {
+    const own = job.build;
+    job.build = undefined;
+    const { builders, services } = this.options;
     const registered = Object.hasOwn(builders, job.builder) ? builders[job.builder] : undefined;
-    const build = job.build ?? (registered && (() => registered(job.args, services)));
-    if (!build) {
+    try {
+      if (own) return own();
+      return registered ? registered(job.args, services) : null;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private async run(job: Job): Promise<void> {
+    const { log } = this.options;
+    const started = Date.now();
+    const building = this.start(job);
+    if (!building) {
       log.error({ key: job.messageKey, builder: job.builder }, 'no builder of that name for a pending attachment');
       await this.giveUp(job, ATTACHMENT_UNKNOWN);
       return;
     }
-    const started = Date.now();
     let parts: AttachmentPart[];
     try {
-      parts = await build();
+      parts = await building;
     } catch (error) {
       await this.failed(job, error);
       return;

@@ -389,7 +389,9 @@ export class Bot {
     const attachments = { recipes, endpoint: this.outbox.endpoint, worker: this.options.presence.worker };
     await this.inbound.finish(message, this.services.now(), audit, rows, this.conversationChange.get(out) ?? null, attachments);
     if (out.length > 0) this.outbox.wake();
-    // The message is done and its text queued: its attachments are built in the background.
+    // The message is done and its text queued: its attachments are built in the background,
+    // and the worker alone holds their builds (see AttachmentWorker.start).
+    this.recipesOf.delete(out);
     if (recipes.length > 0) this.attachments.begin(recipes);
   }
 

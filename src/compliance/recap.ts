@@ -115,6 +115,23 @@ export function perPost(recap: Recap): Array<PostVerdicts | { post: DayPost; ind
   );
 }
 
+/** How many members (exceptions aside) engaged with each post: what {@link perPost}'s sudah lists would count, without the lists. */
+export function sudahPerPost(recap: Recap): Array<number | null> {
+  const posts = recap.day.posts;
+  const counts = new Uint32Array(posts.length);
+  const seen = new Uint8Array(posts.length);
+  for (const m of recap.members) {
+    if (m.verdict === 'exception') continue;
+    seen.fill(0);
+    for (const i of m.engaged) {
+      if (seen[i]) continue;
+      seen[i] = 1;
+      counts[i]! += 1;
+    }
+  }
+  return posts.map((post, i) => (post.fetched ? counts[i]! : null));
+}
+
 export interface DivisionScore {
   divisi: string;
   counts: Counts;

@@ -12,7 +12,7 @@ import { PassThrough } from 'node:stream';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
 import type { ComplianceClient } from '../compliance/clients.js';
-import { byDivision, divisionScores, perPost, type Recap, type RecapMember } from '../compliance/recap.js';
+import { byDivision, divisionScores, type Recap, type RecapMember, sudahPerPost } from '../compliance/recap.js';
 import type { RegistrationMember } from '../compliance/registration.js';
 import { formatDay, formatStamp } from '../time/format.js';
 import { LABELS, ruleWords } from './absensi-text.js';
@@ -239,10 +239,10 @@ export function missedPosts(recap: Recap): (m: RecapMember) => Value {
     if (m.count === 0) return 'Semua';
     engaged.fill(0);
     for (const i of m.engaged) engaged[i] = 1;
-    return counted
-      .filter((i) => !engaged[i])
-      .map((i) => i + 1)
-      .join(', ');
+    // A loop, not filter/map/join: this runs for every member of a province.
+    let list = '';
+    for (const i of counted) if (!engaged[i]) list = list ? `${list}, ${i + 1}` : String(i + 1);
+    return list;
   };
 }
 
@@ -261,11 +261,20 @@ export async function recapWorkbook(recap: Recap, meta: WorkbookMeta): Promise<B
   const { source, posts } = recap.day;
   const judged = recap.countable > 0;
   const notJudged = `Belum dinilai: data ${LABELS[source].data} belum tersedia untuk konten hari itu.`;
-  const account = (m: RecapMember): Value => (source === 'links' ? m.links : m.handle === null ? undefined : `@${m.handle}`);
   const accountHeader = source === 'links' ? 'Link dilaporkan' : 'Akun';
-  const share = (m: RecapMember): Value => (judged ? m.count / recap.countable : undefined);
   const groups = byDivision(recap.members);
+  // Every member is on two sheets (their section's and their division's): the cells worked
+  // out from the recap are made once, by the member's position in `recap.members`, which
+  // the division groups follow (they are its consecutive runs).
   const missed = missedPosts(recap);
+  const accounts: Value[] = [];
+  const shares: Value[] = [];
+  const misses: Value[] = [];
+  for (const m of recap.members) {
+    accounts.push(source === 'links' ? m.links : m.handle === null ? undefined : `@${m.handle}`);
+    shares.push(judged ? m.count / recap.countable : undefined);
+    misses.push(missed(m));
+  }
   const out = new RowWriter();
 
   return streamWorkbook(meta, async (book) => {
@@ -318,12 +327,12 @@ export async function recapWorkbook(recap: Recap, meta: WorkbookMeta): Promise<B
       let n = 0;
       if (!judged) out.put(sheet, [notJudged]);
       else
-        for (const m of recap.members) {
+        for (const [k, m] of recap.members.entries()) {
           if (m.verdict !== verdict) continue;
           n += 1;
           out.put(
             sheet,
-            [n, m.userId, m.title, m.nama, m.divisi, m.jabatan ?? undefined, account(m), m.count, share(m), TIER[m.tier], missed(m)],
+            [n, m.userId, m.title, m.nama, m.divisi, m.jabatan ?? undefined, accounts[k], m.count, shares[k], TIER[m.tier], misses[k]],
             sectionStyles,
           );
           if (out.due()) await out.pause();
@@ -335,9 +344,11 @@ export async function recapWorkbook(recap: Recap, meta: WorkbookMeta): Promise<B
     const content = book.addWorksheet('Konten');
     const contentHeader = ['No', 'Link', 'Waktu unggah', `Data ${LABELS[source].data}`, 'Sudah'];
     out.put(content, contentHeader, bold(contentHeader.length));
-    for (const { post, index, sudah } of perPost(recap)) {
+    const sudah = sudahPerPost(recap);
+    for (const [i, post] of posts.entries()) {
+      const count = sudah[i] ?? null;
       out.put(content, [
-        index + 1, post.url, formatStamp(post.createdAt, meta.timezone), sudah ? 'tersedia' : 'belum tersedia', sudah?.length ?? '',
+        i + 1, post.url, formatStamp(post.createdAt, meta.timezone), count === null ? 'belum tersedia' : 'tersedia', count ?? '',
       ]);
     }
     content.commit();
@@ -351,6 +362,7 @@ export async function recapWorkbook(recap: Recap, meta: WorkbookMeta): Promise<B
       'No', 'NRP/NIP', 'Pangkat', 'Nama', 'Jabatan', accountHeader, 'Jumlah', 'Persen', 'Status', 'Tingkat', MISSED_HEADER,
     ];
     const divisionStyles = [PLAIN, PLAIN, PLAIN, PLAIN, PLAIN, PLAIN, PLAIN, PERCENT];
+    let k = 0;
     for (const [g, group] of groups.entries()) {
       const sheet = book.addWorksheet(names[g]!, { views: [{ state: 'frozen', ySplit: 1 }] });
       sheet.columns = [5, 12, 10, 28, 20, 22, 8, 8, 14, 16, 20].map((width) => ({ width }));
@@ -359,11 +371,12 @@ export async function recapWorkbook(recap: Recap, meta: WorkbookMeta): Promise<B
         out.put(
           sheet,
           [
-            n + 1, m.userId, m.title, m.nama, m.jabatan ?? undefined, account(m), m.count, share(m),
-            judged ? VERDICT[m.verdict] : 'Belum dinilai', judged ? TIER[m.tier] : undefined, missed(m),
+            n + 1, m.userId, m.title, m.nama, m.jabatan ?? undefined, accounts[k], m.count, shares[k],
+            judged ? VERDICT[m.verdict] : 'Belum dinilai', judged ? TIER[m.tier] : undefined, misses[k],
           ],
           divisionStyles,
         );
+        k += 1;
         if (out.due()) await out.pause();
       }
       if (judged) {

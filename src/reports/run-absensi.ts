@@ -8,10 +8,10 @@ import type { Context } from '../bot/context.js';
 import { UserError } from '../bot/errors.js';
 import type { ComplianceClient } from '../compliance/clients.js';
 import { loadEngagement, type Source } from '../compliance/engagement.js';
-import { buildRecap, type Recap } from '../compliance/recap.js';
+import { buildRecap } from '../compliance/recap.js';
 import { dayWindowOf } from '../time/day.js';
 import { noContentText, renderAbsensi } from './absensi-text.js';
-import { ABSENSI_FILES, type AbsensiFilesArgs, absensiFiles, absensiFilesBuilder } from './recap-files.js';
+import { ABSENSI_FILES, type AbsensiFilesArgs, absensiFiles } from './recap-files.js';
 import { parseReportArgs } from './report-args.js';
 import { clientInScope } from './scope.js';
 
@@ -56,12 +56,8 @@ export async function runAbsensi(ctx: Context, source: Source): Promise<void> {
   const want = { excel: request.excel || rendered.summarised, chart: request.chart };
   if (want.excel || want.chart) {
     const args: AbsensiFilesArgs = { source, clientId: client.clientId, date: request.date, at: at.toISOString(), ...want };
-    // Handed over, not kept: the recap lives no longer than its files need it (see absensiFiles).
-    let held: Recap | undefined = recap;
-    ctx.attachLater(ABSENSI_FILES, args, () => {
-      const taken = held;
-      held = undefined;
-      return taken ? absensiFiles(taken, { client, now: at, timezone }, want) : absensiFilesBuilder(args, ctx.services);
-    });
+    // The worker lets go of this function once it has called it, and absensiFiles takes from
+    // the recap what it needs at once: the recap lives no longer than its files need it.
+    ctx.attachLater(ABSENSI_FILES, args, () => absensiFiles(recap, { client, now: at, timezone }, want));
   }
 }

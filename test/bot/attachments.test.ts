@@ -1,3 +1,6 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AttachmentBuilders, type AttachmentPart, PendingAttachmentStore } from '../../src/bot/attachments.js';
 import { defineCommand } from '../../src/bot/command.js';
@@ -26,6 +29,18 @@ const xlsx = (name: string): AttachmentPart => ({
   document: { fileName: `${name}.xlsx`, mimeType: 'application/vnd.ms-excel', data: Buffer.from(name) },
 });
 
+setFlagsFromString('--expose-gc');
+
+/** What `lampiran#lepas` hands its own build, watched; the build waits for `lepas.gate` once started. */
+const lepas = { payload: null as WeakRef<object> | null, started: deferred(), gate: deferred() };
+
+/** `lampiran#lepas`'s own build: takes what it needs (a count) at once, then waits. */
+function countLater(rows: readonly string[]): Promise<AttachmentPart[]> {
+  const n = rows.length;
+  lepas.started.resolve();
+  return lepas.gate.promise.then(() => [{ text: `${n} baris` }]);
+}
+
 /** `lampiran#<mode>`: one reply promising an attachment, recorded as the mode says. */
 const lampiran = defineCommand({
   name: 'lampiran',
@@ -46,6 +61,12 @@ const lampiran = defineCommand({
     if (mode === 'two') {
       ctx.attachLater('uji', { label: 'pertama' });
       ctx.attachLater('uji', { label: 'kedua' });
+    }
+    if (mode === 'lepas') {
+      // Something large that only the handler's own build refers to (a report's members).
+      const payload = { rows: Array.from({ length: 10_000 }, (_, i) => `baris ${i}`) };
+      lepas.payload = new WeakRef(payload);
+      ctx.attachLater('uji', { label: 'dari-registry' }, () => countLater(payload.rows));
     }
     if (mode === 'gagal') ctx.attachLater('gagal', { alasan: 'x' });
     if (mode === 'ditolak') ctx.attachLater('ditolak', null);
@@ -165,6 +186,24 @@ describe(`attachments built after the reply (${backend})`, () => {
       { chatId: CHAT, kind: 'text', text: PROMISE },
       expect.objectContaining({ kind: 'document', document: expect.objectContaining({ fileName: 'dari-handler.xlsx' }) }),
     ]);
+    expect(await pending()).toEqual([]);
+  });
+
+  // A report's own build holds its 10,000 members: kept for the half second of the build, the
+  // bot's next scavenge copied them (5-13 ms in which no chat was answered).
+  it('lets go of the handler’s own build once it has started it: what only the build held is collected meanwhile', async () => {
+    const collect = runInNewContext('gc') as () => void;
+    lepas.started = deferred();
+    lepas.gate = deferred();
+    const t = await start();
+    expect(await run(t, 'lampiran#lepas', 'msg-lepas')).toEqual([{ chatId: CHAT, kind: 'text', text: PROMISE }]);
+    await lepas.started.promise;
+    for (let turn = 0; turn < 3; turn++) await yieldToLoop();
+    collect();
+    expect(lepas.payload?.deref()).toBeUndefined();
+    lepas.gate.resolve();
+    expect(await afterBuilds(t)).toEqual([{ chatId: CHAT, kind: 'text', text: '10000 baris' }]);
+    expect(calls).toEqual([]);
     expect(await pending()).toEqual([]);
   });
 
