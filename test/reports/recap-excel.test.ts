@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { ComplianceClient } from '../../src/compliance/clients.js';
 import type { DayPost, EngagementDay, MemberEngagement } from '../../src/compliance/engagement.js';
-import { buildRecap, countsOf, type Recap } from '../../src/compliance/recap.js';
+import { buildRecap, countsOf, perPost, type Recap } from '../../src/compliance/recap.js';
 import { COLOURS, missedPosts, recapWorkbook, sheetNames } from '../../src/reports/excel.js';
 import {
   recapWorkbookOffThread,
@@ -234,7 +234,17 @@ describe('recap Excel file', () => {
     expect(of('302')).toBe('1');
     expect(of('202')).toBe('Semua');
     expect(of('304')).toBe('1');
+    // Every member, against the list spelled out: the counted posts they did not engage with.
+    for (const m of recapOf([post(0), post(1), post(2)]).members) {
+      const list = [1, 2, 3].filter((n) => !m.engaged.includes(n - 1));
+      const want = list.length === 0 ? undefined : list.length === 3 ? 'Semua' : list.join(', ');
+      expect(missedPosts(recapOf([post(0), post(1), post(2)]))(m)).toBe(want);
+    }
     const book = await load(recap);
+    // Konten: per post its data and how many (exceptions aside) engaged, as perPost counts them.
+    expect(rowsOf(book.getWorksheet('Konten')!).slice(1).map((r) => [r[0], r[3], r[4]])).toEqual(
+      perPost(recap).map((p) => [p.index + 1, p.sudah ? 'tersedia' : 'belum tersedia', p.sudah ? p.sudah.length : undefined]),
+    );
     expect(rowsOf(book.getWorksheet('Sudah')!).find((r) => r[1] === '102')?.at(-1)).toBe('3'); // 1 of 2 counted is enough
     expect(rowsOf(book.getWorksheet('PIMPINAN')!).find((r) => r[1] === '102')?.at(-1)).toBe('3');
   });
