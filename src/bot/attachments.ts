@@ -51,7 +51,9 @@ export interface AttachmentRecipe {
   args: JsonValue;
   /**
    * The handler's own build, over the data it has in memory; a rebuild uses the registry
-   * instead. Called at most once: the worker lets go of it when it starts it.
+   * instead. Called at most once: the worker lets go of it when it starts it. What it holds
+   * is then let go too only if it takes what it needs at once: an async function (or one
+   * whose callbacks keep its variables) keeps them until it is done (see absensiFiles).
    */
   build?: (() => Promise<AttachmentPart[]>) | undefined;
 }

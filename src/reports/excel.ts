@@ -362,7 +362,7 @@ export async function recapWorkbook(recap: Recap, meta: WorkbookMeta): Promise<B
       'No', 'NRP/NIP', 'Pangkat', 'Nama', 'Jabatan', accountHeader, 'Jumlah', 'Persen', 'Status', 'Tingkat', MISSED_HEADER,
     ];
     const divisionStyles = [PLAIN, PLAIN, PLAIN, PLAIN, PLAIN, PLAIN, PLAIN, PERCENT];
-    let k = 0;
+    let at = 0; // the member's position in recap.members
     for (const [g, group] of groups.entries()) {
       const sheet = book.addWorksheet(names[g]!, { views: [{ state: 'frozen', ySplit: 1 }] });
       sheet.columns = [5, 12, 10, 28, 20, 22, 8, 8, 14, 16, 20].map((width) => ({ width }));
@@ -371,12 +371,12 @@ export async function recapWorkbook(recap: Recap, meta: WorkbookMeta): Promise<B
         out.put(
           sheet,
           [
-            n + 1, m.userId, m.title, m.nama, m.jabatan ?? undefined, accounts[k], m.count, shares[k],
-            judged ? VERDICT[m.verdict] : 'Belum dinilai', judged ? TIER[m.tier] : undefined, misses[k],
+            n + 1, m.userId, m.title, m.nama, m.jabatan ?? undefined, accounts[at], m.count, shares[at],
+            judged ? VERDICT[m.verdict] : 'Belum dinilai', judged ? TIER[m.tier] : undefined, misses[at],
           ],
           divisionStyles,
         );
-        k += 1;
+        at += 1;
         if (out.due()) await out.pause();
       }
       if (judged) {
