@@ -28,6 +28,7 @@ import type { Outbox, OutgoingMessage } from '../outbox/outbox.js';
 import { UsageError, UserError } from './errors.js';
 import { FloodLimiter } from './flood.js';
 import { InboundLog } from './inbound-log.js';
+import { answering } from '../concurrency/foreground.js';
 import { Lanes } from '../concurrency/lanes.js';
 import { parseCommand, splitArgs } from './parse.js';
 import type { RuntimeStatus } from './runtime-status.js';
@@ -336,7 +337,8 @@ export class Bot {
       this.turnedAway++; // still unread in WhatsApp: the next start's catch-up takes it
       return 'held';
     }
-    return this.lanes.run(message.chatId, async (): Promise<Disposition> => {
+    // Counted as answering a chat until it is done: background work gives way (see foreground.ts).
+    return answering(() => this.lanes.run(message.chatId, async (): Promise<Disposition> => {
       // Behind messages that wait for the database, so nobody's later message overtakes.
       if (this.waiting.holding()) {
         this.waiting.hold(message);
@@ -353,7 +355,7 @@ export class Bot {
         this.options.log.error({ err: error, chatId: message.chatId }, 'could not answer a message');
         return 'held';
       }
-    });
+    }));
   }
 
   /** Handles a message; throws only when the database is away (the message must wait). */

@@ -16,9 +16,11 @@ import type { WorkbookMeta } from './excel.js';
 export type WorkbookMessage =
   | { id: number; piece: Uint8Array }
   | { id: number; recap: Recap; meta: WorkbookMeta }
-  | { id: number; abandon: true };
+  | { id: number; abandon: true }
+  | { hold: boolean };
 
-export type WorkbookResult = { id: number; data: Uint8Array } | { id: number; error: string };
+/** The file, and how often its build gave way to the bot answering a chat. */
+export type WorkbookResult = { id: number; data: Uint8Array; gaveWay: number } | { id: number; error: string };
 
 /** The nice value the bot asks for (its first argument). */
 const nice = Number(process.argv[2]);
@@ -51,16 +53,44 @@ function send(result: WorkbookResult): void {
   process.send?.(result);
 }
 
+/** Work between two looks at whether the bot is answering a chat: about a millisecond's worth of rows. */
+const SLICE_MS = 1;
+/**
+ * The longest one wait for the bot lasts: a bot answering without pause (a flood) still lets
+ * the file go on, a millisecond in every eleven.
+ */
+const HOLD_MAX_MS = 10;
+/** The bot is answering a chat (it says so as it starts and ends); the build waits at its next look. */
+let held = false;
+let release: (() => void) | null = null;
+let gaveWay = 0;
+
+function waitWhileHeld(): Promise<void> | undefined {
+  if (!held) return undefined;
+  gaveWay++;
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      release = null;
+      resolve();
+    };
+    const timer = setTimeout(done, HOLD_MAX_MS);
+    release = done;
+  });
+}
+
 if (Number.isInteger(nice)) lowerPriority();
 // Loaded after the priority is lowered: ExcelJS takes a good part of the start.
-const { recapWorkbook } = await import('./excel.js');
+const { giveWayEvery, recapWorkbook } = await import('./excel.js');
+giveWayEvery(SLICE_MS, waitWhileHeld);
 
 async function build(message: { id: number; recap: Recap; meta: WorkbookMeta }): Promise<void> {
   const recap: Recap = { ...message.recap, members: received.get(message.id) ?? [] };
   received.delete(message.id);
   try {
+    gaveWay = 0;
     const file = await recapWorkbook(recap, message.meta);
-    send({ id: message.id, data: new Uint8Array(file.buffer, file.byteOffset, file.byteLength) });
+    send({ id: message.id, data: new Uint8Array(file.buffer, file.byteOffset, file.byteLength), gaveWay });
   } catch (error) {
     send({ id: message.id, error: error instanceof Error ? error.message : String(error) });
   }
@@ -77,7 +107,10 @@ function receive(id: number, piece: Uint8Array): void {
 /** Builds run one after another: two province files at once would only both be late, in twice the memory. */
 let queue: Promise<void> = Promise.resolve();
 process.on('message', (message: WorkbookMessage) => {
-  if ('abandon' in message) received.delete(message.id);
+  if ('hold' in message) {
+    held = message.hold;
+    if (!held) release?.();
+  } else if ('abandon' in message) received.delete(message.id);
   else if ('piece' in message) receive(message.id, message.piece);
   else queue = queue.then(() => build(message));
 });

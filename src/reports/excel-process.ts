@@ -14,6 +14,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { deserialize, serialize } from 'node:v8';
 import type { Recap, RecapMember } from '../compliance/recap.js';
+import { isAnswering, onAnswering } from '../concurrency/foreground.js';
 import type { WorkbookMessage, WorkbookResult } from './excel-child.js';
 import { recapWorkbook, type WorkbookMeta } from './excel.js';
 
@@ -34,8 +35,11 @@ let nextId = 1;
 const MEMBERS_PER_MESSAGE = 1000;
 /** The workbook process's nice value: lower priority than the bot's (0). */
 export const WORKBOOK_NICE = 10;
-/** Files built in the process, and built here because it failed (tests and logs read them). */
-export const workbookProcessStats = { inProcess: 0, fallbacks: 0 };
+/**
+ * Files built in the process, built here because it failed, and how often the process gave
+ * way to the bot answering a chat (tests and logs read them).
+ */
+export const workbookProcessStats = { inProcess: 0, fallbacks: 0, gaveWay: 0 };
 
 /**
  * A young generation large enough for a province's file: with V8's default (16 MB
@@ -88,6 +92,7 @@ function started(): ChildProcess {
     if ('error' in result) job.reject(new WorkbookBuildError(result.error));
     else {
       workbookProcessStats.inProcess++;
+      workbookProcessStats.gaveWay += result.gaveWay;
       job.resolve(Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength));
     }
   });
@@ -101,6 +106,27 @@ function started(): ChildProcess {
   child = spawned;
   return spawned;
 }
+
+/** Whether the process has a file to build: only then is it told about the chats the bot answers. */
+function building(builder: ChildProcess): boolean {
+  for (const job of waiting.values()) if (job.builder === builder) return true;
+  return false;
+}
+
+/**
+ * The process waits while the bot answers a chat (excel-child.ts): niced, it still slowed
+ * every reply on two shared cores (others' p50 a millisecond over idle, their p99 about twice).
+ */
+function tellHold(builder: ChildProcess, hold: boolean): void {
+  try {
+    if (builder.connected) builder.send({ hold } satisfies WorkbookMessage);
+  } catch {
+    // Gone: its jobs fail over to this process (see started).
+  }
+}
+onAnswering((busy) => {
+  if (child && building(child)) tellHold(child, busy);
+});
 
 /** The process id of the workbook process, while it runs (for tests and diagnostics). */
 export function workbookProcessId(): number | undefined {
@@ -133,6 +159,7 @@ export function recapWorkbookOffThread(recap: Recap, meta: WorkbookMeta): Promis
   const id = nextId++;
   const done = new Promise<Buffer>((resolve, reject) => waiting.set(id, { builder, resolve, reject }));
   hold(builder, true);
+  tellHold(builder, isAnswering()); // it may still think the bot busy from the last file
   // The day's raw members are not in the file (the recap's own members are).
   const rest: Recap = { ...recap, members: [], day: { ...recap.day, members: [] } };
   const pieces = sendJob(builder, id, recap.members, rest, meta);

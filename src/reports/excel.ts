@@ -107,8 +107,18 @@ export const COLOURS = { green: fill('FFC6EFCE', 'FF006100'), amber: fill('FFFFE
 export const RATE_GREEN = 0.9;
 export const RATE_AMBER = 0.5;
 
-/** Lets other work run once a stretch of rows has taken this long: other chats keep their latency. */
-const SLICE_MS = 5;
+/**
+ * How the rows give way to other work: once a stretch has taken `sliceMs`, a turn of the event
+ * loop, then `gate` when it has something to wait for. In the bot's own thread (a fallback)
+ * the turn is what other chats need; the workbook process sets a shorter stretch and a gate
+ * that waits while the bot answers a chat (excel-child.ts).
+ */
+const giveWay = { sliceMs: 5, gate: (): Promise<void> | undefined => undefined };
+
+export function giveWayEvery(sliceMs: number, gate: () => Promise<void> | undefined): void {
+  giveWay.sliceMs = sliceMs;
+  giveWay.gate = gate;
+}
 
 /**
  * Writes rows, one style per column, committing each. Synchronous (no promise per row);
@@ -130,14 +140,16 @@ class RowWriter {
     row.commit();
   }
 
-  /** Whether to let other work run: checked every 32 rows, true after SLICE_MS of work. */
+  /** Whether to let other work run: checked every 32 rows, true after a stretch of work (giveWay). */
   due(): boolean {
     this.rows += 1;
-    return (this.rows & 31) === 0 && performance.now() - this.since > SLICE_MS;
+    return (this.rows & 31) === 0 && performance.now() - this.since > giveWay.sliceMs;
   }
 
   async pause(): Promise<void> {
     await yieldToLoop();
+    const wait = giveWay.gate();
+    if (wait) await wait;
     this.since = performance.now();
   }
 }

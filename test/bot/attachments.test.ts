@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AttachmentBuilders, type AttachmentPart, PendingAttachmentStore } from '../../src/bot/attachments.js';
+import { isAnswering } from '../../src/concurrency/foreground.js';
 import { defineCommand } from '../../src/bot/command.js';
 import { UserError } from '../../src/bot/errors.js';
 import { FILE_PIECE_BYTES } from '../../src/outbox/store.js';
@@ -41,6 +42,9 @@ function countLater(rows: readonly string[]): Promise<AttachmentPart[]> {
   return lepas.gate.promise.then(() => [{ text: `${n} baris` }]);
 }
 
+/** Whether the bot counted itself answering a chat: in `lampiran#sibuk`'s handler, then in its build. */
+const answeringSeen: boolean[] = [];
+
 /** `lampiran#<mode>`: one reply promising an attachment, recorded as the mode says. */
 const lampiran = defineCommand({
   name: 'lampiran',
@@ -67,6 +71,13 @@ const lampiran = defineCommand({
       const payload = { rows: Array.from({ length: 10_000 }, (_, i) => `baris ${i}`) };
       lepas.payload = new WeakRef(payload);
       ctx.attachLater('uji', { label: 'dari-registry' }, () => countLater(payload.rows));
+    }
+    if (mode === 'sibuk') {
+      answeringSeen.push(isAnswering());
+      ctx.attachLater('uji', { label: 'dari-registry' }, async () => {
+        answeringSeen.push(isAnswering());
+        return [xlsx('dari-handler')];
+      });
     }
     if (mode === 'gagal') ctx.attachLater('gagal', { alasan: 'x' });
     if (mode === 'ditolak') ctx.attachLater('ditolak', null);
@@ -208,6 +219,16 @@ describe(`attachments built after the reply (${backend})`, () => {
     expect(await afterBuilds(t)).toEqual([{ chatId: CHAT, kind: 'text', text: '10000 baris' }]);
     expect(calls).toEqual([]);
     expect(await pending()).toEqual([]);
+  });
+
+  // Background work (the workbook process) gives way while the bot answers a chat: the
+  // handler counts as answering, the attachment built after its message is done does not.
+  it('counts a message as a chat being answered while it is handled, not while its attachment is built', async () => {
+    answeringSeen.length = 0;
+    const t = await start();
+    await runAll(t, 'lampiran#sibuk', 'msg-sibuk');
+    expect(answeringSeen).toEqual([true, false]);
+    expect(isAnswering()).toBe(false);
   });
 
   it('sends several attachments of one message in the order they were promised', async () => {
