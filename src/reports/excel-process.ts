@@ -78,7 +78,7 @@ function settle(id: number): Waiting | undefined {
   const job = waiting.get(id);
   if (!job) return undefined;
   waiting.delete(id);
-  if (![...waiting.values()].some((other) => other.builder === job.builder)) hold(job.builder, false);
+  if (!building(job.builder)) hold(job.builder, false);
   return job;
 }
 
