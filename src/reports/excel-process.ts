@@ -4,19 +4,17 @@
  * thread took it off the bot's thread, but not off its process: V8's collector threads
  * and libuv's pool (zlib's deflate, about 0.1 s of CPU per file) ran beside the bot at its
  * priority, and on two cores other chats' replies still waited behind them. A process of
- * its own runs all of that at a lower priority (excel-child.ts), and is stopped while the bot
- * answers a chat (at most 10 ms at a time). One process, started on first use and kept (its
- * start costs more than a file), running one file at a time; it does not keep the bot alive,
- * and it ends when the bot does, however the bot ends (stoppable-child.ts). Should it fail to start or
+ * its own runs all of that at a lower priority (excel-child.ts). One process, started on
+ * first use and kept (its start costs more than a file), running one file at a time; it
+ * does not keep the bot alive, and it ends when the bot does. Should it fail to start or
  * die (a piece it cannot read ends it too), the file is built here: slower for other chats, never missing. A
  * file it could not build fails (WorkbookBuildError): it would fail here alike.
  */
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { deserialize, serialize } from 'node:v8';
 import type { Recap, RecapMember } from '../compliance/recap.js';
 import { isAnswering, onAnswering } from '../concurrency/foreground.js';
-import { ChildPause, forkTiedToParent } from '../concurrency/stoppable-child.js';
 import type { WorkbookMessage, WorkbookResult } from './excel-child.js';
 import { recapWorkbook, type WorkbookMeta } from './excel.js';
 
@@ -38,22 +36,10 @@ const MEMBERS_PER_MESSAGE = 1000;
 /** The workbook process's nice value: lower priority than the bot's (0). */
 export const WORKBOOK_NICE = 10;
 /**
- * Files built in the process, built here because it failed, how often the process gave way to
- * the bot answering a chat, and how often it was stopped meanwhile (tests and logs read them).
+ * Files built in the process, built here because it failed, and how often the process gave
+ * way to the bot answering a chat (tests and logs read them).
  */
-export const workbookProcessStats = { inProcess: 0, fallbacks: 0, gaveWay: 0, stops: 0 };
-
-/**
- * The longest the process stays stopped while the bot answers chats (see `pauses`): a chat
- * waiting on a slow fetch, or a flood of them, delays the file by this much, not for good.
- */
-const STOP_MAX_MS = 10;
-/**
- * Processes that die with the bot, so may be stopped while it answers a chat. Even niced and
- * giving way at its own looks (excel-child.ts), the process slowed replies: its collector and
- * zlib threads ran on, and it looked every half millisecond. Stopped, all of it waits.
- */
-const pauses = new WeakMap<ChildProcess, ChildPause>();
+export const workbookProcessStats = { inProcess: 0, fallbacks: 0, gaveWay: 0 };
 
 /**
  * A young generation large enough for a province's file: with V8's default (16 MB
@@ -69,13 +55,11 @@ function spawn(): ChildProcess {
   const here = import.meta.url;
   const typescript = here.endsWith('.ts');
   const script = new URL(typescript ? './excel-child.ts' : './excel-child.js', here);
-  const { child: spawned, stoppable } = forkTiedToParent(script, [String(WORKBOOK_NICE)], {
+  return fork(script, [String(WORKBOOK_NICE)], {
     execArgv: typescript ? [...NODE_FLAGS, '--import', 'tsx'] : NODE_FLAGS,
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  if (stoppable) pauses.set(spawned, new ChildPause(spawned, STOP_MAX_MS));
-  return spawned;
 }
 
 /** Idle, the process and its channel do not keep the bot alive; a file being built does, until it is done. */
@@ -94,10 +78,7 @@ function settle(id: number): Waiting | undefined {
   const job = waiting.get(id);
   if (!job) return undefined;
   waiting.delete(id);
-  if (!building(job.builder)) {
-    hold(job.builder, false);
-    continueBuild(job.builder); // stopped after it sent its last file, maybe
-  }
+  if (!building(job.builder)) hold(job.builder, false);
   return job;
 }
 
@@ -118,7 +99,6 @@ function started(): ChildProcess {
   // An error and then the exit may both come: the second finds nothing left of this process's.
   const fail = (error: Error): void => {
     if (child === spawned) child = null;
-    continueBuild(spawned); // its timer
     for (const [id, job] of [...waiting]) if (job.builder === spawned) settle(id)?.reject(error);
   };
   spawned.on('error', fail);
@@ -144,27 +124,8 @@ function tellHold(builder: ChildProcess, hold: boolean): void {
     // Gone: its jobs fail over to this process (see started).
   }
 }
-
-/** While the bot answers a chat: told to wait, and stopped outright where it may be. */
-function holdBuild(builder: ChildProcess): void {
-  tellHold(builder, true);
-  const pause = pauses.get(builder);
-  if (!pause || pause.stopped) return;
-  pause.stop();
-  if (pause.stopped) workbookProcessStats.stops++;
-}
-
-function continueBuild(builder: ChildProcess): void {
-  pauses.get(builder)?.resume();
-}
-
 onAnswering((busy) => {
-  if (!child) return;
-  if (!busy) continueBuild(child);
-  if (building(child)) {
-    if (busy) holdBuild(child);
-    else tellHold(child, false);
-  }
+  if (child && building(child)) tellHold(child, busy);
 });
 
 /** The process id of the workbook process, while it runs (for tests and diagnostics). */
@@ -198,9 +159,7 @@ export function recapWorkbookOffThread(recap: Recap, meta: WorkbookMeta): Promis
   const id = nextId++;
   const done = new Promise<Buffer>((resolve, reject) => waiting.set(id, { builder, resolve, reject }));
   hold(builder, true);
-  // It may still think the bot busy from the last file.
-  if (isAnswering()) holdBuild(builder);
-  else tellHold(builder, false);
+  tellHold(builder, isAnswering()); // it may still think the bot busy from the last file
   // The day's raw members are not in the file (the recap's own members are).
   const rest: Recap = { ...recap, members: [], day: { ...recap.day, members: [] } };
   const pieces = sendJob(builder, id, recap.members, rest, meta);
