@@ -52,25 +52,30 @@ export async function benchPostgres(): Promise<(BenchDb & { url: string }) | { s
 }
 
 /** A migrated database of its own on each backend; PostgreSQL is skipped (with a note) when unreachable. */
+/**
+ * A migrated PGlite in a data directory on disk, as `cicero start` opens it: an in-memory
+ * PGlite grows its files by copying them, which stalls large writes (a stored workbook) for
+ * 100-250 ms.
+ */
+export async function benchPglite(): Promise<BenchDb & { db: PgliteDb }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'cicero-bench-'));
+  const lite = await PgliteDb.open({ dataDir: dir });
+  await migrate(lite);
+  return {
+    name: 'pglite',
+    db: lite,
+    drop: async () => {
+      await lite.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function benchDatabases(): Promise<BenchDb[]> {
   // BENCH_BACKENDS=postgres (or pglite) runs one backend only: a quicker loop while profiling.
   const only = process.env.BENCH_BACKENDS?.split(',').map((name) => name.trim());
   const result: BenchDb[] = [];
-  if (!only || only.includes('pglite')) {
-    // In a data directory on disk, as `cicero start` opens it: an in-memory PGlite grows its
-    // files by copying them, which stalls large writes (a stored workbook) for 100-250 ms.
-    const dir = await mkdtemp(path.join(tmpdir(), 'cicero-bench-'));
-    const lite = await PgliteDb.open({ dataDir: dir });
-    await migrate(lite);
-    result.push({
-      name: 'pglite',
-      db: lite,
-      drop: async () => {
-        await lite.close();
-        await rm(dir, { recursive: true, force: true });
-      },
-    });
-  }
+  if (!only || only.includes('pglite')) result.push(await benchPglite());
   if (only && !only.includes('postgres')) return result;
   const server = await benchPostgres();
   if ('skipped' in server) console.log(`postgres: skipped (${server.skipped})`);

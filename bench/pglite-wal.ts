@@ -9,14 +9,10 @@
  *   npx tsx bench/pglite-wal.ts [files=120]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { migrate } from '../src/db/migrate.js';
-import { PgliteDb } from '../src/db/pglite.js';
+import type { Queryable } from '../src/db/db.js';
 import { OutboxStore } from '../src/outbox/store.js';
-import { ms, percentile } from './lib.js';
+import { benchPglite, ms, percentile } from './lib.js';
 
 const FILES = Number(process.argv[2] ?? 120);
 const FILE_BYTES = 1_500_000;
@@ -24,23 +20,22 @@ const FILE_BYTES = 1_500_000;
 const BLOCK = 10;
 const SLOW_MS = 5;
 
-const dir = await mkdtemp(path.join(tmpdir(), 'cicero-bench-wal-'));
-const db = await PgliteDb.open({ dataDir: dir });
+const bench = await benchPglite();
+const { db } = bench;
 try {
-  await migrate(db);
   const times = { on: [] as number[], off: [] as number[] };
   let mode: 'on' | 'off' = 'on';
   // Every statement timed, as the bot's thread sees it.
-  const timed = {
+  const timed: Queryable & { kind: typeof db.kind } = {
     kind: db.kind,
-    async query<R>(text: string, params?: unknown[]) {
+    async query<T>(text: string, params?: readonly unknown[]) {
       const t = performance.now();
-      const result = await db.query<R>(text, params);
+      const result = await db.query<T>(text, params);
       times[mode].push(performance.now() - t);
       return result;
     },
   };
-  const store = new OutboxStore(timed as never);
+  const store = new OutboxStore(timed);
   const now = new Date();
   for (let i = 0; i < FILES; i++) {
     if (i % BLOCK === 0) {
@@ -66,6 +61,5 @@ try {
   const off = line('off');
   console.log(`  ratio on / off: p99 ${(on.p99 / off.p99).toFixed(2)}×, max ${(on.max / off.max).toFixed(2)}×`);
 } finally {
-  await db.close();
-  await rm(dir, { recursive: true, force: true });
+  await bench.drop();
 }

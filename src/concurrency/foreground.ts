@@ -1,8 +1,8 @@
 /**
  * Whether this process is answering a chat right now. Background work that can wait (the
- * workbook process) gives way meanwhile: niced, it still slowed every reply on two shared
- * cores (busy p50 a millisecond over idle, p99 twice idle), and stopped while a chat was
- * answered it did not. One count per process; listeners hear it turn busy and idle again.
+ * workbook process) gives way meanwhile: niced alone, it still slowed every reply on two
+ * shared cores (busy p50 a millisecond over idle, p99 twice idle). One count per process;
+ * listeners hear it turn busy and idle again.
  */
 let inHand = 0;
 const listeners = new Set<(busy: boolean) => void>();
