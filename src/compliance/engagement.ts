@@ -33,8 +33,8 @@ export interface MemberEngagement extends MemberName {
   /** Normalised handle for the platform; null = not registered (always '' for links, which need none). */
   handle: string | null;
   exception: boolean;
-  /** Indexes into `posts` of the posts this member engaged with. */
-  engaged: number[];
+  /** Indexes into `posts` of the posts this member engaged with, in order; shared between members (never change it). */
+  engaged: readonly number[];
   /** Links reported (links source only). */
   links: number;
 }
@@ -121,40 +121,68 @@ export interface EngagedRow {
 }
 
 /**
- * Per member (by their index in `index`): the positions of the posts they engaged with,
- * in order, and the links they reported. Inactive members and strangers to the client
- * are not in the index, so their ids are passed over. Posts are added a batch at a time,
- * each batch's posts after the previous batch's, so a batch can be counted while the
- * database still works on the next.
+ * Per member (by their index in `index`): the posts they engaged with and the links
+ * they reported. Inactive members and strangers to the client are not in the index, so
+ * their ids are passed over. Posts are added a batch at a time, each batch's posts after
+ * the previous batch's, so a batch can be counted while the database still works on the
+ * next.
+ *
+ * Who engaged with what is kept as bits (32 posts a word) and turned into lists once, at
+ * the end: members who engaged with the same posts (at province size nearly everyone is
+ * on all of them or none) share one list. A list per member, grown a post at a time, was
+ * 3-4 MB of a province's report that lived on while its Excel file was built, and the
+ * bot's next collection copied it with no chat answered meanwhile.
  */
 export class Tally {
-  readonly engaged: number[][];
   readonly links: Int32Array;
+  private readonly bits: Int32Array;
+  private readonly words: number;
   private readonly position: Map<string, number>;
 
   constructor(
     private readonly index: IdIndex,
     ids: readonly string[],
   ) {
-    this.engaged = Array.from({ length: index.size }, (): number[] => []);
+    this.words = Math.max(1, Math.ceil(ids.length / 32));
+    this.bits = new Int32Array(index.size * this.words);
     this.links = new Int32Array(index.size);
     this.position = new Map(ids.map((id, i) => [id, i]));
   }
 
   add(perPost: readonly EngagedRow[]): void {
-    const { engaged, links, index } = this;
+    const { bits, words, links, index } = this;
     const inOrder = perPost.map((r) => ({ r, at: this.position.get(r.post_id)! })).sort((x, y) => x.at - y.at);
     for (const { r, at } of inOrder) {
       const found = this.room(r.users.length);
       const count = index.findAll(r.users, found);
+      const word = at >> 5;
+      const bit = 1 << (at & 31);
       for (let k = 0; k < count; k++) {
         const i = found[k]!;
         if (i !== -1) {
-          engaged[i]!.push(at);
+          bits[i * words + word]! |= bit;
           links[i]! += r.links?.[k] ?? 0;
         }
       }
     }
+  }
+
+  /** Per member, the positions of the posts they engaged with, in order; the same posts, the same (shared) list. */
+  engaged(): (readonly number[])[] {
+    const { bits, words } = this;
+    const shared = new Map<number | string, readonly number[]>();
+    const lists: (readonly number[])[] = new Array(this.index.size);
+    for (let i = 0; i < lists.length; i++) {
+      const from = i * words;
+      const key = words === 1 ? bits[from]! : bits.subarray(from, from + words).join(',');
+      let list = shared.get(key);
+      if (!list) {
+        list = positions(bits, from, words);
+        shared.set(key, list);
+      }
+      lists[i] = list;
+    }
+    return lists;
   }
 
   private found = new Int32Array(0);
@@ -165,6 +193,20 @@ export class Tally {
     if (this.found.length < need) this.found = new Int32Array(Math.max(need, this.found.length * 2));
     return this.found;
   }
+}
+
+/** The positions of the bits set in `words` words of `bits` from `from`, lowest first. */
+function positions(bits: Int32Array, from: number, words: number): number[] {
+  const out: number[] = [];
+  for (let w = 0; w < words; w++) {
+    let word = bits[from + w]!;
+    while (word !== 0) {
+      const lowest = word & -word;
+      out.push(w * 32 + 31 - Math.clz32(lowest));
+      word ^= lowest;
+    }
+  }
+  return out;
 }
 
 /** The day's posts in this many batches of matches, read side by side: the database works on several cores. */
@@ -200,7 +242,8 @@ export async function loadEngagement(
   const roster = await loadRoster(db, client, source);
   const counted = new Tally(roster.index, ids);
   for (const m of matches) counted.add((await m).rows);
-  const { engaged, links } = counted;
+  const engaged = counted.engaged();
+  const { links } = counted;
   // Spelled out rather than spread: a spread with more fields after it copies slowly, and this runs 10,000 times.
   const members = roster.members.map(
     (m, i): MemberEngagement => ({
