@@ -3,7 +3,7 @@
  * sudah/belum/exception verdict, in unit order, plus per-post and per-division
  * figures. Pure: the chat text and the Excel file are both read from this.
  */
-import { type Threshold, type Tier, type Verdict, needed, tierOf, verdictOf } from './classify.js';
+import { type MemberTally, type Threshold, type Tier, type Verdict, needed, tierOf, verdictOf } from './classify.js';
 import type { DayPost, EngagementDay, MemberEngagement } from './engagement.js';
 import { sortInUnitOrder } from './member.js';
 import { divisionComparator } from './ordering.js';
@@ -44,11 +44,18 @@ export interface Recap {
 export function buildRecap(day: EngagementDay, threshold: Threshold, divisionOrder: readonly string[] = []): Recap {
   const hasData = day.posts.map((p) => p.fetched);
   const countable = hasData.filter(Boolean).length;
+  // This runs for every member of a province, so it allocates nothing but the members
+  // themselves: an index loop (a for-of here left an iterator per member and a result per
+  // post to the collector, 1-4 MB a province report), one tally object reused, and the
+  // fields spelled out rather than spread.
+  const tally: MemberTally = { hasHandle: false, exception: false, count: 0 };
   const recapped = day.members.map((m): RecapMember => {
+    const engaged = m.engaged;
     let count = 0;
-    for (const i of m.engaged) if (hasData[i]) count += 1;
-    const tally = { hasHandle: m.handle !== null, exception: m.exception, count };
-    // Spelled out rather than spread: this runs for every member of a province.
+    for (let k = 0; k < engaged.length; k++) if (hasData[engaged[k]!]) count += 1;
+    tally.hasHandle = m.handle !== null;
+    tally.exception = m.exception;
+    tally.count = count;
     return {
       userId: m.userId,
       nama: m.nama,
@@ -105,7 +112,7 @@ export function perPost(recap: Recap): Array<PostVerdicts | { post: DayPost; ind
   for (const m of recap.members) {
     if (m.verdict === 'exception') continue;
     engaged.fill(0);
-    for (const i of m.engaged) engaged[i] = 1;
+    for (let k = 0; k < m.engaged.length; k++) engaged[m.engaged[k]!] = 1;
     for (let i = 0; i < posts.length; i++) {
       if (posts[i]!.fetched) (engaged[i] ? sudah : belum)[i]!.push(m);
     }
@@ -123,7 +130,8 @@ export function sudahPerPost(recap: Recap): Array<number | null> {
   for (const m of recap.members) {
     if (m.verdict === 'exception') continue;
     seen.fill(0);
-    for (const i of m.engaged) {
+    for (let k = 0; k < m.engaged.length; k++) {
+      const i = m.engaged[k]!;
       if (seen[i]) continue;
       seen[i] = 1;
       counts[i]! += 1;

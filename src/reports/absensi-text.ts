@@ -263,11 +263,21 @@ function summary(recap: Recap, o: RenderOptions, before: readonly Block[]): Bloc
   const byName = new Map(belum.map((g) => [g.divisi, g.members]));
   const title = `❌ *Belum melaksanakan*, divisi terlemah:`;
   const maxChars = o.maxChars ?? Number.POSITIVE_INFINITY;
-  // Only belum names are worth the room; `#sudah` gets the table alone.
-  const candidates = (o.filter === 'sudah' ? [] : scores).flatMap((d) => {
+  // Only belum names are worth the room; `#sudah` gets the table alone. Divisions are
+  // taken only while their names alone would fit in the messages allowed: at province
+  // size the names of every belum member were most of the report's garbage, and all but
+  // the first few divisions' could never be shown.
+  const room = SUMMARY_MESSAGES * maxChars;
+  const candidates: Block[][] = [];
+  let chars = 0;
+  for (const d of o.filter === 'sudah' ? [] : scores) {
     const members = byName.get(d.divisi);
-    return members ? [compactSection([title], members)] : [];
-  });
+    if (!members) continue;
+    const section = compactSection([title], members);
+    candidates.push(section);
+    for (const block of section) for (const line of block.lines) chars += line.length;
+    if (chars > room) break;
+  }
   // The most divisions (in the table's order) whose names keep the text within two
   // messages: a binary search, as each try pages the whole text.
   const fits = (n: number): boolean =>
