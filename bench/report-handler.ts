@@ -12,7 +12,9 @@
  *   queued); the Excel part alone;
  * - the read-time baseline query of bench/compliance.ts in the same run, and its ratio;
  * - other senders' `whoami` latency (open loop, one every 20 ms, measured from when each
- *   was due, so a blocked event loop shows) while the Excel file is built, and idle;
+ *   was due, so a blocked event loop shows) while the Excel file is built, and idle; and how
+ *   long the bot's thread was busy in each window (event-loop utilisation, collections
+ *   included), which tells a build's cost to the bot apart from the machine's noise;
  * - `#grafik` until settled, and the chart part (a bot whose line limit keeps the full
  *   lists in the text, so the chart is the only attachment);
  * - RSS and heap retained per report over 10 reports, and the peak RSS of one.
@@ -274,22 +276,31 @@ async function run(name: 'pglite' | 'postgres', db: Db, data: Dataset, commands:
   let busyMessages = 0;
   const busyExcel: number[] = [];
   const idleMax: number[] = [];
+  // The bot's thread: how long it was busy (its event loop active, collections included) per window.
+  const busyActive: number[] = [];
+  const idleActive: number[] = [];
   for (let i = 0; i < WARMUP + CHATTER_RUNS; i++) {
     const lat: number[] = [];
     let sentCount = 0;
+    let busyLoop = performance.eventLoopUtilization();
     const x = await ask(h, REPORT, async (settledPromise) => {
+      const loop = performance.eventLoopUtilization();
       sentCount = await chatter(h, senders, settledPromise, lat);
+      busyLoop = performance.eventLoopUtilization(loop);
     });
     checkReply(x.sent, { excel: true, chart: false });
     const whoami = x.sent.filter((m) => m.chatId !== ADMIN_CHAT);
     if (whoami.length !== sentCount) throw new Error(`${sentCount} whoami sent, ${whoami.length} replies`);
     if (i < WARMUP) continue;
+    busyActive.push(busyLoop.active);
     busy.push(...lat);
     busyMessages += sentCount;
     busyExcel.push(x.settled - x.text);
     await sleep(SETTLE_MS);
     const quiet: number[] = [];
+    const idleLoop = performance.eventLoopUtilization();
     await chatter(h, senders, sleep(x.settled - x.text), quiet);
+    idleActive.push(performance.eventLoopUtilization(idleLoop).active);
     idle.push(...quiet);
     idleMax.push(Math.max(...quiet));
     await h.bot.outbox.drain();
@@ -305,6 +316,8 @@ async function run(name: 'pglite' | 'postgres', db: Db, data: Dataset, commands:
       `p50 ${ms(percentile(b, 50))}  p99 ${ms(percentile(b, 99))}  max ${ms(b.at(-1)!)}` +
       `\n    idle, a window as long as each build's Excel part, ${SETTLE_MS} ms after it (${q.length} messages): p50 ${ms(percentile(q, 50))}  p99 ${ms(percentile(q, 99))}  max ${ms(q.at(-1)!)}` +
       ` (slowest per window: median ${ms(percentile(sorted(idleMax), 50))}, the three largest ${sorted(idleMax).slice(-3).map((x) => x.toFixed(0)).join(', ')} ms)` +
+      `\n    the bot's thread busy (event loop active, collections included) per window: while built median ${ms(percentile(sorted(busyActive), 50))} ` +
+      `(p90 ${ms(percentile(sorted(busyActive), 90))}), idle median ${ms(percentile(sorted(idleActive), 50))} (p90 ${ms(percentile(sorted(idleActive), 90))})` +
       `\n    p99 ratio busy / idle ${p99Ratio.toFixed(2)}×  target ≤ ${TARGET.p99Ratio}×: ${p99Ratio <= TARGET.p99Ratio ? 'met' : 'NOT met'}`,
   );
 
