@@ -11,11 +11,18 @@ import { setPriority } from 'node:os';
 import { deserialize } from 'node:v8';
 import type { Recap, RecapMember } from '../compliance/recap.js';
 import type { WorkbookMeta } from './excel.js';
+import { joinMembers, type ReportColumns } from './member-columns.js';
 
-/** A piece of a job's members (a serialised array), the rest of the job (which starts the build), or word that the job was given up. */
+/**
+ * A piece of a job's members (a serialised array); the rest of the job, which starts the
+ * build and from then on names those members `table`; a job of the members last sent under
+ * `table`, with what each did this time (member-columns.ts); word that a job was given up;
+ * or whether the bot is answering a chat.
+ */
 export type WorkbookMessage =
   | { id: number; piece: Uint8Array }
-  | { id: number; recap: Recap; meta: WorkbookMeta }
+  | { id: number; table: number; recap: Recap; meta: WorkbookMeta }
+  | { id: number; table: number; columns: ReportColumns; recap: Recap; meta: WorkbookMeta }
   | { id: number; abandon: true }
   | { hold: boolean };
 
@@ -89,16 +96,33 @@ if (Number.isInteger(nice)) lowerPriority();
 const { giveWayEvery, recapWorkbook } = await import('./excel.js');
 giveWayEvery(SLICE_MS, waitWhileHeld);
 
-async function build(message: { id: number; recap: Recap; meta: WorkbookMeta }): Promise<void> {
-  const recap: Recap = { ...message.recap, members: received.get(message.id) ?? [] };
-  received.delete(message.id);
+async function build(id: number, recap: Recap, meta: WorkbookMeta): Promise<void> {
   try {
     gaveWay = 0;
-    const file = await recapWorkbook(recap, message.meta);
-    send({ id: message.id, data: new Uint8Array(file.buffer, file.byteOffset, file.byteLength), gaveWay });
+    const file = await recapWorkbook(recap, meta);
+    send({ id, data: new Uint8Array(file.buffer, file.byteOffset, file.byteLength), gaveWay });
   } catch (error) {
-    send({ id: message.id, error: error instanceof Error ? error.message : String(error) });
+    send({ id, error: error instanceof Error ? error.message : String(error) });
   }
+}
+
+/** The members last sent whole, under the bot's number for them. */
+let table: { id: number; members: readonly RecapMember[] } | null = null;
+
+/**
+ * A job's members: those just received (now known under its table number), or the known ones
+ * with what the job says each did. A job naming members this process does not know throws,
+ * which ends the process: the bot then builds the file itself.
+ */
+function membersOf(message: Extract<WorkbookMessage, { table: number }>): RecapMember[] {
+  if (!('columns' in message)) {
+    const members = received.get(message.id) ?? [];
+    received.delete(message.id);
+    table = { id: message.table, members };
+    return members;
+  }
+  if (table?.id !== message.table) throw new Error(`job ${message.id}: members ${message.table} unknown here`);
+  return joinMembers(table.members, message.columns);
 }
 
 // A piece that cannot be read throws here and ends this process: the bot builds its jobs itself.
@@ -117,7 +141,11 @@ process.on('message', (message: WorkbookMessage) => {
     if (!held) release?.();
   } else if ('abandon' in message) received.delete(message.id);
   else if ('piece' in message) receive(message.id, message.piece);
-  else queue = queue.then(() => build(message));
+  else {
+    // Taken now, in the order the jobs came: a later job may name these members.
+    const recap: Recap = { ...message.recap, members: membersOf(message) };
+    queue = queue.then(() => build(message.id, recap, message.meta));
+  }
 });
 // The bot is gone (or let this process go): nothing more will be asked.
 process.on('disconnect', () => process.exit(0));

@@ -17,6 +17,7 @@ import type { Recap, RecapMember } from '../compliance/recap.js';
 import { isAnswering, onAnswering } from '../concurrency/foreground.js';
 import type { WorkbookMessage, WorkbookResult } from './excel-child.js';
 import { recapWorkbook, type WorkbookMeta } from './excel.js';
+import { type FixedMember, fixedOf, joinMembers, reportColumns, sameFixed } from './member-columns.js';
 
 interface Waiting {
   /** The process building it: when that one fails, only its own jobs do. */
@@ -39,7 +40,15 @@ export const WORKBOOK_NICE = 10;
  * Files built in the process, built here because it failed, and how often the process gave
  * way to the bot answering a chat (tests and logs read them).
  */
-export const workbookProcessStats = { inProcess: 0, fallbacks: 0, gaveWay: 0 };
+export const workbookProcessStats = { inProcess: 0, fallbacks: 0, gaveWay: 0, membersSent: 0 };
+
+/**
+ * The members the process was last sent whole (their fixed fields), under a number: a later
+ * recap of the same members sends only what they did (member-columns.ts). Another process
+ * knows none.
+ */
+let known: { builder: ChildProcess; table: number; fixed: FixedMember[] } | null = null;
+let nextTable = 1;
 
 /**
  * A young generation large enough for a province's file: with V8's default (16 MB
@@ -143,10 +152,11 @@ function post(builder: ChildProcess, message: WorkbookMessage): void {
  * The recap's workbook, built in the workbook process (here, should it fail).
  *
  * Not an async function on purpose: nothing waiting for the file holds the recap. A
- * province's 10,000 members, kept alive for the half second of the build, were copied out of
+ * province's 10,000 members, kept alive for the half second of a build, were copied out of
  * the young generation by the bot's next scavenge (4-7 MB, 5-13 ms in which no chat is
- * answered); taken now and released once their pieces are serialised, they die young. The
- * serialised pieces (outside V8's heap) are what a fallback builds from.
+ * answered); taken now and released once they are sent, they die young. What a fallback
+ * builds from lives apart from them: the serialised pieces (outside V8's heap), or the
+ * members' fixed fields kept since they were last sent whole and this report's columns.
  */
 export function recapWorkbookOffThread(recap: Recap, meta: WorkbookMeta): Promise<Buffer> {
   let builder: ChildProcess;
@@ -162,24 +172,67 @@ export function recapWorkbookOffThread(recap: Recap, meta: WorkbookMeta): Promis
   tellHold(builder, isAnswering()); // it may still think the bot busy from the last file
   // The day's raw members are not in the file (the recap's own members are).
   const rest: Recap = { ...recap, members: [], day: { ...recap.day, members: [] } };
-  const pieces = sendJob(builder, id, recap.members, rest, meta);
+  const same = known !== null && known.builder === builder && sameFixed(known.fixed, recap.members) ? known : null;
+  const members = same ? sendColumns(builder, id, same, recap.members, rest, meta) : sendWhole(builder, id, recap.members, rest, meta);
   // A process that died (or never started) builds nothing: the file is built here instead.
   return done.catch(async (error: unknown) => {
-    const all = await pieces;
+    const all = await members;
     if (error instanceof WorkbookBuildError || all === null) throw error;
     workbookProcessStats.fallbacks++;
-    return recapWorkbook({ ...rest, members: all.flatMap((piece) => deserialize(piece) as RecapMember[]) }, meta);
+    return recapWorkbook({ ...rest, members: all() }, meta);
   });
+}
+
+/** The members rebuilt for a fallback; null when no file can be built from them, anywhere. */
+type Rebuild = (() => RecapMember[]) | null;
+
+/** The same members as last sent whole: only what they did goes over, in one message that starts the build. */
+function sendColumns(
+  builder: ChildProcess,
+  id: number,
+  same: NonNullable<typeof known>,
+  members: readonly RecapMember[],
+  rest: Recap,
+  meta: WorkbookMeta,
+): Promise<Rebuild> {
+  const columns = reportColumns(members);
+  try {
+    post(builder, { id, table: same.table, columns, recap: rest, meta });
+  } catch (error) {
+    abandon(builder, id, error);
+  }
+  return Promise.resolve(() => joinMembers(same.fixed, columns));
+}
+
+/** Members sent whole, in pieces (sendJob); once all are sent, the process knows them under a new number. */
+async function sendWhole(builder: ChildProcess, id: number, members: readonly RecapMember[], rest: Recap, meta: WorkbookMeta): Promise<Rebuild> {
+  const table = nextTable++;
+  const fixed = members.map(fixedOf);
+  workbookProcessStats.membersSent++;
+  // Known from the moment the last message is sent: any job sent after it may name them.
+  const pieces = await sendJob(builder, id, members, rest, meta, table, () => {
+    known = { builder, table, fixed };
+  });
+  return pieces && (() => pieces.flatMap((piece) => deserialize(piece) as RecapMember[]));
 }
 
 /**
  * Serialising holds this thread until it is done: a province's members go over in pieces,
  * other chats answered in between, then the rest, which starts the build. Every piece is
- * serialised even when the process is gone (a fallback needs them all). Returns the pieces;
- * null when the members could not be serialised (no file can be built from them, anywhere).
+ * serialised even when the process is gone (a fallback needs them all). Calls `sent` once
+ * everything reached the channel. Returns the pieces; null when the members could not be
+ * serialised (no file can be built from them, anywhere).
  * Never rejects: every failure ends the job.
  */
-async function sendJob(builder: ChildProcess, id: number, members: readonly RecapMember[], rest: Recap, meta: WorkbookMeta): Promise<Buffer[] | null> {
+async function sendJob(
+  builder: ChildProcess,
+  id: number,
+  members: readonly RecapMember[],
+  rest: Recap,
+  meta: WorkbookMeta,
+  table: number,
+  sent: () => void,
+): Promise<Buffer[] | null> {
   const pieces: Buffer[] = [];
   let failure: unknown = null;
   const send = (message: WorkbookMessage): void => {
@@ -201,8 +254,9 @@ async function sendJob(builder: ChildProcess, id: number, members: readonly Reca
     abandon(builder, id, error);
     return null;
   }
-  send({ id, recap: rest, meta });
+  send({ id, table, recap: rest, meta });
   if (failure !== null) abandon(builder, id, failure);
+  else sent();
   return pieces;
 }
 
