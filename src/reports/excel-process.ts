@@ -6,9 +6,11 @@
  * priority, and on two cores other chats' replies still waited behind them. A process of
  * its own runs all of that at a lower priority (excel-child.ts). One process, started on
  * first use and kept (its start costs more than a file), running one file at a time; it
- * does not keep the bot alive, and it ends when the bot does. Should it fail to start or
- * die (a piece it cannot read ends it too), the file is built here: slower for other chats, never missing. A
- * file it could not build fails (WorkbookBuildError): it would fail here alike.
+ * does not keep the bot alive, and it ends when the bot does. It keeps the members it was last
+ * sent whole, so that a report of the same members sends only what each did (member-columns.ts).
+ * Should it fail to start or die (a piece it cannot read, or a job naming members it does not
+ * know, ends it too), the file is built here: slower for other chats, never missing. A file it
+ * could not build fails (WorkbookBuildError): it would fail here alike.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
