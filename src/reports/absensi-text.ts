@@ -274,9 +274,9 @@ function summary(recap: Recap, o: RenderOptions, before: readonly Block[]): Bloc
     const members = byName.get(d.divisi);
     if (!members) continue;
     const section = compactSection([title], members);
-    candidates.push(section);
     for (const block of section) for (const line of block.lines) chars += line.length;
     if (chars > room) break;
+    candidates.push(section);
   }
   // The most divisions (in the table's order) whose names keep the text within two
   // messages: a binary search, as each try pages the whole text.

@@ -39,8 +39,9 @@ const MEMBERS_PER_MESSAGE = 1000;
 /** The workbook process's nice value: lower priority than the bot's (0). */
 export const WORKBOOK_NICE = 10;
 /**
- * Files built in the process, built here because it failed, and how often the process gave
- * way to the bot answering a chat (tests and logs read them).
+ * Files built in the process, built here because it failed, how often the process gave way to
+ * the bot answering a chat, and jobs whose members were sent whole (the others sent only what
+ * each member did). Tests and logs read them.
  */
 export const workbookProcessStats = { inProcess: 0, fallbacks: 0, gaveWay: 0, membersSent: 0 };
 
@@ -110,6 +111,7 @@ function started(): ChildProcess {
   // An error and then the exit may both come: the second finds nothing left of this process's.
   const fail = (error: Error): void => {
     if (child === spawned) child = null;
+    if (known?.builder === spawned) known = null; // a new process knows no members
     for (const [id, job] of [...waiting]) if (job.builder === spawned) settle(id)?.reject(error);
   };
   spawned.on('error', fail);

@@ -22,11 +22,16 @@ export interface ReportColumns {
   engaged: Int32Array;
 }
 
-const TIERS: readonly Tier[] = ['lengkap', 'kurang', 'belum', 'no_handle'];
-const VERDICTS: readonly Verdict[] = ['sudah', 'belum', 'exception'];
-const codes = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v, i) => [v, i])) as Record<T, number>;
-const TIER_CODE = codes(TIERS);
-const VERDICT_CODE = codes(VERDICTS);
+// Records, so that a tier or verdict added later fails to compile here rather than travel as another.
+const TIER_CODE: Record<Tier, number> = { lengkap: 0, kurang: 1, belum: 2, no_handle: 3 };
+const VERDICT_CODE: Record<Verdict, number> = { sudah: 0, belum: 1, exception: 2 };
+const byCode = <T extends string>(codes: Record<T, number>): T[] => {
+  const values: T[] = [];
+  for (const [value, code] of Object.entries(codes) as [T, number][]) values[code] = value;
+  return values;
+};
+const TIERS = byCode(TIER_CODE);
+const VERDICTS = byCode(VERDICT_CODE);
 
 export function fixedOf(m: FixedMember): FixedMember {
   return { userId: m.userId, nama: m.nama, title: m.title, divisi: m.divisi, jabatan: m.jabatan, handle: m.handle, exception: m.exception };

@@ -408,6 +408,28 @@ describe('the workbook process', () => {
     expect(workbookProcessStats).toMatchObject({ membersSent: before.membersSent + 2, fallbacks: before.fallbacks });
   });
 
+  // The process switches to members sent whole when their last piece arrives; a job sent
+  // before that, of the members it knew, must still be built from those.
+  it('keeps apart two jobs in flight: members going whole, and a job of the members known before them', async () => {
+    const renamed = (name: string): Recap => ({ ...recap, members: recap.members.map((m, i) => (i === 1 ? { ...m, nama: name } : m)) });
+    const nobody = (r: Recap): Recap => {
+      const members = r.members.map((m) => ({ ...m, engaged: [], count: 0, verdict: m.exception ? ('exception' as const) : ('belum' as const) }));
+      return { ...r, members, counts: countsOf(members) };
+    };
+    const a = renamed(`A ${Date.now()}`);
+    const b = renamed(`B ${Date.now()}`);
+    await recapWorkbookOffThread(a, meta); // the process knows a's members
+    const before = { ...workbookProcessStats };
+    const whole = recapWorkbookOffThread(b, meta); // three pieces, a turn of this loop each
+    const known = recapWorkbookOffThread(nobody(a), meta); // sent at once, before b's last piece
+    const [fileB, fileA] = await Promise.all([whole, known]);
+    expect(await rows(fileB)).toEqual(await rows(await recapWorkbook(b, meta)));
+    expect(await rows(fileA)).toEqual(await rows(await recapWorkbook(nobody(a), meta)));
+    // b's members are known now: only what each did goes over.
+    expect(await rows(await recapWorkbookOffThread(nobody(b), meta))).toEqual(await rows(await recapWorkbook(nobody(b), meta)));
+    expect(workbookProcessStats).toMatchObject({ inProcess: before.inProcess + 3, fallbacks: before.fallbacks, membersSent: before.membersSent + 1 });
+  });
+
   // A province's members kept alive for the half second of a build were copied by the bot's next
   // scavenge (5-13 ms in which no chat was answered): once their pieces are sent, nothing keeps them.
   it('does not keep the recap while its files are built', async () => {
