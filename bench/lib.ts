@@ -51,7 +51,6 @@ export async function benchPostgres(): Promise<(BenchDb & { url: string }) | { s
   };
 }
 
-/** A migrated database of its own on each backend; PostgreSQL is skipped (with a note) when unreachable. */
 /**
  * A migrated PGlite in a data directory on disk, as `cicero start` opens it: an in-memory
  * PGlite grows its files by copying them, which stalls large writes (a stored workbook) for
@@ -71,6 +70,7 @@ export async function benchPglite(): Promise<BenchDb & { db: PgliteDb }> {
   };
 }
 
+/** A migrated database of its own on each backend; PostgreSQL is skipped (with a note) when unreachable. */
 export async function benchDatabases(): Promise<BenchDb[]> {
   // BENCH_BACKENDS=postgres (or pglite) runs one backend only: a quicker loop while profiling.
   const only = process.env.BENCH_BACKENDS?.split(',').map((name) => name.trim());

@@ -2,10 +2,9 @@
  * The process that builds recap workbooks (see excel-process.ts): a message with an id, a
  * recap (its members in pieces, then the rest; or, for the members last sent whole, what each
  * did this time) and its meta in, the file's bytes (or the error's message) out, one file at a
- * time. From its first line on, the whole process runs
- * at a lower priority than the bot, threads included: the build itself, V8's collector
- * threads and libuv's pool (zlib's deflate), so that all of it gives way to the bot's thread
- * and the database. (Node's own start and the tsx loader in tests, before that line, do not.)
+ * time. From its first line on, the whole process runs at a lower priority than the bot,
+ * threads included: the build itself, V8's collector threads and libuv's pool (zlib's
+ * deflate), so that all of it gives way to the bot's thread and the database. (Node's own start and the tsx loader in tests, before that line, do not.)
  */
 import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
