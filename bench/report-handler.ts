@@ -37,10 +37,10 @@ import { recapWorkbook } from '../src/reports/excel.js';
 import { workbookProcessId } from '../src/reports/excel-process.js';
 import { dayWindow } from '../src/time/day.js';
 import { MemoryTransport, type SentMessage } from '../src/transport/memory.js';
+import type { OutgoingDocument } from '../src/transport/transport.js';
 import {
   BASELINE,
   CLIENT,
-  type Dataset,
   DIVISIONS,
   dataset,
   gc,
@@ -76,8 +76,15 @@ const RUNS = 15;
  * 100 ms or so delays the five or six messages due meanwhile, whether a build runs or not).
  */
 const CHATTER_RUNS = 60;
-/** Nothing sent between a build and its idle window: what the build left running (a collection it started) ends first. */
+/**
+ * A report's window runs on this long after its file is sent: what the report left running (a
+ * collection its garbage started) is its cost, not the next idle window's.
+ */
+const TAIL_MS = 250;
+/** Nothing sent between a report's window and its idle window. */
 const SETTLE_MS = 250;
+/** Idle windows measured before the reports, after a full collection: what idle is when no report has run lately. */
+const CLEAN_RUNS = 15;
 /** Reports whose retained memory is measured together. */
 const MEMORY_REPORTS = 10;
 /** Other senders' messages arrive one every this many ms (open loop). */
@@ -105,9 +112,24 @@ function stats(values: number[]): Stats {
 const show = (s: Stats): string => `median ${ms(s.median)}  p90 ${ms(s.p90)}`;
 const sleep = (msec: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, msec));
 
+/** The memory transport, telling when a file has gone out (the end of a report's window). */
+class WatchedTransport extends MemoryTransport {
+  private documentWaiters: Array<() => void> = [];
+
+  override async sendDocument(chatId: string, document: OutgoingDocument): Promise<void> {
+    await super.sendDocument(chatId, document);
+    for (const resolve of this.documentWaiters.splice(0)) resolve();
+  }
+
+  /** Resolves when the next file is sent. */
+  nextDocument(): Promise<void> {
+    return new Promise((resolve) => this.documentWaiters.push(resolve));
+  }
+}
+
 interface Harness {
   bot: Bot;
-  transport: MemoryTransport;
+  transport: WatchedTransport;
 }
 
 async function harness(db: Db, commands: readonly CommandSpec[], maxLines: number): Promise<Harness> {
@@ -117,8 +139,8 @@ async function harness(db: Db, commands: readonly CommandSpec[], maxLines: numbe
     CICERO_FLOOD_MAX: '10000',
     CICERO_REPORT_MAX_LINES: String(maxLines),
   });
-  // The memory transport is never paced (see outboxSettings); the outbox worker is not started.
-  const transport = new MemoryTransport();
+  // The memory transport is never paced (see outboxSettings); the outbox worker runs only where started.
+  const transport = new WatchedTransport();
   const bot = await createBot({ config, db, log: pino({ level: 'silent' }), transport, commands, now: () => NOW });
   transport.onMessage((m) => bot.handle(m));
   await transport.start();
@@ -214,13 +236,131 @@ async function chatter(h: Harness, senders: () => string, stop: Promise<void>, l
   return k;
 }
 
-async function run(name: 'pglite' | 'postgres', db: Db, data: Dataset, commands: readonly CommandSpec[]): Promise<void> {
-  console.log(`\n${name}`);
+interface Windows {
+  /** Latencies with a report, idle after each, and idle before any. */
+  busy: number[];
+  idle: number[];
+  clean: number[];
+  /** Median length of a report's window (the idle windows are as long). */
+  length: number;
+  /** How long the bot's thread was busy per window. */
+  active: { busy: Stats; idle: Stats; clean: Stats };
+}
+
+/**
+ * Other senders chatting while a report is built and its file sent, each report followed
+ * (after {@link SETTLE_MS}) by an idle window as long as its own, so that both see the machine in
+ * the same state (it swings from minute to minute). The outbox sends the file as soon as it is
+ * queued, as the production worker does: reading it back is part of the report's cost, and
+ * the collections its garbage starts fall in its window or its tail, not in an idle one. The
+ * idle windows before any report tell whether the interleaved ones were left anything.
+ */
+async function chatterWindows(h: Harness, senders: () => string): Promise<Windows> {
+  const busy: number[] = [];
+  const idle: number[] = [];
+  const clean: number[] = [];
+  const lengths: number[] = [];
+  const active = { busy: [] as number[], idle: [] as number[], clean: [] as number[] };
+  /** Chatter for `length` ms with nothing else running, into `into`; the bot's busy time into `busyTimes`. */
+  const quiet = async (length: number, into: number[], busyTimes: number[]): Promise<void> => {
+    await sleep(SETTLE_MS);
+    const loop = performance.eventLoopUtilization();
+    await chatter(h, senders, sleep(length), into);
+    busyTimes.push(performance.eventLoopUtilization(loop).active);
+    await h.bot.outbox.drain();
+    h.transport.takeSent();
+  };
+  // As in production, the outbox worker sends whatever is queued as soon as it is: the file
+  // (reading it back is part of a report's cost) and the other senders' replies, in every window.
+  h.bot.outbox.start();
+  for (let i = 0; i < WARMUP + CHATTER_RUNS; i++) {
+    if (i === WARMUP) {
+      // The reference: idle windows as long as the warm-ups' (no report's garbage left to collect).
+      gc();
+      const length = percentile(sorted(lengths), 50);
+      for (let k = 0; k < CLEAN_RUNS; k++) await quiet(length, clean, active.clean);
+      lengths.length = 0;
+    }
+    const lat: number[] = [];
+    let sentCount = 0;
+    let length = 0;
+    let loop = performance.eventLoopUtilization();
+    const sent = h.transport.nextDocument();
+    const x = await ask(h, REPORT, async () => {
+      const start = performance.now();
+      const before = performance.eventLoopUtilization();
+      const done = sent.then(() => sleep(TAIL_MS));
+      sentCount = await chatter(h, senders, done, lat);
+      loop = performance.eventLoopUtilization(before);
+      length = performance.now() - start;
+    });
+    checkReply(x.sent, { excel: true, chart: false });
+    const whoami = x.sent.filter((m) => m.chatId !== ADMIN_CHAT);
+    if (whoami.length !== sentCount) throw new Error(`${sentCount} whoami sent, ${whoami.length} replies`);
+    lengths.push(length);
+    if (i < WARMUP) continue;
+    busy.push(...lat);
+    active.busy.push(loop.active);
+    await quiet(length, idle, active.idle);
+  }
+  await h.bot.outbox.stop();
+  return {
+    busy, idle, clean,
+    length: percentile(sorted(lengths), 50),
+    active: { busy: stats(active.busy), idle: stats(active.idle), clean: stats(active.clean) },
+  };
+}
+
+function latencies(values: number[]): string {
+  const s = sorted(values);
+  return `p50 ${ms(percentile(s, 50))}  p99 ${ms(percentile(s, 99))}  max ${ms(s.at(-1)!)}`;
+}
+
+function ratioOf(during: number[], reference: number[]): string {
+  const ratio = percentile(sorted(during), 99) / percentile(sorted(reference), 99);
+  return `${ratio.toFixed(2)}×  target ≤ ${TARGET.p99Ratio}×: ${ratio <= TARGET.p99Ratio ? 'met' : 'NOT met'}`;
+}
+
+/**
+ * Seeds the province and keeps only what the bench needs of it: the numbers that chat and the
+ * member it changes. The bench lets the generated data go (about 100 MB that a bot does not
+ * hold), or every major collection in the bot's process would mark it too.
+ */
+async function seeded(db: Db): Promise<{ numbers: string[]; changing: string }> {
+  const data = dataset();
   const t0 = performance.now();
   await seed(db, data);
   console.log(`  seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return {
+    numbers: data.members.filter((m) => m.active && m.whatsapp).map((m) => `${m.whatsapp}@c.us`),
+    changing: data.members.find((m) => m.active)!.userId,
+  };
+}
+
+/** The report's own work without the bot, and the workbook alone (their results dropped once measured). */
+async function partsApart(db: Db, textMedian: number, excelMedian: number): Promise<string> {
+  const direct = await timed(() => report(db, 'accumulated'), WARMUP, RUNS);
+  const { recap, client } = direct.last;
+  const workbook = await timed(() => recapWorkbook(recap, { client, now: NOW, timezone: TIMEZONE }), 1, 5);
+  return (
+    `    for comparison, in the same process: report without the bot (findClient … render) median ${ms(direct.median)} ` +
+    `(the bot adds ${ms(textMedian - direct.median)}); recapWorkbook alone median ${ms(workbook.median)}, ` +
+    `${(workbook.last.length / 2 ** 20).toFixed(1)} MB (queuing it adds ${ms(excelMedian - workbook.median)})` +
+    `\n      stages of the report without the bot (median): ${stages(direct.results)}`
+  );
+}
+
+/** The read-time baseline query's times (its results dropped). */
+async function baselineQuery(db: Db): Promise<Stats> {
+  const day = dayWindow(NOW, TIMEZONE);
+  const { median, p90 } = await timed(() => db.query(BASELINE, [CLIENT, day.start, day.end]), WARMUP, RUNS);
+  return { median, p90 };
+}
+
+async function run(name: 'pglite' | 'postgres', db: Db, commands: readonly CommandSpec[]): Promise<void> {
+  console.log(`\n${name}`);
+  const { numbers, changing } = await seeded(db);
   const h = await harness(db, commands, MAX_LINES);
-  const numbers = data.members.filter((m) => m.active && m.whatsapp).map((m) => `${m.whatsapp}@c.us`);
   let nextSender = 0;
   const senders = (): string => numbers[nextSender++ % numbers.length]!;
 
@@ -241,7 +381,7 @@ async function run(name: 'pglite' | 'postgres', db: Db, data: Dataset, commands:
   let flip = 0;
   const coldRuns: number[] = [];
   for (let i = 0; i < WARMUP + RUNS; i++) {
-    await db.query(`UPDATE "user" SET jabatan = $2 WHERE user_id = $1`, [data.members.find((m) => m.active)!.userId, `BENCH ${flip++}`]);
+    await db.query(`UPDATE "user" SET jabatan = $2 WHERE user_id = $1`, [changing, `BENCH ${flip++}`]);
     const x = await ask(h, REPORT);
     checkReply(x.sent, { excel: true, chart: false });
     if (i >= WARMUP) coldRuns.push(x.text);
@@ -250,76 +390,24 @@ async function run(name: 'pglite' | 'postgres', db: Db, data: Dataset, commands:
   // No target: the issue's is the report as usually asked (above); this shows what a change costs.
   console.log(`    text ready right after a member changed (member list read again): ${show(cold)}  (no target)`);
 
-  // Where the time goes: the report's own work without the bot, and the workbook alone.
-  const direct = await timed(() => report(db, 'accumulated'), WARMUP, RUNS);
-  const { recap, client } = direct.last;
-  const workbook = await timed(() => recapWorkbook(recap, { client, now: NOW, timezone: TIMEZONE }), 1, 5);
-  console.log(
-    `    for comparison, in the same process: report without the bot (findClient … render) median ${ms(direct.median)} ` +
-      `(the bot adds ${ms(text.median - direct.median)}); recapWorkbook alone median ${ms(workbook.median)}, ` +
-      `${(workbook.last.length / 2 ** 20).toFixed(1)} MB (queuing it adds ${ms(excel.median - workbook.median)})` +
-      `\n      stages of the report without the bot (median): ${stages(direct.results)}`,
-  );
-
-  // 2. The read-time baseline in the same run.
-  const day = dayWindow(NOW, TIMEZONE);
-  const baseline = await timed(() => db.query(BASELINE, [CLIENT, day.start, day.end]), WARMUP, RUNS);
+  // Where the time goes, and the read-time baseline in the same run.
+  console.log(await partsApart(db, text.median, excel.median));
+  const baseline = await baselineQuery(db);
   console.log(
     `  read-time baseline query: ${show(baseline)}; ratio baseline / text ready ${(baseline.median / text.median).toFixed(1)}×`,
   );
 
-  // 3. Other senders while the Excel file is built, and with nothing being built: each build
-  // is followed (after SETTLE_MS) by an idle window as long as its Excel part, so that both see
-  // the machine in the same state (this machine swings from minute to minute; a block of builds
-  // and then a block of idle windows compared two different machines).
-  const busy: number[] = [];
-  const idle: number[] = [];
-  let busyMessages = 0;
-  const busyExcel: number[] = [];
-  const idleMax: number[] = [];
-  // The bot's thread: how long it was busy (its event loop active, collections included) per window.
-  const busyActive: number[] = [];
-  const idleActive: number[] = [];
-  for (let i = 0; i < WARMUP + CHATTER_RUNS; i++) {
-    const lat: number[] = [];
-    let sentCount = 0;
-    let busyLoop = performance.eventLoopUtilization();
-    const x = await ask(h, REPORT, async (settledPromise) => {
-      const loop = performance.eventLoopUtilization();
-      sentCount = await chatter(h, senders, settledPromise, lat);
-      busyLoop = performance.eventLoopUtilization(loop);
-    });
-    checkReply(x.sent, { excel: true, chart: false });
-    const whoami = x.sent.filter((m) => m.chatId !== ADMIN_CHAT);
-    if (whoami.length !== sentCount) throw new Error(`${sentCount} whoami sent, ${whoami.length} replies`);
-    if (i < WARMUP) continue;
-    busyActive.push(busyLoop.active);
-    busy.push(...lat);
-    busyMessages += sentCount;
-    busyExcel.push(x.settled - x.text);
-    await sleep(SETTLE_MS);
-    const quiet: number[] = [];
-    const idleLoop = performance.eventLoopUtilization();
-    await chatter(h, senders, sleep(x.settled - x.text), quiet);
-    idleActive.push(performance.eventLoopUtilization(idleLoop).active);
-    idle.push(...quiet);
-    idleMax.push(Math.max(...quiet));
-    await h.bot.outbox.drain();
-    h.transport.takeSent();
-  }
-  const idleFor = stats(busyExcel).median;
-  const b = sorted(busy);
-  const q = sorted(idle);
-  const p99Ratio = percentile(b, 99) / percentile(q, 99);
+  // 3. Other senders while a report is built and sent, and with nothing being built.
+  // A bot of its own: its outbox worker is started, and a stopped worker does not start again.
+  const window = await chatterWindows(await harness(db, commands, MAX_LINES), senders);
   console.log(
     `  other senders' whoami (one every ${CHATTER_EVERY_MS} ms, latency from when due):` +
-      `\n    while the Excel file is built (${busyMessages} messages over ${CHATTER_RUNS} builds, Excel part median ${ms(idleFor)}): ` +
-      `p50 ${ms(percentile(b, 50))}  p99 ${ms(percentile(b, 99))}  max ${ms(b.at(-1)!)}` +
-      `\n    idle, a window as long as each build's Excel part, ${SETTLE_MS} ms after it (${q.length} messages): p50 ${ms(percentile(q, 50))}  p99 ${ms(percentile(q, 99))}  max ${ms(q.at(-1)!)}` +
-      ` (slowest per window: median ${ms(percentile(sorted(idleMax), 50))}, the three largest ${sorted(idleMax).slice(-3).map((x) => x.toFixed(0)).join(', ')} ms)` +
-      `\n    the bot's thread busy (event loop active, collections included) per window: while built median ${ms(percentile(sorted(busyActive), 50))} ` +
-      `(p90 ${ms(percentile(sorted(busyActive), 90))}), idle median ${ms(percentile(sorted(idleActive), 50))} (p90 ${ms(percentile(sorted(idleActive), 90))})` +
-      `\n    p99 ratio busy / idle ${p99Ratio.toFixed(2)}×  target ≤ ${TARGET.p99Ratio}×: ${p99Ratio <= TARGET.p99Ratio ? 'met' : 'NOT met'}`,
+      `\n    while a report's Excel file is built and sent, and ${TAIL_MS} ms after (${window.busy.length} messages over ${CHATTER_RUNS} reports, window median ${ms(window.length)}): ${latencies(window.busy)}` +
+      `\n    idle, a window as long as each report's, ${SETTLE_MS} ms after it (${window.idle.length} messages): ${latencies(window.idle)}` +
+      `\n    idle before any of those reports (${CLEAN_RUNS} windows after a full collection, ${window.clean.length} messages): ${latencies(window.clean)}` +
+      `\n    the bot's thread busy (event loop active, collections included) per window, median (p90): with a report ${ms(window.active.busy.median)} (${ms(window.active.busy.p90)}), ` +
+      `idle ${ms(window.active.idle.median)} (${ms(window.active.idle.p90)}), idle before the reports ${ms(window.active.clean.median)} (${ms(window.active.clean.p90)})` +
+      `\n    p99 ratio with a report / idle ${ratioOf(window.busy, window.idle)}; / idle before the reports ${ratioOf(window.busy, window.clean)}`,
   );
 
   // 4. The chart: with the Excel file (the real request), and alone.
@@ -381,7 +469,6 @@ function workbookProcessRss(): number | undefined {
 
 async function main(): Promise<void> {
   const t0 = performance.now();
-  const data = dataset();
   const commands = await loadCommands();
   console.log(
     `province report through the command handler: ${MEMBERS.toLocaleString('en')} active members in ${DIVISIONS.length} divisions, ` +
@@ -391,7 +478,7 @@ async function main(): Promise<void> {
   try {
     while (pending.length > 0) {
       const { name, db, drop } = pending.shift()!;
-      await run(name, db, data, commands).finally(drop);
+      await run(name, db, commands).finally(drop);
     }
   } finally {
     for (const { drop } of pending) await drop();
