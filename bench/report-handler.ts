@@ -28,6 +28,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { BOT_VARIABLES, createBot } from '../src/app/create-bot.js';
+import { giveHeapRoom } from '../src/app/heap-room.js';
 import type { Bot } from '../src/bot/bot.js';
 import { loadCommands } from '../src/bot/catalog.js';
 import type { CommandSpec } from '../src/bot/command.js';
@@ -469,6 +470,8 @@ function workbookProcessRss(): number | undefined {
 
 async function main(): Promise<void> {
   const t0 = performance.now();
+  // What `cicero start` does before it creates the bot (src/app/heap-room.ts).
+  giveHeapRoom();
   const commands = await loadCommands();
   console.log(
     `province report through the command handler: ${MEMBERS.toLocaleString('en')} active members in ${DIVISIONS.length} divisions, ` +

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import qrcode from 'qrcode-terminal';
 import { adminChats, BOT_VARIABLES, createBot } from '../app/create-bot.js';
 import { startHttp } from '../app/health.js';
+import { giveHeapRoom } from '../app/heap-room.js';
 import { HOUSEKEEPING_VARIABLES, scheduleHousekeeping } from '../app/housekeeping.js';
 import { scheduleOperatorNotices } from '../app/operator-notices.js';
 import { REMINDER_VARIABLES, scheduleReminders } from '../app/reminders.js';
@@ -124,6 +125,7 @@ async function run(ctx: StartContext, chromePath: string, stop: StopRequest): Pr
     : whatsapp(ctx, chromePath, pairing);
   // Installed until the process ends: a killed browser's pending calls reject late.
   guardRejections(log, (reason) => transport.noticeUnhandled?.(reason));
+  giveHeapRoom();
   const bot = await createBot({ config, db: database.db, log, transport });
   bot.attach();
   transport.onStateChange((state) => {
