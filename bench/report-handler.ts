@@ -12,9 +12,12 @@
  *   queued); the Excel part alone;
  * - the read-time baseline query of bench/compliance.ts in the same run, and its ratio;
  * - other senders' `whoami` latency (open loop, one every 20 ms, measured from when each
- *   was due, so a blocked event loop shows) while the Excel file is built, and idle; and how
- *   long the bot's thread was busy in each window (event-loop utilisation, collections
- *   included), which tells a build's cost to the bot apart from the machine's noise;
+ *   was due, so a blocked event loop shows) from a report's text until its file is sent by the
+ *   outbox worker and 250 ms after, against idle windows as long, interleaved, and idle windows
+ *   before any report; and how long the bot's thread was busy in each window (event-loop
+ *   utilisation, collections included), which tells a report's cost to the bot apart from the
+ *   machine's noise. The bench keeps none of its generated data once seeded, and applies the
+ *   heap setting `cicero start` applies (src/app/heap-room.ts): its collections are a bot's;
  * - `#grafik` until settled, and the chart part (a bot whose line limit keeps the full
  *   lists in the text, so the chart is the only attachment);
  * - RSS and heap retained per report over 10 reports, and the peak RSS of one.
