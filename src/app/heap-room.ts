@@ -8,7 +8,8 @@
  * their marking steps on the bot's thread are what other senders wait on (bench/report-handler.ts:
  * 1.6-1.9 collections per report, other senders' p99 2.6-3.2× idle). Letting the heap grow to
  * twice what is live before the next one brings that to one collection in four reports and the
- * p99 within 2× idle, for some 50 MB more memory at most on a province-sized bot.
+ * p99 within 2× idle in four runs of five (docs/compliance.md), for some 50 MB more memory at
+ * most on a province-sized bot.
  */
 import { setFlagsFromString } from 'node:v8';
 
